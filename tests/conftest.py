@@ -1,0 +1,145 @@
+"""Shared fixtures: real archives on a real SQLite file and on the real PostgreSQL server.
+
+Behavioural tests take the ``store`` fixture and run once per store. PostgreSQL
+tests skip on a laptop without the server, but fail in CI (CI=true), where the
+server must be up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from timeline.cli import main
+
+POSTGRES_DSN = os.environ.get("TIMELINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def postgres_reachable() -> str | None:
+    """None if the server answers, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_DSN.split("?")[0], connect_timeout=3):
+            return None
+    except Exception as error:  # any failure to connect means "not reachable"
+        return str(error)
+
+
+def require_postgres() -> None:
+    problem = postgres_reachable()
+    if problem is not None:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL must be reachable in CI at {POSTGRES_DSN}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_DSN}: {problem}")
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema in the test database, dropped afterwards; yields its store URL."""
+    require_postgres()
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES_DSN}?schema={schema}"
+    finally:
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@dataclass
+class ArchiveUnderTest:
+    """An archive folder and its store, driven through the real command line."""
+
+    root: Path
+    store_url: str | None  # None: the archive's own SQLite file
+    runner: CliRunner
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.store_url else "sqlite"
+
+    def env(self) -> dict[str, str]:
+        env = {"TIMELINE_ARCHIVE": str(self.root), "TIMELINE_EDITOR": "Test Editor"}
+        if self.store_url:
+            env["TIMELINE_STORE"] = self.store_url
+        return env
+
+    def run(self, *args: str) -> Result:
+        """Run `timeline ARGS...`; a string with spaces is split like a shell would."""
+        argv = list(shlex.split(args[0])) if len(args) == 1 and " " in args[0] else list(args)
+        return self.runner.invoke(main, argv, env=self.env(), catch_exceptions=False)
+
+    def ok(self, *args: str) -> Result:
+        result = self.run(*args)
+        assert result.exit_code == 0, f"timeline {args} failed: {result.output}{result.stderr}"
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def add(self, title: str, date: str = "2020-05-28", kind: str = "statement", *extra: str) -> dict[str, Any]:
+        """Record an entry with one source; returns its JSON."""
+        return self.json(
+            "add",
+            "--title",
+            title,
+            "--kind",
+            kind,
+            "--date",
+            date,
+            "--source-title",
+            f"Report: {title}",
+            "--source-publisher",
+            "Test Wire",
+            *extra,
+        )
+
+    def notifications(self) -> list[tuple[int, str, str]]:
+        """The store's whole notification log: (id, originator, topic) rows."""
+        if self.store_url is None:
+            with closing(sqlite3.connect(self.root / "timeline.sqlite")) as connection:
+                rows = connection.execute(
+                    "SELECT rowid, originator_id, topic FROM stored_events ORDER BY rowid"
+                ).fetchall()
+            return [(r[0], str(r[1]), r[2]) for r in rows]
+        import psycopg
+
+        schema = self.store_url.split("schema=")[1]
+        with psycopg.connect(POSTGRES_DSN) as connection:
+            rows = connection.execute(
+                f"SELECT notification_id, originator_id, topic FROM {schema}.timeline_events ORDER BY notification_id"
+            ).fetchall()
+        return [(r[0], str(r[1]), r[2]) for r in rows]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveUnderTest:
+    """A new, empty archive, once on SQLite and once on PostgreSQL."""
+    store_url = request.getfixturevalue("postgres_schema") if request.param == "postgresql" else None
+    archive = ArchiveUnderTest(root=tmp_path / "archive", store_url=store_url, runner=CliRunner())
+    archive.ok("init", str(archive.root), "--title", "Test archive")
+    return archive
+
+
+@pytest.fixture
+def sqlite_archive(tmp_path: Path) -> ArchiveUnderTest:
+    """A new, empty archive on its own SQLite file."""
+    archive = ArchiveUnderTest(root=tmp_path / "archive", store_url=None, runner=CliRunner())
+    archive.ok("init", str(archive.root), "--title", "Test archive")
+    return archive

@@ -1,0 +1,41 @@
+"""The README is the newcomer's contract: its commands exist, CI runs its test command, every
+command is documented, and every command's help has an example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from timeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix}{name} ")
+        else:
+            found.append((f"{prefix}{name}", command))
+    return found
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
+    install_and_run, install_and_test = blocks[0], blocks[1]
+    assert README.index(install_and_run) < 80, "the README opens with the two commands"
+    assert "pip install" in install_and_run and ".venv/bin/timeline" in install_and_run
+    assert "'.[test]'" in install_and_test and ".venv/bin/pytest" in install_and_test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert install_and_test in ci.splitlines(), ".ci/run must run the README's test command verbatim"
+
+
+@pytest.mark.parametrize("name,command", _commands(main), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_is_documented_with_an_example(name: str, command: click.Command) -> None:
+    assert f"`timeline {name}" in README, f"README does not document 'timeline {name}'"
+    assert command.help and "Example:" in command.help, f"'timeline {name} --help' has no example"

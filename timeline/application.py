@@ -1,0 +1,466 @@
+"""The archive application: the only place that saves to the event store.
+
+Commands arrive here already parsed into value objects (see ``entrydata``);
+this module checks what needs other entries (unique slugs, likely duplicates,
+relation targets, cycles), saves, and retries when another writer won a race.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import difflib
+import random
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, EnvType
+from slugify import slugify
+
+from timeline import transcodings
+from timeline.dates import PartialDate, check_not_future
+from timeline.domainmodel import (
+    Actor,
+    PolicyEvent,
+    Relation,
+    RelationType,
+    Reservation,
+    Source,
+    with_accessed,
+)
+from timeline.errors import (
+    ConcurrentWriteConflict,
+    DuplicateEntry,
+    EntryNotFound,
+    InvalidChange,
+    InvalidField,
+    StoreError,
+)
+from timeline.store import StoreLocation, check_sqlite_store
+
+# A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
+SAVE_ATTEMPTS = 8
+SLUG_MAX = 80
+DUPLICATE_SIMILARITY = 0.9
+RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new entry, every field already checked on its own."""
+
+    title: str
+    kind: str
+    date: PartialDate
+    summary: str = ""
+    actors: tuple[Actor, ...] = ()
+    platforms: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    # A slug chosen in advance (an entry file names its slug); used when free.
+    slug: str = ""
+    # An id chosen in advance (an entry file or a restore carries its id).
+    id: UUID | None = None
+    short_id: str = ""
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    editor: str
+    reason: str = ""
+    allow_future: bool = False
+    allow_duplicate: bool = False
+
+
+@dataclass
+class Clock:
+    """Today's date, replaceable in tests."""
+
+    today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
+
+
+class TimelineArchive(Application[UUID]):
+    """Records policy events and every change to them as domain events."""
+
+    name = "timeline"
+
+    def __init__(
+        self,
+        location: StoreLocation,
+        *,
+        kinds: Sequence[str],
+        lock_timeout: int = 10,
+        create: bool = True,
+        clock: Clock | None = None,
+    ) -> None:
+        if location.kind == "sqlite":
+            check_sqlite_store(location, create=create)
+        self.location = location
+        self.kinds = tuple(kinds)
+        self.clock = clock or Clock()
+        try:
+            super().__init__(location.settings(lock_timeout))
+        except Exception as error:  # psycopg or sqlite3 failing to connect or create tables
+            raise store_error(error, location) from None
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Settings come only from the store location, never from stray POSTGRES_* variables.
+        return Environment(name, dict(env or {}))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    # Finding entries ---------------------------------------------------------
+
+    def get(self, ref: str | UUID) -> PolicyEvent:
+        """The entry named by its slug, short id or UUID."""
+        return self.entry(self.resolve(ref))
+
+    def entry(self, entry_id: UUID, version: int | None = None) -> PolicyEvent:
+        """The entry with this id, as it stands or as it stood at ``version``."""
+        entry: Any = self.repository.get(entry_id, version=version)
+        assert isinstance(entry, PolicyEvent)
+        return entry
+
+    def resolve(self, ref: str | UUID) -> UUID:
+        if isinstance(ref, UUID):
+            candidates = [ref]
+        else:
+            text = ref.strip().strip("/").split("/")[-1]
+            candidates = []
+            with contextlib.suppress(ValueError):  # not a UUID: a slug or a short id
+                candidates.append(UUID(text))
+            for namespace in ("slug", "short"):
+                reservation = self._reservation(namespace, text)
+                if reservation is not None:
+                    candidates.append(reservation.entry_id)
+        for candidate in candidates:
+            if candidate in self.repository:
+                return candidate
+        raise EntryNotFound(f"no entry {str(ref)!r}; name an entry by its slug or short id (see 'timeline list')")
+
+    def _reservation(self, namespace: str, name: str) -> Reservation | None:
+        try:
+            reservation: Any = self.repository.get(Reservation.create_id(namespace, name))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(reservation, Reservation)
+        return reservation
+
+    def entry_ids(self) -> Iterator[UUID]:
+        """Every entry's id, in the order they were recorded."""
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[RECORDED_TOPIC])
+            for notification in batch:
+                yield UUID(str(notification.originator_id))
+            if len(batch) < 500:
+                return
+            start = batch[-1].id + 1
+
+    def entries(self) -> Iterator[PolicyEvent]:
+        """Every entry, retracted and merged ones included, in the order they were recorded."""
+        for entry_id in self.entry_ids():
+            yield self.entry(entry_id)
+
+    def domain_events(self, entry_id: UUID) -> list[Any]:
+        """Every change to one entry, oldest first."""
+        return list(self.events.get(entry_id))
+
+    def slug_of(self, entry_id: UUID) -> str:
+        return self.get(entry_id).slug
+
+    # Recording ---------------------------------------------------------------
+
+    def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
+        """Record a new entry with a unique slug and short id, and its relations, in one save."""
+        kinds = [_relation_type(kind) for kind, _ in relations]
+        self._check_draft(draft, options)
+
+        def build() -> list[Aggregate]:
+            if not options.allow_duplicate:
+                self._refuse_duplicate(draft)
+            entry_id = draft.id or uuid.uuid4()
+            if draft.id is not None and entry_id in self.repository:
+                raise InvalidChange(f"an entry with id {entry_id} already exists")
+            short_id = draft.short_id or _short_id(entry_id)
+            if self._reservation("short", short_id) is not None:
+                if draft.short_id:
+                    raise InvalidChange(f"short id {short_id} is already taken")
+                entry_id, short_id = self._fresh_short_id()
+            slug = self._free_slug(draft)
+            today = self.clock.today()
+            entry = PolicyEvent.record(
+                entry_id,
+                short_id=short_id,
+                slug=slug,
+                title=draft.title,
+                kind=draft.kind,
+                date=draft.date,
+                summary=draft.summary,
+                actors=draft.actors,
+                platforms=draft.platforms,
+                topics=draft.topics,
+                jurisdictions=draft.jurisdictions,
+                sources=tuple(with_accessed(s, today) for s in draft.sources),
+                editor=options.editor,
+                reason=options.reason or "recorded",
+            )
+            for kind, (_, target_ref) in zip(kinds, relations, strict=True):
+                relation = self._relation(entry, kind, target_ref)
+                entry.link(relation, editor=options.editor, reason=options.reason or "recorded")
+            return [
+                entry,
+                Reservation("slug", slug, entry_id),
+                Reservation("short", short_id, entry_id),
+            ]
+
+        saved = self._save(build)
+        entry = saved[0]
+        assert isinstance(entry, PolicyEvent)
+        return entry
+
+    def _check_draft(self, draft: Draft, options: WriteOptions) -> None:
+        self.check_kind(draft.kind)
+        if not draft.sources:
+            raise InvalidField(
+                "sources", "an entry needs at least one source (give --source-title, and --source-url if known)"
+            )
+        if not options.allow_future:
+            today = self.clock.today()
+            check_not_future(draft.date, today)
+            for source in draft.sources:
+                if source.date is not None:
+                    check_not_future(source.date, today, "source date")
+
+    def check_kind(self, kind: str) -> None:
+        if kind not in self.kinds:
+            raise InvalidField("kind", f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)}")
+
+    def _fresh_short_id(self) -> tuple[UUID, str]:
+        while True:
+            entry_id = uuid.uuid4()
+            short_id = _short_id(entry_id)
+            if self._reservation("short", short_id) is None:
+                return entry_id, short_id
+
+    def _free_slug(self, draft: Draft) -> str:
+        if draft.slug:
+            if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", draft.slug) or len(draft.slug) > SLUG_MAX + 12:
+                raise InvalidField(
+                    "slug", f"{draft.slug!r} is not a slug; use lowercase ASCII letters, digits and hyphens"
+                )
+            if self._reservation("slug", draft.slug) is not None:
+                raise InvalidChange(f"slug {draft.slug} is already taken by another entry")
+            return draft.slug
+        words = slugify(draft.title, max_length=SLUG_MAX, word_boundary=True) or "entry"
+        base = f"{draft.date.slug_part}-{words}"
+        candidate, number = base, 1
+        while self._reservation("slug", candidate) is not None:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+    def _refuse_duplicate(self, draft: Draft) -> None:
+        wanted = _title_key(draft.title)
+        for entry in self.entries():
+            if entry.is_live and entry.date.start == draft.date.start:
+                ratio = difflib.SequenceMatcher(None, wanted, _title_key(entry.title)).ratio()
+                if ratio >= DUPLICATE_SIMILARITY:
+                    raise DuplicateEntry(
+                        f"likely duplicate of {entry.slug} ({entry.date}, {entry.title!r}); "
+                        "pass --allow-duplicate to record it anyway"
+                    )
+
+    # Changing ----------------------------------------------------------------
+
+    def correct(self, ref: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+        if "kind" in changes:
+            self.check_kind(changes["kind"])
+        if "date" in changes and not options.allow_future:
+            check_not_future(changes["date"], self.clock.today())
+        return self._change(ref, lambda e: e.correct(changes, editor=options.editor, reason=options.reason))
+
+    def add_source(self, ref: str, source: Source, options: WriteOptions) -> PolicyEvent:
+        if source.date is not None and not options.allow_future:
+            check_not_future(source.date, self.clock.today(), "source date")
+        source = with_accessed(source, self.clock.today())
+        return self._change(ref, lambda e: e.add_source(source, editor=options.editor, reason=options.reason))
+
+    def withdraw_source(self, ref: str, which: str, options: WriteOptions) -> PolicyEvent:
+        def withdraw(entry: PolicyEvent) -> None:
+            entry.withdraw_source(_pick_source(entry, which), editor=options.editor, reason=options.reason)
+
+        return self._change(ref, withdraw)
+
+    def link(self, ref: str, relation_type: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
+        kind = _relation_type(relation_type)
+
+        def link(entry: PolicyEvent) -> None:
+            relation = self._relation(entry, kind, target_ref)
+            entry.link(relation, editor=options.editor, reason=options.reason)
+
+        return self._change(ref, link)
+
+    def _relation(self, entry: PolicyEvent, kind: RelationType, target_ref: str) -> Relation:
+        """A relation from ``entry`` to a live target that makes no 'supersedes' cycle."""
+        target = self.get(target_ref)
+        if target.id != entry.id:
+            if target.merged_into is not None:
+                raise InvalidChange(
+                    f"entry {target.slug} was merged into {self.slug_of(target.merged_into)}; link to that one"
+                )
+            if target.retracted:
+                raise InvalidChange(f"entry {target.slug} is retracted; relations to it are not allowed")
+            if kind is RelationType.SUPERSEDES and self._supersedes(target.id, entry.id):
+                raise InvalidChange(
+                    f"{entry.slug} supersedes {target.slug} would make a cycle: "
+                    f"{target.slug} already supersedes {entry.slug}, directly or through others"
+                )
+        return Relation(kind, target.id)
+
+    def unlink(self, ref: str, relation_type: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
+        kind = _relation_type(relation_type)
+        target_id = self.resolve(target_ref)
+        return self._change(
+            ref, lambda e: e.unlink(Relation(kind, target_id), editor=options.editor, reason=options.reason)
+        )
+
+    def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
+        return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
+
+    def merge(self, ref: str, into_ref: str, options: WriteOptions) -> PolicyEvent:
+        """Merge a duplicate into another entry; sources only the duplicate cites move across."""
+
+        def build() -> list[Aggregate]:
+            duplicate, target = self.get(ref), self.get(into_ref)
+            duplicate.merge_into(target, editor=options.editor, reason=options.reason)
+            for source in duplicate.sources:
+                if not any(s.same_document(source) for s in target.sources):
+                    target.add_source(
+                        source, editor=options.editor, reason=f"merged from {duplicate.slug}: {options.reason}"
+                    )
+            return [duplicate, target]
+
+        duplicate = self._save(build)[0]
+        assert isinstance(duplicate, PolicyEvent)
+        return duplicate
+
+    def _supersedes(self, start: UUID, goal: UUID) -> bool:
+        """Whether ``start`` supersedes ``goal`` through a chain of 'supersedes' links."""
+        seen: set[UUID] = set()
+        pending = [start]
+        while pending:
+            current = pending.pop()
+            if current == goal:
+                return True
+            if current in seen:
+                continue
+            seen.add(current)
+            entry = self.get(current)
+            pending.extend(r.target for r in entry.relations if r.type is RelationType.SUPERSEDES)
+        return False
+
+    def _change(self, ref: str, change: Callable[[PolicyEvent], None]) -> PolicyEvent:
+        def build() -> list[Aggregate]:
+            entry = self.get(ref)
+            change(entry)
+            return [entry]
+
+        entry = self._save(build)[0]
+        assert isinstance(entry, PolicyEvent)
+        return entry
+
+    def _save(self, build: Callable[[], list[Aggregate]]) -> list[Aggregate]:
+        """Save what ``build`` makes; if another writer got there first, rebuild and try again.
+
+        A failed save has already drained the aggregates' pending events, so each
+        attempt builds its aggregates afresh from the store.
+        """
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            aggregates = build()
+            try:
+                self.save(*aggregates)
+                return aggregates
+            except IntegrityError:
+                if attempt == SAVE_ATTEMPTS:
+                    break
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
+        raise ConcurrentWriteConflict(
+            f"other writers kept changing the same records ({SAVE_ATTEMPTS} attempts); nothing was saved, try again"
+        )
+
+    # Reading history ---------------------------------------------------------
+
+    def changes(self, limit: int | None = None) -> list[tuple[int, Any]]:
+        """The archive's changes to entries, newest first, as (store position, domain event)."""
+        found: list[tuple[int, Any]] = []
+        stop = self.recorder.max_notification_id()
+        while stop:
+            start = max(1, stop - 499)
+            batch = self.recorder.select_notifications(start, 500, stop=stop)
+            for notification in reversed(batch):
+                if notification.topic.startswith("timeline:PolicyEvent."):
+                    found.append((notification.id, self.mapper.to_domain_event(notification)))
+                    if limit is not None and len(found) >= limit:
+                        return found
+            stop = start - 1
+        return found
+
+    def position(self) -> int:
+        """The store's newest notification id (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+
+def _short_id(entry_id: UUID) -> str:
+    # 8 characters of base32 (40 bits): short enough to type, and the reservation keeps it unique.
+    return base64.b32encode(entry_id.bytes[:5]).decode("ascii").lower()
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.casefold()))
+
+
+def _relation_type(text: str) -> RelationType:
+    try:
+        return RelationType(text.strip().lower())
+    except ValueError:
+        accepted = ", ".join(t.value for t in RelationType)
+        raise InvalidField("relation", f"{text!r} is not a relation; accepted: {accepted}") from None
+
+
+def _pick_source(entry: PolicyEvent, which: str) -> Source:
+    """A source named by its number in 'timeline show' (1, 2...) or by its URL."""
+    which = which.strip()
+    if which.isdigit():
+        number = int(which)
+        if 1 <= number <= len(entry.sources):
+            return entry.sources[number - 1]
+        raise InvalidField("source", f"entry {entry.slug} has sources 1 to {len(entry.sources)}, not {number}")
+    for source in entry.sources:
+        if which and which in (source.url, source.archived_url):
+            return source
+    raise InvalidField("source", f"entry {entry.slug} cites no source with URL {which!r}; give its number or URL")
+
+
+def store_error(error: BaseException, location: StoreLocation) -> StoreError:
+    """One line for a failure of the store itself: unreachable, locked, not a store."""
+    if isinstance(error, StoreError):
+        return error
+    text = " ".join(str(error).split()) or type(error).__name__
+    if "locked" in text.lower() or "lock timeout" in text.lower():
+        return StoreError(f"the store {location.display} stayed locked by another writer; nothing was saved, try again")
+    if "not a database" in text.lower():
+        return StoreError(f"{location.display} is not a timeline store ({text})")
+    return StoreError(f"the store {location.display} failed: {text}")

@@ -1,0 +1,58 @@
+"""`timeline init`: create an archive folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from timeline.application import TimelineArchive
+from timeline.cli.session import Session, pass_session
+from timeline.config import DEFAULT_STORE, Archive, create_archive, load_archive
+from timeline.store import parse_store_url
+from timeline.validation import clean_language, clean_line, clean_url
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Platform policy timeline", show_default=True, help="The archive's name.")
+@click.option("--base-url", default="https://example.org/", show_default=True, help="Where the site will be published.")
+@click.option("--language", default="en", show_default=True, help="Language of the archive's pages (BCP 47).")
+@click.option(
+    "--kind", "kinds", multiple=True, metavar="NAME", help="An extra kind for this archive's taxonomy (repeatable)."
+)
+@pass_session
+def init(session: Session, directory: Path, title: str, base_url: str, language: str, kinds: tuple[str, ...]) -> None:
+    """Create an archive in DIRECTORY: timeline.toml, events/ and an empty store.
+
+    The store is --store (or TIMELINE_STORE) if given, else an SQLite file in the
+    archive, which .gitignore keeps out of git.
+
+    \b
+    Example:
+      timeline init policy-archive --title "Platform policy timeline" \\
+          --base-url https://example.org/timeline/
+    """
+    root = directory.resolve()
+    store = session.store_option or DEFAULT_STORE
+    settings = Archive(
+        root=root,
+        title=clean_line(title, "title", required=True),
+        base_url=clean_url(base_url, "base_url") or "https://example.org/",
+        language=clean_language(language, "language") or "en",
+        extra_kinds=tuple(clean_line(k, "kind", required=True) for k in kinds),
+        store=store,
+    )
+    location = parse_store_url(store, root)  # refuse a bad URL before writing anything
+    if (root / "timeline.toml").exists():
+        load_archive(root)  # a readable archive is refused by create_archive below
+    if location.kind == "postgresql":
+        # Reach the server before writing any file, so a typo leaves nothing behind.
+        TimelineArchive(location, kinds=settings.kinds, create=True).close()
+    archive = create_archive(root, settings)
+    if location.kind == "sqlite":
+        TimelineArchive(location, kinds=archive.kinds, create=True).close()
+    click.echo(f"created archive {archive.title!r} in {root} (store {location.display})")
+
+
+COMMANDS = [init]

@@ -1,0 +1,119 @@
+"""What every command shares: the archive, its store, and the options defined once."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from timeline.application import TimelineArchive, WriteOptions
+from timeline.config import DEFAULT_STORE, Archive, find_archive, resolve_editor
+from timeline.domainmodel import PolicyEvent
+from timeline.entrydata import entry_to_dict
+from timeline.errors import InvalidField
+from timeline.store import StoreLocation, parse_store_url
+from timeline.validation import clean_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Session:
+    """Built once per command from the global options; opens the store only when needed."""
+
+    archive_option: str | None = None
+    store_option: str | None = None
+    lock_timeout: int = 10
+    _archive: Archive | None = None
+    _app: TimelineArchive | None = field(default=None, repr=False)
+
+    @property
+    def archive(self) -> Archive:
+        if self._archive is None:
+            self._archive = find_archive(Path.cwd(), self.archive_option)
+        return self._archive
+
+    def location(self) -> tuple[StoreLocation, bool]:
+        """The store and whether it may be created: the archive's own store is created on first
+        use (a fresh clone has none); a store named with --store or TIMELINE_STORE must exist."""
+        if self.store_option:
+            return parse_store_url(self.store_option, Path.cwd()), False
+        return parse_store_url(self.archive.store or DEFAULT_STORE, self.archive.root), True
+
+    @property
+    def app(self) -> TimelineArchive:
+        if self._app is None:
+            location, create = self.location()
+            self._app = TimelineArchive(
+                location, kinds=self.archive.kinds, lock_timeout=self.lock_timeout, create=create
+            )
+        return self._app
+
+    def entry_dict(self, entry: PolicyEvent) -> dict[str, Any]:
+        return entry_to_dict(entry, self.app.slug_of)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+pass_session = click.make_pass_decorator(Session)
+
+
+def editor_option(command: F) -> F:
+    return click.option(
+        "--editor",
+        metavar="NAME",
+        help="Who makes the change (default: TIMELINE_EDITOR, git's user.name, the OS user).",
+    )(command)
+
+
+def reason_option(command: F) -> F:
+    return click.option(
+        "--reason",
+        metavar="TEXT",
+        help="Why the change is made (required); shown in the history and the public change log.",
+    )(command)
+
+
+def json_option(command: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (the events/ file field names).")(command)
+
+
+def allow_future_option(command: F) -> F:
+    return click.option(
+        "--allow-future", is_flag=True, help="Accept dates after today (refused by default as likely typos)."
+    )(command)
+
+
+def write_options(
+    editor: str | None,
+    reason: str | None,
+    *,
+    require_reason: bool = True,
+    allow_future: bool = False,
+    allow_duplicate: bool = False,
+) -> WriteOptions:
+    """Editor and reason for a change; every change after recording must say why."""
+    text = clean_text(reason, "reason")
+    if require_reason and not text:
+        raise InvalidField("reason", "is required; say why with --reason TEXT")
+    return WriteOptions(
+        editor=resolve_editor(editor),
+        reason=text,
+        allow_future=allow_future,
+        allow_duplicate=allow_duplicate,
+    )
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")

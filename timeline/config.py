@@ -1,0 +1,148 @@
+"""The archive folder: finding it, reading and writing its ``timeline.toml``.
+
+An archive is a folder holding ``timeline.toml`` (settings), ``events/`` (the
+entries as files), the store (an SQLite file by default) and the built site.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from timeline.errors import ArchiveNotFound, ConfigError
+from timeline.validation import clean_language, clean_line, clean_url
+
+CONFIG_NAME = "timeline.toml"
+EVENTS_DIR = "events"
+DEFAULT_STORE = "sqlite:///timeline.sqlite"
+DEFAULT_KINDS = (
+    "executive-order",
+    "label",
+    "statement",
+    "lawsuit",
+    "court-ruling",
+    "legislation",
+    "regulation",
+    "takedown",
+    "suspension",
+    "policy-change",
+    "hearing",
+    "investigation",
+    "legal-demand",
+)
+# Lines added to .gitignore by `timeline init`: the store and its WAL files, the built site.
+GITIGNORE_LINES = ("/timeline.sqlite", "/timeline.sqlite-*", "/_site/", "/.timeline/")
+
+
+@dataclass(frozen=True)
+class Archive:
+    root: Path
+    title: str = "Platform policy timeline"
+    base_url: str = "https://example.org/"
+    language: str = "en"
+    extra_kinds: tuple[str, ...] = ()
+    store: str = DEFAULT_STORE
+    settings: dict[str, object] = field(default_factory=dict, compare=False)
+
+    @property
+    def events_dir(self) -> Path:
+        return self.root / EVENTS_DIR
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return DEFAULT_KINDS + tuple(k for k in self.extra_kinds if k not in DEFAULT_KINDS)
+
+    def to_toml(self) -> str:
+        data = {
+            "title": self.title,
+            "base_url": self.base_url,
+            "language": self.language,
+            "kinds": list(self.extra_kinds),
+            "store": self.store,
+        }
+        return (
+            "# Settings of this timeline archive. `kinds` extends the default taxonomy;\n"
+            "# `store` is sqlite:///PATH (relative to this folder) or postgresql://USER@HOST:PORT/DB.\n"
+            + tomli_w.dumps(data)
+        )
+
+
+def load_archive(root: Path) -> Archive:
+    """Read ``root/timeline.toml``; every problem is one line naming the setting."""
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArchiveNotFound(f"{root} is not an archive (no {CONFIG_NAME}); create one with 'timeline init'") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    try:
+        kinds = data.get("kinds", [])
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise ConfigError(f'{path}: kinds must be a list of names, e.g. kinds = ["press-release"]')
+        return Archive(
+            root=root,
+            title=clean_line(data.get("title", Archive.title), "title", required=True),
+            base_url=clean_url(data.get("base_url", Archive.base_url), "base_url") or Archive.base_url,
+            language=clean_language(data.get("language", Archive.language), "language") or "en",
+            extra_kinds=tuple(clean_line(k, "kinds", required=True) for k in kinds),
+            store=str(data.get("store", DEFAULT_STORE)),
+            settings=data,
+        )
+    except ConfigError:
+        raise
+    except Exception as error:  # an InvalidField from the cleaners, named with the file
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def find_archive(start: Path, named: str | None = None) -> Archive:
+    """The archive named by ``--archive``/``TIMELINE_ARCHIVE``, else the nearest one above ``start``."""
+    if named:
+        root = Path(named).expanduser().resolve()
+        if root.name == CONFIG_NAME:
+            root = root.parent
+        return load_archive(root)
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / CONFIG_NAME).is_file():
+            return load_archive(folder)
+    raise ArchiveNotFound(
+        f"no {CONFIG_NAME} in {start} or any folder above it; run 'timeline init' or name the archive with --archive"
+    )
+
+
+def create_archive(root: Path, archive: Archive) -> Archive:
+    """Write ``timeline.toml``, ``events/`` and the .gitignore lines; refuse an existing archive."""
+    if (root / CONFIG_NAME).exists():
+        raise ConfigError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / EVENTS_DIR).mkdir(exist_ok=True)
+    (root / CONFIG_NAME).write_text(archive.to_toml(), encoding="utf-8")
+    gitignore = root / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.exists() else []
+    missing = [line for line in GITIGNORE_LINES if line not in existing]
+    if missing:
+        with gitignore.open("a", encoding="utf-8") as handle:
+            if existing and existing[-1].strip():
+                handle.write("\n")
+            handle.write("\n".join(missing) + "\n")
+    return load_archive(root)
+
+
+def resolve_editor(given: str | None) -> str:
+    """Who makes a change: --editor, else TIMELINE_EDITOR, else git's user.name, else the OS user."""
+    for candidate in (given, os.environ.get("TIMELINE_EDITOR")):
+        if candidate and candidate.strip():
+            return clean_line(candidate, "editor", required=True)
+    try:
+        result = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            return clean_line(result.stdout, "editor", required=True)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return getpass.getuser()

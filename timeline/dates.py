@@ -1,0 +1,134 @@
+"""Partial, approximate and ranged dates: the subset of EDTF an entry's date may use.
+
+Accepted forms: ``2020-05-28``, ``2020-05``, ``2020``, any of them followed by
+``~`` (approximate), and a range of two of them joined by ``/``. Parsing and
+bounds come from the ``edtf`` library; this module adds the checks an archivist
+needs (days that do not exist, ranges that end before they start, future dates)
+and the way people write these dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import edtf
+
+from timeline.errors import InvalidField
+
+_PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?"
+_PART_RE = re.compile(rf"^{_PART}$")
+ACCEPTED = "YYYY-MM-DD, YYYY-MM or YYYY, optionally ending in ~ (approximate), or a range A/B"
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A day, month or year, maybe approximate, maybe a range; kept as its EDTF text."""
+
+    edtf: str
+
+    def __post_init__(self) -> None:
+        # Validate on construction so an invalid date can never exist as a value.
+        _check(self.edtf)
+
+    @classmethod
+    def parse(cls, text: str, field: str = "date") -> PartialDate:
+        """Parse ``text`` or raise :class:`InvalidField` naming ``field`` and the accepted forms."""
+        text = str(text).strip()
+        try:
+            return cls(text)
+        except InvalidField as error:
+            raise InvalidField(field, error.problem) from None
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.edtf.split("/"))
+
+    @property
+    def is_range(self) -> bool:
+        return "/" in self.edtf
+
+    @property
+    def is_approximate(self) -> bool:
+        return "~" in self.edtf
+
+    @property
+    def start(self) -> dt.date:
+        """The earliest day the date can mean (used for sorting and year pages)."""
+        return _bounds(self.parts[0])[0]
+
+    @property
+    def end(self) -> dt.date:
+        """The latest day the date can mean."""
+        return _bounds(self.parts[-1])[1]
+
+    @property
+    def slug_part(self) -> str:
+        """The start as written, without approximation marks: ``2020-05-28``, ``2020-05``."""
+        return self.parts[0].rstrip("~")
+
+    def display(self) -> str:
+        """The date as people write it: '28 May 2020', 'May 2020', 'c. 2020', '28 May – 2 June 2020'."""
+        if not self.is_range:
+            return _display_part(self.parts[0])
+        first, last = (_display_part(p) for p in self.parts)
+        return f"{first} – {last}"
+
+    def __str__(self) -> str:
+        return self.edtf
+
+
+def _display_part(part: str) -> str:
+    match = _PART_RE.match(part)
+    assert match is not None  # validated on construction
+    year, month, day, approx = match.groups()
+    if day:
+        text = f"{int(day)} {calendar.month_name[int(month)]} {year}"
+    elif month:
+        text = f"{calendar.month_name[int(month)]} {year}"
+    else:
+        text = year
+    return f"c. {text}" if approx else text
+
+
+def _bounds(part: str) -> tuple[dt.date, dt.date]:
+    parsed = edtf.parse_edtf(part)
+    low, high = parsed.lower_strict(), parsed.upper_strict()
+    return dt.date(*low[:3]), dt.date(*high[:3])
+
+
+def _check(text: str) -> None:
+    if not text:
+        raise InvalidField("date", f"is empty; accepted: {ACCEPTED}")
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise InvalidField("date", f"{text!r} has more than one '/'; accepted: {ACCEPTED}")
+    for part in parts:
+        match = _PART_RE.match(part)
+        if not match:
+            raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}")
+        year, month, day, _ = match.groups()
+        if month and not 1 <= int(month) <= 12:
+            raise InvalidField("date", f"{text!r} has no month {month}; months run 01-12")
+        if day:
+            last = calendar.monthrange(int(year), int(month))[1]
+            if not 1 <= int(day) <= last:
+                month_name = calendar.month_name[int(month)]
+                raise InvalidField(
+                    "date",
+                    f"{part.rstrip('~')} does not exist ({month_name} {year} has {last} days)",
+                )
+        try:
+            edtf.parse_edtf(part)
+        except edtf.EDTFParseException:
+            raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}") from None
+    if len(parts) == 2 and _bounds(parts[1])[1] < _bounds(parts[0])[0]:
+        raise InvalidField("date", f"the range {text!r} ends before it starts")
+
+
+def check_not_future(date: PartialDate, today: dt.date, field: str = "date") -> None:
+    """Refuse a date that starts after ``today`` (a likely typo in a historical archive)."""
+    if date.start > today:
+        raise InvalidField(field, f"{date} is in the future (today is {today.isoformat()}); pass --allow-future")
