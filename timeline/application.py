@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import random
@@ -29,6 +30,7 @@ from slugify import slugify
 from timeline import transcodings
 from timeline.dates import PartialDate, check_not_future
 from timeline.domainmodel import (
+    CORRECTABLE,
     Actor,
     PolicyEvent,
     Relation,
@@ -44,6 +46,7 @@ from timeline.errors import (
     InvalidChange,
     InvalidField,
     StoreError,
+    SyncConflict,
 )
 from timeline.store import StoreLocation, check_sqlite_store
 
@@ -214,12 +217,10 @@ class TimelineArchive(Application[UUID]):
                 topics=draft.topics,
                 jurisdictions=draft.jurisdictions,
                 sources=tuple(with_accessed(s, today) for s in draft.sources),
+                relations=self._new_relations(entry_id, kinds, [target for _, target in relations]),
                 editor=options.editor,
                 reason=options.reason or "recorded",
             )
-            for kind, (_, target_ref) in zip(kinds, relations, strict=True):
-                relation = self._relation(entry, kind, target_ref)
-                entry.link(relation, editor=options.editor, reason=options.reason or "recorded")
             return [
                 entry,
                 Reservation("slug", slug, entry_id),
@@ -308,25 +309,34 @@ class TimelineArchive(Application[UUID]):
         kind = _relation_type(relation_type)
 
         def link(entry: PolicyEvent) -> None:
-            relation = self._relation(entry, kind, target_ref)
+            relation = self._relation(entry.id, entry.slug, kind, target_ref)
             entry.link(relation, editor=options.editor, reason=options.reason)
 
         return self._change(ref, link)
 
-    def _relation(self, entry: PolicyEvent, kind: RelationType, target_ref: str) -> Relation:
-        """A relation from ``entry`` to a live target that makes no 'supersedes' cycle."""
+    def _new_relations(self, entry_id: UUID, kinds: list[RelationType], targets: list[str]) -> tuple[Relation, ...]:
+        """Relations a new entry is recorded with (it cannot be in a cycle yet: nothing points to it)."""
+        found: list[Relation] = []
+        for kind, target_ref in zip(kinds, targets, strict=True):
+            relation = self._relation(entry_id, "this new entry", kind, target_ref)
+            if relation not in found:
+                found.append(relation)
+        return tuple(found)
+
+    def _relation(self, entry_id: UUID, entry_slug: str, kind: RelationType, target_ref: str) -> Relation:
+        """A relation from an entry to a live target that makes no 'supersedes' cycle."""
         target = self.get(target_ref)
-        if target.id != entry.id:
+        if target.id != entry_id:
             if target.merged_into is not None:
                 raise InvalidChange(
                     f"entry {target.slug} was merged into {self.slug_of(target.merged_into)}; link to that one"
                 )
             if target.retracted:
                 raise InvalidChange(f"entry {target.slug} is retracted; relations to it are not allowed")
-            if kind is RelationType.SUPERSEDES and self._supersedes(target.id, entry.id):
+            if kind is RelationType.SUPERSEDES and self._supersedes(target.id, entry_id):
                 raise InvalidChange(
-                    f"{entry.slug} supersedes {target.slug} would make a cycle: "
-                    f"{target.slug} already supersedes {entry.slug}, directly or through others"
+                    f"{entry_slug} supersedes {target.slug} would make a cycle: "
+                    f"{target.slug} already supersedes {entry_slug}, directly or through others"
                 )
         return Relation(kind, target.id)
 
@@ -336,6 +346,53 @@ class TimelineArchive(Application[UUID]):
         return self._change(
             ref, lambda e: e.unlink(Relation(kind, target_id), editor=options.editor, reason=options.reason)
         )
+
+    def revise(
+        self,
+        ref: str | UUID,
+        draft: Draft,
+        relations: Sequence[tuple[str, str]],
+        retraction_reason: str | None,
+        options: WriteOptions,
+        based_on: int | None = None,
+    ) -> tuple[PolicyEvent, bool]:
+        """Bring an entry to the state an edited file describes; returns (entry, whether it changed).
+
+        ``based_on`` is the revision the file was written from: if the store has moved on
+        since and the file differs from it, the edit is refused as a conflict.
+        """
+        self._check_draft(draft, options)
+        kinds = [_relation_type(kind) for kind, _ in relations]
+        changed = False
+
+        def build() -> list[Aggregate]:
+            nonlocal changed
+            entry = self.get(ref)
+            for name in ("slug", "short_id"):
+                given = getattr(draft, name)
+                if given and given != getattr(entry, name):
+                    raise InvalidField(name, f"is {getattr(entry, name)!r} and can never change (file says {given!r})")
+            wanted = []
+            for kind, target_ref in zip(kinds, [t for _, t in relations], strict=True):
+                kept = Relation(kind, self.resolve(target_ref))
+                wanted.append(
+                    kept if kept in entry.relations else self._relation(entry.id, entry.slug, kind, target_ref)
+                )
+            sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
+            fields = {name: getattr(draft, name) for name in CORRECTABLE}
+            differences = entry.differences(fields, sources, tuple(wanted), retraction_reason is not None)
+            changed = bool(differences)
+            if not changed:
+                return []
+            if based_on is not None and based_on < entry.revision:
+                raise SyncConflict(entry.slug, based_on, entry.revision, differences)
+            entry.revise(
+                fields, sources, tuple(wanted), retraction_reason, editor=options.editor, reason=options.reason
+            )
+            return [entry]
+
+        self._save(build)
+        return self.get(ref), changed
 
     def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
         return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
@@ -421,6 +478,15 @@ class TimelineArchive(Application[UUID]):
     def position(self) -> int:
         """The store's newest notification id (0 when empty)."""
         return self.recorder.max_notification_id() or 0
+
+
+def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date) -> Source:
+    """A source written without an access date keeps the one already recorded, else gets today's."""
+    if source.accessed is None:
+        for known in cited:
+            if dataclasses.replace(known, accessed=None) == source:
+                return known
+    return with_accessed(source, today)
 
 
 def _short_id(entry_id: UUID) -> str:

@@ -135,6 +135,7 @@ class PolicyEvent(Aggregate):
         topics: tuple[str, ...],
         jurisdictions: tuple[str, ...],
         sources: tuple[Source, ...],
+        relations: tuple[Relation, ...],
         editor: str,
         reason: str,
     ) -> None:
@@ -149,7 +150,7 @@ class PolicyEvent(Aggregate):
         self.topics = tuple(topics)
         self.jurisdictions = tuple(jurisdictions)
         self.sources = tuple(sources)
-        self.relations: tuple[Relation, ...] = ()
+        self.relations = tuple(relations)
         self.retraction_reason: str | None = None
         self.merged_into: UUID | None = None
 
@@ -200,6 +201,50 @@ class PolicyEvent(Aggregate):
     def _corrected(self, changes: dict[str, Any], editor: str, reason: str) -> None:
         for name, value in changes.items():
             setattr(self, name, tuple(value) if isinstance(value, list) else value)
+
+    def differences(
+        self, fields: dict[str, Any], sources: tuple[Source, ...], relations: tuple[Relation, ...], retracted: bool
+    ) -> list[str]:
+        """The names of the fields where the given state differs from this entry's."""
+        names = [name for name in CORRECTABLE if name in fields and getattr(self, name) != fields[name]]
+        if _unmatched(sources, self.sources) or _unmatched(self.sources, sources):
+            names.append("sources")
+        if set(relations) != set(self.relations):
+            names.append("relations")
+        if retracted != self.retracted:
+            names.append("retracted")
+        return names
+
+    def revise(
+        self,
+        fields: dict[str, Any],
+        sources: tuple[Source, ...],
+        relations: tuple[Relation, ...],
+        retraction_reason: str | None,
+        *,
+        editor: str,
+        reason: str,
+    ) -> None:
+        """Bring the entry to the given state (an edited events/ file) with the usual domain events.
+
+        Sources are added before others are withdrawn, so an entry never passes through
+        a state with no source.
+        """
+        effective = {k: v for k, v in fields.items() if getattr(self, k) != v}
+        if effective:
+            self.correct(effective, editor=editor, reason=reason)
+        for source in _unmatched(sources, self.sources):
+            self.add_source(source, editor=editor, reason=reason)
+        for source in _unmatched(self.sources, sources):
+            self.withdraw_source(source, editor=editor, reason=reason)
+        for relation in self.relations:
+            if relation not in relations:
+                self.unlink(relation, editor=editor, reason=reason)
+        for relation in relations:
+            if relation not in self.relations:
+                self.link(relation, editor=editor, reason=reason)
+        if retraction_reason is not None and not self.retracted:
+            self.retract(editor=editor, reason=retraction_reason or reason)
 
     # Sources -----------------------------------------------------------------
 
@@ -274,6 +319,16 @@ class PolicyEvent(Aggregate):
     @event("Merged", topic="timeline:PolicyEvent.Merged")
     def _merged(self, into: UUID, editor: str, reason: str) -> None:
         self.merged_into = into
+
+
+def _unmatched(wanted: tuple[Source, ...], present: tuple[Source, ...]) -> list[Source]:
+    """Sources in ``wanted`` that ``present`` lacks (a source written without an access date
+    matches the same source with one)."""
+    return [
+        source
+        for source in wanted
+        if not any(source == p or (source.accessed is None and replace(p, accessed=None) == source) for p in present)
+    ]
 
 
 def with_accessed(source: Source, today: dt.date) -> Source:

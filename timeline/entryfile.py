@@ -21,8 +21,8 @@ from timeline.entrydata import ENTRY_FIELDS
 from timeline.errors import TimelineError
 
 FENCE = "---"
-# What a file may say; the rest of an entry (retraction, merge) is only changed by commands.
-FILE_FIELDS = tuple(f for f in ENTRY_FIELDS if f not in ("retracted", "retraction_reason", "merged_into", "summary"))
+# What a file's front matter may say: every field but the summary, which is the body.
+FILE_FIELDS = tuple(f for f in ENTRY_FIELDS if f != "summary")
 
 
 class MalformedFile(TimelineError):
@@ -134,7 +134,7 @@ def _writer() -> YAML:
 
 def dump_entry_text(fields: dict[str, Any]) -> str:
     """The file text for an entry mapping (as made by ``entrydata.entry_to_dict``)."""
-    front = {key: fields[key] for key in FILE_FIELDS if key in fields and fields[key] not in (None, [], "")}
+    front = {key: fields[key] for key in FILE_FIELDS if fields.get(key) not in (None, [], "", False)}
     stream = io.StringIO()
     _writer().dump(front, stream)
     summary = str(fields.get("summary") or "").strip("\n")

@@ -42,3 +42,15 @@ class ConfigError(TimelineError):
 
 class ConcurrentWriteConflict(TimelineError):
     """Another writer kept winning the race for the same records; the user should try again."""
+
+
+class SyncConflict(TimelineError):
+    """An events/ file was edited from an older revision than the store holds, and differs from it."""
+
+    def __init__(self, slug: str, file_revision: int, store_revision: int, fields: list[str]):
+        self.fields = fields
+        super().__init__(
+            f"entry {slug}: the file was written from revision {file_revision} but the store is at revision "
+            f"{store_revision}, and they differ in {', '.join(fields)}; nothing was applied. Keep the store's "
+            f"version with 'timeline export', or redo your edit on the current file (set revision: {store_revision})"
+        )

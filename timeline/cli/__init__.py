@@ -116,9 +116,9 @@ def main(ctx: click.Context, archive: str | None, store: str | None, lock_timeou
 
 
 def _register() -> None:
-    from timeline.cli import changing, init_command, reading, recording
+    from timeline.cli import changing, files, init_command, reading, recording
 
-    for module in (init_command, recording, changing, reading):
+    for module in (init_command, recording, changing, reading, files):
         for command in module.COMMANDS:
             main.add_command(command)
 

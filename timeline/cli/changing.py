@@ -23,6 +23,7 @@ RELATIONS = click.Choice([t.value for t in RelationType])
 
 
 def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str) -> None:
+    session.mirror(entry)
     if as_json:
         print_json(session.entry_dict(entry))
     else:
@@ -216,7 +217,9 @@ def merge(session: Session, duplicate: str, into: str, reason: str | None, edito
           --reason "same order recorded twice"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.merge(duplicate, into, write), as_json, "merged")
+    merged = session.app.merge(duplicate, into, write)
+    session.mirror(session.app.get(into))
+    _done(session, merged, as_json, "merged")
 
 
 COMMANDS = [correct, source, link, unlink, retract, merge]

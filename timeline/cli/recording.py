@@ -119,6 +119,7 @@ def add(
         draft = draft_from(_from_options(options))
         relations = tuple(links)
     entry = session.app.add(draft, write, relations)
+    session.mirror(entry)
     if as_json:
         print_json(session.entry_dict(entry))
     else:

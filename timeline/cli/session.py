@@ -16,6 +16,7 @@ from timeline.config import DEFAULT_STORE, Archive, find_archive, resolve_editor
 from timeline.domainmodel import PolicyEvent
 from timeline.entrydata import entry_to_dict
 from timeline.errors import InvalidField
+from timeline.mirror import write_entry
 from timeline.store import StoreLocation, parse_store_url
 from timeline.validation import clean_text
 
@@ -56,6 +57,11 @@ class Session:
 
     def entry_dict(self, entry: PolicyEvent) -> dict[str, Any]:
         return entry_to_dict(entry, self.app.slug_of)
+
+    def mirror(self, *entries: PolicyEvent) -> None:
+        """Rewrite the changed entries' events/ files, so the files always reflect the store."""
+        for entry in entries:
+            write_entry(self.app, self.archive.events_dir, entry)
 
     def close(self) -> None:
         if self._app is not None:

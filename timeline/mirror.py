@@ -1,0 +1,59 @@
+"""Store -> files: each entry's events/ file, rewritten after every change to it.
+
+Files are written atomically (a temporary file renamed over the old one) and
+only when their text changes, so git sees exactly the entries that changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from timeline.application import TimelineArchive
+from timeline.domainmodel import PolicyEvent
+from timeline.entrydata import entry_to_dict
+from timeline.entryfile import dump_entry_text
+
+
+def entry_path(folder: Path, slug: str) -> Path:
+    return folder / f"{slug}.md"
+
+
+def write_text_atomically(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless it already holds it; returns whether it wrote."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def entry_text(app: TimelineArchive, entry: PolicyEvent) -> str:
+    return dump_entry_text(entry_to_dict(entry, app.slug_of))
+
+
+def write_entry(app: TimelineArchive, folder: Path, entry: PolicyEvent) -> bool:
+    """Rewrite one entry's file from the store; returns whether the file changed."""
+    return write_text_atomically(entry_path(folder, entry.slug), entry_text(app, entry))
+
+
+def export_all(app: TimelineArchive, folder: Path) -> tuple[int, int]:
+    """Write every entry (retracted and merged ones too); returns (entries, files changed)."""
+    total = changed = 0
+    for entry in app.entries():
+        total += 1
+        changed += write_entry(app, folder, entry)
+    return total, changed

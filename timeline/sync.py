@@ -1,0 +1,172 @@
+"""Files -> store: apply new and hand-edited events/ files as domain events.
+
+A new file (no id, or an id the store does not know, as in a fresh clone) is
+recorded; an edited one becomes corrections, added or withdrawn sources, links
+and unlinks, whose reason names the file. An unchanged file appends nothing. A
+file written from an older revision than the store holds, and differing from
+it, is a conflict and is never applied. A malformed file is reported with its
+line and skipped; the other files still sync. Entries with no file get one back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from uuid import UUID
+
+from timeline.application import TimelineArchive, WriteOptions
+from timeline.entrydata import draft_from, relations_from
+from timeline.entryfile import EntryFile, MalformedFile, read_entry_file
+from timeline.errors import EntryNotFound, InvalidField, TimelineError
+from timeline.mirror import entry_path, write_entry
+
+
+@dataclass
+class SyncReport:
+    recorded: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    restored: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"synced events/: {len(self.recorded)} recorded, {len(self.revised)} revised, "
+            f"{self.unchanged} unchanged, {len(self.restored)} files restored, {len(self.problems)} refused"
+        )
+
+
+def _known_id(app: TimelineArchive, entry_file: EntryFile) -> UUID | None:
+    raw = entry_file.data.get("id")
+    if not raw:
+        return None
+    try:
+        entry_id = UUID(str(raw))
+    except ValueError:
+        raise MalformedFile(entry_file.path, entry_file.line_of("id"), f"id: {raw!r} is not a UUID") from None
+    return entry_id if entry_id in app.repository else None
+
+
+def _revision(entry_file: EntryFile) -> int | None:
+    value = entry_file.data.get("revision")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise MalformedFile(entry_file.path, entry_file.line_of("revision"), "revision: must be a whole number >= 1")
+    return value
+
+
+class _Syncer:
+    def __init__(self, app: TimelineArchive, folder: Path, editor: str, allow_future: bool):
+        self.app = app
+        self.folder = folder
+        self.editor = editor
+        self.allow_future = allow_future
+        self.report = SyncReport()
+        self.files_by_id: set[UUID] = set()
+
+    def options(self, reason: str) -> WriteOptions:
+        return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
+
+    def name(self, path: Path) -> str:
+        return f"{self.folder.name}/{path.name}"
+
+    def refuse(self, path: Path, error: TimelineError) -> None:
+        text = str(error)
+        self.report.problems.append(text if isinstance(error, MalformedFile) else f"{self.name(path)}: {text}")
+
+    def run(self) -> SyncReport:
+        new: list[EntryFile] = []
+        for path in sorted(self.folder.glob("*.md")):
+            try:
+                entry_file = read_entry_file(path)
+                known = _known_id(self.app, entry_file)
+                if known is None:
+                    new.append(entry_file)
+                else:
+                    self.files_by_id.add(known)
+                    self.apply_edit(entry_file, known)
+            except TimelineError as error:
+                self.refuse(path, error)
+        self.record_new(new)
+        self.restore_missing()
+        return self.report
+
+    def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
+        data = entry_file.data
+        based_on = _revision(entry_file)
+        try:
+            draft = draft_from(data)
+            relations = relations_from(data.get("relations"))
+        except InvalidField as error:
+            raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
+        retraction = (data.get("retraction_reason") or "") if data.get("retracted") is True else None
+        options = self.options(f"edited in {self.name(entry_file.path)}")
+        entry, changed = self.app.revise(entry_id, draft, relations, retraction, options, based_on)
+        if changed:
+            self.report.revised.append(entry.slug)
+        else:
+            self.report.unchanged += 1
+        self.settle(entry_file.path, entry_id)
+
+    def record_new(self, files: list[EntryFile]) -> None:
+        """Record new files, those whose relation targets exist first, so links can be made."""
+        pending = {entry_file.path: entry_file for entry_file in files}
+        while pending:
+            ready = [f for f in pending.values() if self.targets_exist(f, pending)]
+            for entry_file in ready or list(pending.values()):
+                del pending[entry_file.path]
+                try:
+                    self.record(entry_file)
+                except TimelineError as error:
+                    self.refuse(entry_file.path, error)
+
+    def targets_exist(self, entry_file: EntryFile, pending: dict[Path, EntryFile]) -> bool:
+        waiting = {str(f.data.get("slug") or "") for f in pending.values()} - {""}
+        relations = entry_file.data.get("relations") or []
+        targets = {str(r.get("target")) for r in relations if isinstance(r, dict)}
+        return not (targets & waiting)
+
+    def record(self, entry_file: EntryFile) -> None:
+        data = entry_file.data
+        try:
+            draft = draft_from(data)
+            relations = relations_from(data.get("relations"))
+        except InvalidField as error:
+            raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
+        if data.get("merged_into"):
+            raise MalformedFile(
+                entry_file.path, entry_file.line_of("merged_into"), "merged_into: merge entries with 'timeline merge'"
+            )
+        options = self.options(f"recorded from {self.name(entry_file.path)}")
+        entry = self.app.add(draft, options, relations)
+        if data.get("retracted") is True:
+            reason = str(data.get("retraction_reason") or f"retracted in {self.name(entry_file.path)}")
+            entry = self.app.retract(entry.slug, self.options(reason))
+        self.report.recorded.append(entry.slug)
+        self.files_by_id.add(entry.id)
+        self.settle(entry_file.path, entry.id)
+
+    def settle(self, path: Path, entry_id: UUID) -> None:
+        """Rewrite the file from the store (with its id and revision) under the entry's slug."""
+        entry = self.app.entry(entry_id)
+        write_entry(self.app, self.folder, entry)
+        if path != entry_path(self.folder, entry.slug):
+            path.unlink(missing_ok=True)
+
+    def restore_missing(self) -> None:
+        for entry in self.app.entries():
+            if entry.id not in self.files_by_id and not entry_path(self.folder, entry.slug).exists():
+                write_entry(self.app, self.folder, entry)
+                self.report.restored.append(entry.slug)
+
+
+def sync_folder(app: TimelineArchive, folder: Path, editor: str, *, allow_future: bool = False) -> SyncReport:
+    """Apply every file of ``folder`` to the store; see the module's docstring."""
+    if not folder.is_dir():
+        raise EntryNotFound(f"no folder {folder}; an archive keeps its entries in events/")
+    return _Syncer(app, folder, editor, allow_future).run()
