@@ -30,7 +30,7 @@ class PartialDate:
     edtf: str
 
     def __post_init__(self) -> None:
-        # Validate on construction so an invalid date can never exist as a value.
+        # A cheap check on every construction (dates are rebuilt each time a stored event is read)...
         _check(self.edtf)
 
     @classmethod
@@ -38,9 +38,16 @@ class PartialDate:
         """Parse ``text`` or raise :class:`InvalidField` naming ``field`` and the accepted forms."""
         text = str(text).strip()
         try:
-            return cls(text)
+            date = cls(text)
+            # ...and the edtf library's full parse where people's input enters the archive.
+            # It costs milliseconds per date, too slow to repeat on every read.
+            for part in date.parts:
+                edtf.parse_edtf(part)
         except InvalidField as error:
             raise InvalidField(field, error.problem) from None
+        except edtf.EDTFParseException:
+            raise InvalidField(field, f"{text!r} is not a date; accepted: {ACCEPTED}") from None
+        return date
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -94,9 +101,17 @@ def _display_part(part: str) -> str:
 
 
 def _bounds(part: str) -> tuple[dt.date, dt.date]:
-    parsed = edtf.parse_edtf(part)
-    low, high = parsed.lower_strict(), parsed.upper_strict()
-    return dt.date(*low[:3]), dt.date(*high[:3])
+    """First and last day a part can mean (approximation does not widen them, as in EDTF's strict bounds)."""
+    match = _PART_RE.match(part)
+    assert match is not None  # validated on construction
+    year, month, day, _ = match.groups()
+    if day:
+        exact = dt.date(int(year), int(month), int(day))
+        return exact, exact
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return dt.date(int(year), int(month), 1), dt.date(int(year), int(month), last)
+    return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
 
 
 def _check(text: str) -> None:
@@ -110,6 +125,8 @@ def _check(text: str) -> None:
         if not match:
             raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}")
         year, month, day, _ = match.groups()
+        if int(year) < 1:
+            raise InvalidField("date", f"{text!r} has year 0000; years run from 0001 to 9999")
         if month and not 1 <= int(month) <= 12:
             raise InvalidField("date", f"{text!r} has no month {month}; months run 01-12")
         if day:
@@ -120,15 +137,12 @@ def _check(text: str) -> None:
                     "date",
                     f"{part.rstrip('~')} does not exist ({month_name} {year} has {last} days)",
                 )
-        try:
-            edtf.parse_edtf(part)
-        except edtf.EDTFParseException:
-            raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}") from None
     if len(parts) == 2 and _bounds(parts[1])[1] < _bounds(parts[0])[0]:
         raise InvalidField("date", f"the range {text!r} ends before it starts")
 
 
 def check_not_future(date: PartialDate, today: dt.date, field: str = "date") -> None:
-    """Refuse a date that starts after ``today`` (a likely typo in a historical archive)."""
-    if date.start > today:
+    """Refuse a date, or a range whose last part, starts after ``today`` (a likely typo in a
+    historical archive); a year or month that includes today is fine."""
+    if _bounds(date.parts[-1])[0] > today:
         raise InvalidField(field, f"{date} is in the future (today is {today.isoformat()}); pass --allow-future")

@@ -135,9 +135,9 @@ class PolicyEvent(Aggregate):
         topics: tuple[str, ...],
         jurisdictions: tuple[str, ...],
         sources: tuple[Source, ...],
-        relations: tuple[Relation, ...],
         editor: str,
         reason: str,
+        relations: tuple[Relation, ...] = (),
     ) -> None:
         self.short_id = short_id
         self.slug = slug
@@ -233,10 +233,12 @@ class PolicyEvent(Aggregate):
         effective = {k: v for k, v in fields.items() if getattr(self, k) != v}
         if effective:
             self.correct(effective, editor=editor, reason=reason)
+        # A source edited in place is the old one withdrawn and the new one added; the
+        # duplicate check of add_source would refuse it, and the draft has >= 1 source.
         for source in _unmatched(sources, self.sources):
-            self.add_source(source, editor=editor, reason=reason)
+            self._source_added(source=source, editor=editor, reason=reason)
         for source in _unmatched(self.sources, sources):
-            self.withdraw_source(source, editor=editor, reason=reason)
+            self._source_withdrawn(source=source, editor=editor, reason=reason)
         for relation in self.relations:
             if relation not in relations:
                 self.unlink(relation, editor=editor, reason=reason)

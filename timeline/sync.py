@@ -76,8 +76,12 @@ class _Syncer:
         return f"{self.folder.name}/{path.name}"
 
     def refuse(self, path: Path, error: TimelineError) -> None:
-        text = str(error)
-        self.report.problems.append(text if isinstance(error, MalformedFile) else f"{self.name(path)}: {text}")
+        if isinstance(error, MalformedFile) and error.line:
+            self.report.problems.append(f"{self.name(path)}:{error.line}: {error.problem}")
+        elif isinstance(error, MalformedFile):
+            self.report.problems.append(f"{self.name(path)}: {error.problem}")
+        else:
+            self.report.problems.append(f"{self.name(path)}: {error}")
 
     def run(self) -> SyncReport:
         new: list[EntryFile] = []

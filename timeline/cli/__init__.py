@@ -25,6 +25,13 @@ USAGE_EXIT = 2
 class TimelineGroup(click.Group):
     """Turns every expected failure into one line and exit status 2."""
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (PersistenceError, sqlite3.Error) as error:
+            # Translated here, while the session (and so the store's name) is still at hand.
+            raise _store_error(ctx, error) from None
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
@@ -44,9 +51,6 @@ class TimelineGroup(click.Group):
         except TimelineError as error:
             click.echo(f"error: {_one_line(str(error))}", err=True)
             sys.exit(USAGE_EXIT)
-        except (PersistenceError, sqlite3.Error) as error:
-            click.echo(f"error: {_one_line(str(_store_error(error)))}", err=True)
-            sys.exit(USAGE_EXIT)
         except Exception as error:
             if os.environ.get("TIMELINE_DEBUG"):
                 raise
@@ -62,9 +66,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _store_error(error: BaseException) -> StoreError:
-    context = click.get_current_context(silent=True)
-    session = context.find_object(Session) if context else None
+def _store_error(context: click.Context, error: BaseException) -> StoreError:
+    session = context.find_object(Session)
     if session is not None:
         try:
             return store_error(error, session.location()[0])
