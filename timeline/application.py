@@ -7,13 +7,10 @@ relation targets, cycles), saves, and retries when another writer won a race.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import datetime as dt
-import difflib
 import random
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +22,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
-from slugify import slugify
 
 from timeline import transcodings
 from timeline.dates import PartialDate, check_not_future
@@ -45,15 +41,13 @@ from timeline.errors import (
     EntryNotFound,
     InvalidChange,
     InvalidField,
-    StoreError,
     SyncConflict,
 )
-from timeline.store import StoreLocation, check_sqlite_store
+from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
+from timeline.store import StoreLocation, check_sqlite_store, store_error
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
-SLUG_MAX = 80
-DUPLICATE_SIMILARITY = 0.9
 RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
 
 
@@ -188,7 +182,7 @@ class TimelineArchive(Application[UUID]):
 
     def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
         """Record a new entry with a unique slug and short id, and its relations, in one save."""
-        kinds = [_relation_type(kind) for kind, _ in relations]
+        kinds = [relation_type(kind) for kind, _ in relations]
         self._check_draft(draft, options)
 
         def build() -> list[Aggregate]:
@@ -197,11 +191,11 @@ class TimelineArchive(Application[UUID]):
             entry_id = draft.id or uuid.uuid4()
             if draft.id is not None and entry_id in self.repository:
                 raise InvalidChange(f"an entry with id {entry_id} already exists")
-            short_id = draft.short_id or _short_id(entry_id)
+            short_id = draft.short_id or short_id_for(entry_id)
             if self._reservation("short", short_id) is not None:
                 if draft.short_id:
                     raise InvalidChange(f"short id {short_id} is already taken")
-                entry_id, short_id = self._fresh_short_id()
+                entry_id, short_id = self._freshshort_id_for()
             slug = self._free_slug(draft)
             today = self.clock.today()
             entry = PolicyEvent.record(
@@ -249,40 +243,32 @@ class TimelineArchive(Application[UUID]):
         if kind not in self.kinds:
             raise InvalidField("kind", f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)}")
 
-    def _fresh_short_id(self) -> tuple[UUID, str]:
+    def _freshshort_id_for(self) -> tuple[UUID, str]:
         while True:
             entry_id = uuid.uuid4()
-            short_id = _short_id(entry_id)
+            short_id = short_id_for(entry_id)
             if self._reservation("short", short_id) is None:
                 return entry_id, short_id
 
     def _free_slug(self, draft: Draft) -> str:
         if draft.slug:
-            if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", draft.slug) or len(draft.slug) > SLUG_MAX + 12:
-                raise InvalidField(
-                    "slug", f"{draft.slug!r} is not a slug; use lowercase ASCII letters, digits and hyphens"
-                )
-            if self._reservation("slug", draft.slug) is not None:
+            if self._reservation("slug", check_slug(draft.slug)) is not None:
                 raise InvalidChange(f"slug {draft.slug} is already taken by another entry")
             return draft.slug
-        words = slugify(draft.title, max_length=SLUG_MAX, word_boundary=True) or "entry"
-        base = f"{draft.date.slug_part}-{words}"
-        candidate, number = base, 1
+        base = candidate = base_slug(draft.date, draft.title)
+        number = 1
         while self._reservation("slug", candidate) is not None:
             number += 1
             candidate = f"{base}-{number}"
         return candidate
 
     def _refuse_duplicate(self, draft: Draft) -> None:
-        wanted = _title_key(draft.title)
         for entry in self.entries():
-            if entry.is_live and entry.date.start == draft.date.start:
-                ratio = difflib.SequenceMatcher(None, wanted, _title_key(entry.title)).ratio()
-                if ratio >= DUPLICATE_SIMILARITY:
-                    raise DuplicateEntry(
-                        f"likely duplicate of {entry.slug} ({entry.date}, {entry.title!r}); "
-                        "pass --allow-duplicate to record it anyway"
-                    )
+            if entry.is_live and entry.date.start == draft.date.start and near_identical(draft.title, entry.title):
+                raise DuplicateEntry(
+                    f"likely duplicate of {entry.slug} ({entry.date}, {entry.title!r}); "
+                    "pass --allow-duplicate to record it anyway"
+                )
 
     # Changing ----------------------------------------------------------------
 
@@ -301,12 +287,12 @@ class TimelineArchive(Application[UUID]):
 
     def withdraw_source(self, ref: str, which: str, options: WriteOptions) -> PolicyEvent:
         def withdraw(entry: PolicyEvent) -> None:
-            entry.withdraw_source(_pick_source(entry, which), editor=options.editor, reason=options.reason)
+            entry.withdraw_source(entry.source_named(which), editor=options.editor, reason=options.reason)
 
         return self._change(ref, withdraw)
 
-    def link(self, ref: str, relation_type: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
-        kind = _relation_type(relation_type)
+    def link(self, ref: str, relation: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
+        kind = relation_type(relation)
 
         def link(entry: PolicyEvent) -> None:
             relation = self._relation(entry.id, entry.slug, kind, target_ref)
@@ -340,8 +326,8 @@ class TimelineArchive(Application[UUID]):
                 )
         return Relation(kind, target.id)
 
-    def unlink(self, ref: str, relation_type: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
-        kind = _relation_type(relation_type)
+    def unlink(self, ref: str, relation: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
+        kind = relation_type(relation)
         target_id = self.resolve(target_ref)
         return self._change(
             ref, lambda e: e.unlink(Relation(kind, target_id), editor=options.editor, reason=options.reason)
@@ -362,7 +348,7 @@ class TimelineArchive(Application[UUID]):
         since and the file differs from it, the edit is refused as a conflict.
         """
         self._check_draft(draft, options)
-        kinds = [_relation_type(kind) for kind, _ in relations]
+        kinds = [relation_type(kind) for kind, _ in relations]
         changed = False
 
         def build() -> list[Aggregate]:
@@ -487,46 +473,3 @@ def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date
             if dataclasses.replace(known, accessed=None) == source:
                 return known
     return with_accessed(source, today)
-
-
-def _short_id(entry_id: UUID) -> str:
-    # 8 characters of base32 (40 bits): short enough to type, and the reservation keeps it unique.
-    return base64.b32encode(entry_id.bytes[:5]).decode("ascii").lower()
-
-
-def _title_key(title: str) -> str:
-    return " ".join(re.findall(r"\w+", title.casefold()))
-
-
-def _relation_type(text: str) -> RelationType:
-    try:
-        return RelationType(text.strip().lower())
-    except ValueError:
-        accepted = ", ".join(t.value for t in RelationType)
-        raise InvalidField("relation", f"{text!r} is not a relation; accepted: {accepted}") from None
-
-
-def _pick_source(entry: PolicyEvent, which: str) -> Source:
-    """A source named by its number in 'timeline show' (1, 2...) or by its URL."""
-    which = which.strip()
-    if which.isdigit():
-        number = int(which)
-        if 1 <= number <= len(entry.sources):
-            return entry.sources[number - 1]
-        raise InvalidField("source", f"entry {entry.slug} has sources 1 to {len(entry.sources)}, not {number}")
-    for source in entry.sources:
-        if which and which in (source.url, source.archived_url):
-            return source
-    raise InvalidField("source", f"entry {entry.slug} cites no source with URL {which!r}; give its number or URL")
-
-
-def store_error(error: BaseException, location: StoreLocation) -> StoreError:
-    """One line for a failure of the store itself: unreachable, locked, not a store."""
-    if isinstance(error, StoreError):
-        return error
-    text = " ".join(str(error).split()) or type(error).__name__
-    if "locked" in text.lower() or "lock timeout" in text.lower():
-        return StoreError(f"the store {location.display} stayed locked by another writer; nothing was saved, try again")
-    if "not a database" in text.lower():
-        return StoreError(f"{location.display} is not a timeline store ({text})")
-    return StoreError(f"the store {location.display} failed: {text}")

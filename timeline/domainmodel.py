@@ -21,7 +21,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from timeline.dates import PartialDate
-from timeline.errors import InvalidChange
+from timeline.errors import InvalidChange, InvalidField
 
 
 class RelationType(StrEnum):
@@ -259,6 +259,19 @@ class PolicyEvent(Aggregate):
     @event("SourceAdded", topic="timeline:PolicyEvent.SourceAdded")
     def _source_added(self, source: Source, editor: str, reason: str) -> None:
         self.sources = (*self.sources, source)
+
+    def source_named(self, which: str) -> Source:
+        """A source named by its number in 'timeline show' (1, 2...) or by its URL."""
+        which = which.strip()
+        if which.isdigit():
+            number = int(which)
+            if 1 <= number <= len(self.sources):
+                return self.sources[number - 1]
+            raise InvalidField("source", f"entry {self.slug} has sources 1 to {len(self.sources)}, not {number}")
+        for source in self.sources:
+            if which and which in (source.url, source.archived_url):
+                return source
+        raise InvalidField("source", f"entry {self.slug} cites no source with URL {which!r}; give its number or URL")
 
     def withdraw_source(self, source: Source, *, editor: str, reason: str) -> None:
         self.check_changeable()

@@ -114,3 +114,20 @@ def check_sqlite_store(location: StoreLocation, *, create: bool) -> None:
         raise StoreError(f"{path} is not a timeline store ({error})") from None
     if EVENTS_TABLE not in tables:
         raise StoreError(f"{path} is an SQLite database but not a timeline store (it has no {EVENTS_TABLE} table)")
+
+
+def store_error(error: BaseException, location: StoreLocation) -> StoreError:
+    """One line for a failure of the store itself: unreachable, locked, not a store."""
+    if isinstance(error, StoreError):
+        return error
+    text = " ".join(str(error).split()) or type(error).__name__
+    lowered = text.lower()
+    if "locked" in lowered or "lock timeout" in lowered:
+        return StoreError(f"the store {location.display} stayed locked by another writer; nothing was saved, try again")
+    if "not a database" in lowered:
+        return StoreError(f"{location.display} is not a timeline store ({text})")
+    if "schema" in lowered and "does not exist" in lowered:
+        return StoreError(f"the store {location.display} names a schema that does not exist; create it first ({text})")
+    if "connection" in lowered or "connect" in lowered:
+        return StoreError(f"cannot reach the store {location.display}: {text}")
+    return StoreError(f"the store {location.display} failed: {text}")

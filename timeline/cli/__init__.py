@@ -15,9 +15,9 @@ from typing import Any
 import click
 from eventsourcing.persistence import PersistenceError
 
-from timeline.application import store_error
 from timeline.cli.session import Session
 from timeline.errors import StoreError, TimelineError
+from timeline.store import store_error
 
 USAGE_EXIT = 2
 

@@ -1,0 +1,52 @@
+"""Names the archive gives: short ids, slugs, and the title keys that spot likely duplicates."""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import re
+from uuid import UUID
+
+from slugify import slugify
+
+from timeline.dates import PartialDate
+from timeline.domainmodel import RelationType
+from timeline.errors import InvalidField
+
+SLUG_MAX = 80
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+DUPLICATE_SIMILARITY = 0.9
+
+
+def short_id_for(entry_id: UUID) -> str:
+    # 8 characters of base32 (40 bits): short enough to type; a reservation keeps it unique.
+    return base64.b32encode(entry_id.bytes[:5]).decode("ascii").lower()
+
+
+def base_slug(date: PartialDate, title: str) -> str:
+    """Date and title, readable ASCII: ``2020-05-28-trump-signs-executive-order``."""
+    words = slugify(title, max_length=SLUG_MAX, word_boundary=True) or "entry"
+    return f"{date.slug_part}-{words}"
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_PATTERN.fullmatch(slug) or len(slug) > SLUG_MAX + 12:
+        raise InvalidField("slug", f"{slug!r} is not a slug; use lowercase ASCII letters, digits and hyphens")
+    return slug
+
+
+def title_key(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.casefold()))
+
+
+def near_identical(one: str, other: str) -> bool:
+    """Titles that differ only in punctuation, case or a character or two."""
+    return difflib.SequenceMatcher(None, title_key(one), title_key(other)).ratio() >= DUPLICATE_SIMILARITY
+
+
+def relation_type(text: str) -> RelationType:
+    try:
+        return RelationType(text.strip().lower())
+    except ValueError:
+        accepted = ", ".join(t.value for t in RelationType)
+        raise InvalidField("relation", f"{text!r} is not a relation; accepted: {accepted}") from None
