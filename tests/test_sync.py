@@ -39,7 +39,7 @@ def test_a_hand_edit_becomes_a_correction_naming_the_file(store: ArchiveUnderTes
     entry = store.add("Trump signs order", "2020-05-28", "executive-order")
     path = _file(store, entry["slug"])
     _edit(path, "title: Trump signs order", "title: Trump signs executive order on Section 230")
-    _edit(path, "  - title: 'Report: Trump signs order'", "  - title: 'Report: Trump signs order'\n    language: en")
+    _edit(path, "- title: 'Report: Trump signs order'", "- title: 'Report: Trump signs order'\n  language: en")
 
     result = store.ok("sync")
     assert "1 revised" in result.stdout

@@ -24,10 +24,9 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
 from timeline import transcodings
-from timeline.dates import PartialDate, check_not_future
+from timeline.dates import check_not_future
 from timeline.domainmodel import (
     CORRECTABLE,
-    Actor,
     PolicyEvent,
     Relation,
     RelationType,
@@ -35,6 +34,7 @@ from timeline.domainmodel import (
     Source,
     with_accessed,
 )
+from timeline.drafts import Draft, WriteOptions
 from timeline.errors import (
     ConcurrentWriteConflict,
     DuplicateEntry,
@@ -43,40 +43,13 @@ from timeline.errors import (
     InvalidField,
     SyncConflict,
 )
+from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
 from timeline.store import StoreLocation, check_sqlite_store, store_error
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
 RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A new entry, every field already checked on its own."""
-
-    title: str
-    kind: str
-    date: PartialDate
-    summary: str = ""
-    actors: tuple[Actor, ...] = ()
-    platforms: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    jurisdictions: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    # A slug chosen in advance (an entry file names its slug); used when free.
-    slug: str = ""
-    # An id chosen in advance (an entry file or a restore carries its id).
-    id: UUID | None = None
-    short_id: str = ""
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    editor: str
-    reason: str = ""
-    allow_future: bool = False
-    allow_duplicate: bool = False
 
 
 @dataclass
@@ -139,7 +112,7 @@ class TimelineArchive(Application[UUID]):
             with contextlib.suppress(ValueError):  # not a UUID: a slug or a short id
                 candidates.append(UUID(text))
             for namespace in ("slug", "short"):
-                reservation = self._reservation(namespace, text)
+                reservation = self.reservation(namespace, text)
                 if reservation is not None:
                     candidates.append(reservation.entry_id)
         for candidate in candidates:
@@ -147,7 +120,8 @@ class TimelineArchive(Application[UUID]):
                 return candidate
         raise EntryNotFound(f"no entry {str(ref)!r}; name an entry by its slug or short id (see 'timeline list')")
 
-    def _reservation(self, namespace: str, name: str) -> Reservation | None:
+    def reservation(self, namespace: str, name: str) -> Reservation | None:
+        """Who holds a slug or short id, if anyone."""
         try:
             reservation: Any = self.repository.get(Reservation.create_id(namespace, name))
         except AggregateNotFoundError:
@@ -183,7 +157,7 @@ class TimelineArchive(Application[UUID]):
     def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
         """Record a new entry with a unique slug and short id, and its relations, in one save."""
         kinds = [relation_type(kind) for kind, _ in relations]
-        self._check_draft(draft, options)
+        self.check_draft(draft, options)
 
         def build() -> list[Aggregate]:
             if not options.allow_duplicate:
@@ -192,7 +166,7 @@ class TimelineArchive(Application[UUID]):
             if draft.id is not None and entry_id in self.repository:
                 raise InvalidChange(f"an entry with id {entry_id} already exists")
             short_id = draft.short_id or short_id_for(entry_id)
-            if self._reservation("short", short_id) is not None:
+            if self.reservation("short", short_id) is not None:
                 if draft.short_id:
                     raise InvalidChange(f"short id {short_id} is already taken")
                 entry_id, short_id = self._freshshort_id_for()
@@ -226,7 +200,8 @@ class TimelineArchive(Application[UUID]):
         assert isinstance(entry, PolicyEvent)
         return entry
 
-    def _check_draft(self, draft: Draft, options: WriteOptions) -> None:
+    def check_draft(self, draft: Draft, options: WriteOptions) -> None:
+        """What a new entry must satisfy beyond its fields' own checks."""
         self.check_kind(draft.kind)
         if not draft.sources:
             raise InvalidField(
@@ -247,17 +222,17 @@ class TimelineArchive(Application[UUID]):
         while True:
             entry_id = uuid.uuid4()
             short_id = short_id_for(entry_id)
-            if self._reservation("short", short_id) is None:
+            if self.reservation("short", short_id) is None:
                 return entry_id, short_id
 
     def _free_slug(self, draft: Draft) -> str:
         if draft.slug:
-            if self._reservation("slug", check_slug(draft.slug)) is not None:
+            if self.reservation("slug", check_slug(draft.slug)) is not None:
                 raise InvalidChange(f"slug {draft.slug} is already taken by another entry")
             return draft.slug
         base = candidate = base_slug(draft.date, draft.title)
         number = 1
-        while self._reservation("slug", candidate) is not None:
+        while self.reservation("slug", candidate) is not None:
             number += 1
             candidate = f"{base}-{number}"
         return candidate
@@ -269,6 +244,40 @@ class TimelineArchive(Application[UUID]):
                     f"likely duplicate of {entry.slug} ({entry.date}, {entry.title!r}); "
                     "pass --allow-duplicate to record it anyway"
                 )
+
+    def import_entries(
+        self, rows: Sequence[ImportRow], options: WriteOptions, problems: Sequence[str] = (), batch_size: int = 200
+    ) -> tuple[list[PolicyEvent], int]:
+        """Record many entries: all are checked before any is saved, then saved in batches.
+
+        ``problems`` are the rows already found bad while reading; with any problem,
+        nothing is saved. Rows whose id the store already holds (an earlier run of
+        the same import) are skipped. Returns (entries recorded, rows skipped).
+        """
+        plan = ImportPlan(self, options, list(problems))
+        for row in rows:
+            plan.add(row)
+        plan.link_all()
+        plan.raise_problems()
+        recorded: list[PolicyEvent] = []
+        for start in range(0, len(plan.entries), batch_size):
+            batch = plan.entries[start : start + batch_size]
+            aggregates: list[Aggregate] = []
+            for entry in batch:
+                aggregates += [
+                    entry,
+                    Reservation("slug", entry.slug, entry.id),
+                    Reservation("short", entry.short_id, entry.id),
+                ]
+            try:
+                self.save(*aggregates)
+            except IntegrityError:
+                raise ConcurrentWriteConflict(
+                    f"another writer took a slug while importing; {len(recorded)} entries were saved, "
+                    "run the same import again to finish"
+                ) from None
+            recorded += batch
+        return recorded, plan.skipped
 
     # Changing ----------------------------------------------------------------
 
@@ -295,7 +304,7 @@ class TimelineArchive(Application[UUID]):
         kind = relation_type(relation)
 
         def link(entry: PolicyEvent) -> None:
-            relation = self._relation(entry.id, entry.slug, kind, target_ref)
+            relation = self.relation_to(entry.id, entry.slug, kind, target_ref)
             entry.link(relation, editor=options.editor, reason=options.reason)
 
         return self._change(ref, link)
@@ -304,12 +313,12 @@ class TimelineArchive(Application[UUID]):
         """Relations a new entry is recorded with (it cannot be in a cycle yet: nothing points to it)."""
         found: list[Relation] = []
         for kind, target_ref in zip(kinds, targets, strict=True):
-            relation = self._relation(entry_id, "this new entry", kind, target_ref)
+            relation = self.relation_to(entry_id, "this new entry", kind, target_ref)
             if relation not in found:
                 found.append(relation)
         return tuple(found)
 
-    def _relation(self, entry_id: UUID, entry_slug: str, kind: RelationType, target_ref: str) -> Relation:
+    def relation_to(self, entry_id: UUID, entry_slug: str, kind: RelationType, target_ref: str) -> Relation:
         """A relation from an entry to a live target that makes no 'supersedes' cycle."""
         target = self.get(target_ref)
         if target.id != entry_id:
@@ -347,7 +356,7 @@ class TimelineArchive(Application[UUID]):
         ``based_on`` is the revision the file was written from: if the store has moved on
         since and the file differs from it, the edit is refused as a conflict.
         """
-        self._check_draft(draft, options)
+        self.check_draft(draft, options)
         kinds = [relation_type(kind) for kind, _ in relations]
         changed = False
 
@@ -362,7 +371,7 @@ class TimelineArchive(Application[UUID]):
             for kind, target_ref in zip(kinds, [t for _, t in relations], strict=True):
                 kept = Relation(kind, self.resolve(target_ref))
                 wanted.append(
-                    kept if kept in entry.relations else self._relation(entry.id, entry.slug, kind, target_ref)
+                    kept if kept in entry.relations else self.relation_to(entry.id, entry.slug, kind, target_ref)
                 )
             sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
             fields = {name: getattr(draft, name) for name in CORRECTABLE}
@@ -473,3 +482,6 @@ def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date
             if dataclasses.replace(known, accessed=None) == source:
                 return known
     return with_accessed(source, today)
+
+
+__all__ = ["Clock", "Draft", "TimelineArchive", "WriteOptions"]

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
-from timeline.application import Draft
 from timeline.dates import PartialDate
 from timeline.domainmodel import Actor, PolicyEvent, Source
+from timeline.drafts import Draft
 from timeline.errors import InvalidField
 from timeline.validation import (
     clean_language,

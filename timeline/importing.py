@@ -28,30 +28,51 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from timeline.application import Draft
+from timeline.domainmodel import PolicyEvent, Relation, RelationType, with_accessed
+from timeline.drafts import Draft, WriteOptions
 from timeline.entrydata import SOURCE_FIELDS, draft_from, relations_from
-from timeline.errors import TimelineError
+from timeline.errors import DuplicateEntry, InvalidChange, TimelineError
+from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from timeline.application import TimelineArchive
 
 LIST_SEPARATOR = ";"
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
-ENTRY_COLUMNS = ("title", "kind", "date", "summary", "slug", "actors", "platforms", "topics", "jurisdictions",
-                 "relations", "id", "short_id")
+ENTRY_COLUMNS = (
+    "title",
+    "kind",
+    "date",
+    "summary",
+    "slug",
+    "actors",
+    "platforms",
+    "topics",
+    "jurisdictions",
+    "relations",
+    "id",
+    "short_id",
+)
 _SOURCE_COLUMN = re.compile(r"^source(\d?)_(\w+)$")
 
 
 class ImportRejected(TimelineError):
     """The file has bad rows; nothing was imported."""
 
-    def __init__(self, path: Path, problems: list[str]):
+    def __init__(self, problems: list[str], path: Path | None = None):
         self.problems = problems
+        self.path = path
         shown = "; ".join(problems[:50]) + (f"; and {len(problems) - 50} more" if len(problems) > 50 else "")
-        super().__init__(f"{path.name}: nothing imported, {len(problems)} bad rows: {shown}")
+        where = f"{path.name}: " if path else ""
+        super().__init__(f"{where}nothing imported, {len(problems)} bad rows: {shown}")
 
 
 @dataclass(frozen=True)
-class Row:
+class ImportRow:
     number: int  # the line number in the file, so people can find it
     draft: Draft
     relations: tuple[tuple[str, str], ...]
@@ -78,8 +99,10 @@ def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
         kind, _, target = item.partition(":")
         relations.append({"type": kind.strip(), "target": target.strip()})
     return {
-        **{k: (row.get(k) or "").strip() or None for k in ("title", "kind", "date", "summary", "slug", "id",
-                                                         "short_id")},
+        **{
+            k: (row.get(k) or "").strip() or None
+            for k in ("title", "kind", "date", "summary", "slug", "id", "short_id")
+        },
         "actors": _split(row.get("actors")),
         "platforms": _split(row.get("platforms")),
         "topics": _split(row.get("topics")),
@@ -116,8 +139,9 @@ def _read_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | Ex
             yield reader.line_num, error
 
 
-def read_import(path: Path) -> list[Row]:
-    """Every row checked; raises :class:`ImportRejected` listing every bad row."""
+def read_import(path: Path) -> tuple[list[ImportRow], list[str]]:
+    """The rows whose fields are good, and a line for every bad row (checked against the
+    store later, with the others, so one message lists every problem)."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -126,7 +150,7 @@ def read_import(path: Path) -> list[Row]:
     except UnicodeDecodeError:
         raise TimelineError(f"{path.name}: is not UTF-8 text") from None
     digest = hashlib.sha256(raw).hexdigest()
-    rows: list[Row] = []
+    rows: list[ImportRow] = []
     problems: list[str] = []
     for number, data in _read_rows(path, text):
         if isinstance(data, Exception):
@@ -138,9 +162,159 @@ def read_import(path: Path) -> list[Row]:
                 raise ValueError("sources: an entry needs at least one source (source_title)")
             if draft.id is None:
                 draft = replace(draft, id=uuid.uuid5(IMPORT_NAMESPACE, f"{digest}:{number}"))
-            rows.append(Row(number, draft, relations_from(data.get("relations"))))
+            rows.append(ImportRow(number, draft, relations_from(data.get("relations"))))
         except (TimelineError, ValueError) as error:
             problems.append(f"row {number}: {error}")
-    if problems:
-        raise ImportRejected(path, problems)
-    return rows
+    return rows, problems
+
+
+@dataclass
+class _Planned:
+    row: ImportRow
+    slug: str
+    short_id: str
+
+
+class ImportPlan:
+    """Checks every row against the store and the other rows, and assigns slugs and short ids,
+    before anything is saved. Problems are collected per row, not raised one at a time."""
+
+    def __init__(self, app: TimelineArchive, options: WriteOptions, problems: list[str]):
+        self.app = app
+        self.options = options
+        self.today = app.clock.today()
+        self.planned: list[_Planned] = []
+        self.entries: list[PolicyEvent] = []
+        self.problems = list(problems)
+        self.skipped = 0
+        self.slugs: dict[str, Draft] = {}
+        self.short_ids: set[str] = set()
+        self._titles_by_day: dict[dt.date, list[tuple[str, str]]] | None = None
+
+    def titles_by_day(self) -> dict[dt.date, list[tuple[str, str]]]:
+        """(title, slug) of live entries by start day: read once, then kept up to date."""
+        if self._titles_by_day is None:
+            self._titles_by_day = {}
+            for entry in self.app.entries():
+                if entry.is_live:
+                    self._titles_by_day.setdefault(entry.date.start, []).append((entry.title, entry.slug))
+        return self._titles_by_day
+
+    def add(self, row: ImportRow) -> None:
+        draft = row.draft
+        assert draft.id is not None  # read_import gives every row an id
+        if draft.id in self.app.repository:
+            self.skipped += 1
+            return
+        try:
+            self.app.check_draft(draft, self.options)
+            if not self.options.allow_duplicate:
+                self.refuse_duplicate(draft)
+            slug = self.free_slug(draft)
+            short_id = self.free_short_id(draft)
+        except TimelineError as error:
+            self.problems.append(f"row {row.number}: {error}")
+            return
+        self.slugs[slug] = draft
+        self.short_ids.add(short_id)
+        self.titles_by_day().setdefault(draft.date.start, []).append((draft.title, slug))
+        self.planned.append(_Planned(row, slug, short_id))
+
+    def refuse_duplicate(self, draft: Draft) -> None:
+        for title, slug in self.titles_by_day().get(draft.date.start, []):
+            if near_identical(title, draft.title):
+                raise DuplicateEntry(f"likely duplicate of {slug} ({title!r}); pass --allow-duplicate to import anyway")
+
+    def free_slug(self, draft: Draft) -> str:
+        if draft.slug:
+            check_slug(draft.slug)
+            if draft.slug in self.slugs or self.app.reservation("slug", draft.slug) is not None:
+                raise InvalidChange(f"slug {draft.slug} is already taken")
+            return draft.slug
+        base = candidate = base_slug(draft.date, draft.title)
+        number = 1
+        while candidate in self.slugs or self.app.reservation("slug", candidate) is not None:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+    def free_short_id(self, draft: Draft) -> str:
+        assert draft.id is not None
+        candidate = draft.short_id or short_id_for(draft.id)
+        salt = 0
+        while candidate in self.short_ids or self.app.reservation("short", candidate) is not None:
+            if draft.short_id:
+                raise InvalidChange(f"short id {draft.short_id} is already taken")
+            salt += 1
+            candidate = short_id_for(uuid.uuid5(draft.id, str(salt)))
+        return candidate
+
+    def link_all(self) -> None:
+        """Make the entries, their relations resolved against the file's rows and the store."""
+        ids = {slug: draft.id for slug, draft in self.slugs.items()}
+        supersedes: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for planned in self.planned:
+            draft = planned.row.draft
+            assert draft.id is not None
+            relations: list[Relation] = []
+            try:
+                for kind_text, target in planned.row.relations:
+                    kind = relation_type(kind_text)
+                    target_id = ids.get(target)
+                    if target_id == draft.id:
+                        raise InvalidChange(f"entry {planned.slug} cannot be linked to itself")
+                    if target_id is None:
+                        relation = self.app.relation_to(draft.id, planned.slug, kind, target)
+                    else:
+                        relation = Relation(kind, target_id)
+                    if kind is RelationType.SUPERSEDES:
+                        supersedes.setdefault(draft.id, []).append(relation.target)
+                    if relation not in relations:
+                        relations.append(relation)
+            except TimelineError as error:
+                self.problems.append(f"row {planned.row.number}: {error}")
+                continue
+            self.entries.append(self.make(planned, tuple(relations)))
+        for planned in self.planned:
+            if _reaches(supersedes, planned.row.draft.id, planned.row.draft.id):
+                self.problems.append(f"row {planned.row.number}: its 'supersedes' relations make a cycle")
+
+    def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
+        draft = planned.row.draft
+        assert draft.id is not None
+        return PolicyEvent.record(
+            draft.id,
+            short_id=planned.short_id,
+            slug=planned.slug,
+            title=draft.title,
+            kind=draft.kind,
+            date=draft.date,
+            summary=draft.summary,
+            actors=draft.actors,
+            platforms=draft.platforms,
+            topics=draft.topics,
+            jurisdictions=draft.jurisdictions,
+            sources=tuple(with_accessed(s, self.today) for s in draft.sources),
+            relations=relations,
+            editor=self.options.editor,
+            reason=self.options.reason,
+        )
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            self.problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
+            raise ImportRejected(self.problems)
+
+
+def _reaches(graph: dict[uuid.UUID, list[uuid.UUID]], start: uuid.UUID | None, goal: uuid.UUID | None) -> bool:
+    """Whether following edges from ``start`` comes back to ``goal``."""
+    seen: set[uuid.UUID] = set()
+    pending = list(graph.get(start, [])) if start else []
+    while pending:
+        current = pending.pop()
+        if current == goal:
+            return True
+        if current not in seen:
+            seen.add(current)
+            pending.extend(graph.get(current, []))
+    return False

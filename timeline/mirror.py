@@ -6,6 +6,7 @@ only when their text changes, so git sees exactly the entries that changed.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -20,8 +21,12 @@ def entry_path(folder: Path, slug: str) -> Path:
     return folder / f"{slug}.md"
 
 
-def write_text_atomically(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` unless it already holds it; returns whether it wrote."""
+def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> bool:
+    """Write ``text`` to ``path`` unless it already holds it; returns whether it wrote.
+
+    ``durable=False`` skips the fsync: bulk writes of files the store can always
+    regenerate (``timeline export``) should not pay one disk flush per file.
+    """
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
@@ -32,8 +37,9 @@ def write_text_atomically(path: Path, text: str) -> bool:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -45,9 +51,9 @@ def entry_text(app: TimelineArchive, entry: PolicyEvent) -> str:
     return dump_entry_text(entry_to_dict(entry, app.slug_of))
 
 
-def write_entry(app: TimelineArchive, folder: Path, entry: PolicyEvent) -> bool:
+def write_entry(app: TimelineArchive, folder: Path, entry: PolicyEvent, *, durable: bool = True) -> bool:
     """Rewrite one entry's file from the store; returns whether the file changed."""
-    return write_text_atomically(entry_path(folder, entry.slug), entry_text(app, entry))
+    return write_text_atomically(entry_path(folder, entry.slug), entry_text(app, entry), durable=durable)
 
 
 def export_all(app: TimelineArchive, folder: Path) -> tuple[int, int]:
@@ -55,5 +61,12 @@ def export_all(app: TimelineArchive, folder: Path) -> tuple[int, int]:
     total = changed = 0
     for entry in app.entries():
         total += 1
-        changed += write_entry(app, folder, entry)
+        changed += write_entry(app, folder, entry, durable=False)
     return total, changed
+
+
+def export_jsonl(app: TimelineArchive, path: Path) -> int:
+    """Every entry as one JSON object per line, with the events/ field names (the import format)."""
+    lines = [json.dumps(entry_to_dict(entry, app.slug_of), ensure_ascii=False) for entry in app.entries()]
+    write_text_atomically(path, "".join(line + "\n" for line in lines))
+    return len(lines)

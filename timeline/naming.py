@@ -40,8 +40,23 @@ def title_key(title: str) -> str:
 
 
 def near_identical(one: str, other: str) -> bool:
-    """Titles that differ only in punctuation, case or a character or two."""
-    return difflib.SequenceMatcher(None, title_key(one), title_key(other)).ratio() >= DUPLICATE_SIMILARITY
+    """Titles that differ only in punctuation, case or a character or two.
+
+    Titles whose numbers differ ("suspends 936 accounts", "suspends 200 accounts")
+    are different events however alike they look.
+    """
+    first, second = title_key(one), title_key(other)
+    if first == second:
+        return True
+    if re.findall(r"\d+", first) != re.findall(r"\d+", second):
+        return False
+    matcher = difflib.SequenceMatcher(None, first, second)
+    # The cheap upper bounds rule out most pairs before the full comparison.
+    return (
+        matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
+        and matcher.quick_ratio() >= DUPLICATE_SIMILARITY
+        and matcher.ratio() >= DUPLICATE_SIMILARITY
+    )
 
 
 def relation_type(text: str) -> RelationType:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 
 from timeline.cli.session import Session, allow_future_option, editor_option, pass_session
 from timeline.config import resolve_editor
-from timeline.mirror import export_all
+from timeline.drafts import WriteOptions
+from timeline.importing import ImportRejected, read_import
+from timeline.mirror import export_all, export_jsonl
 from timeline.sync import sync_folder
 
 
@@ -37,17 +40,61 @@ def sync(session: Session, editor: str | None, allow_future: bool) -> None:
 
 
 @click.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="DIRECTORY|FILE.jsonl", type=click.Path(path_type=Path))
 @pass_session
 def export(session: Session, directory: Path) -> None:
-    """Write every entry, retracted and merged ones too, as events/ files into DIRECTORY.
+    """Write every entry, retracted and merged ones too, as events/ files into DIRECTORY,
+    or as JSON Lines (the import format) when the path ends in .jsonl.
 
     \b
     Example:
       timeline export /tmp/events-copy && diff -r events /tmp/events-copy
+      timeline export entries.jsonl
     """
+    if directory.suffix.lower() == ".jsonl":
+        total = export_jsonl(session.app, directory)
+        click.echo(f"exported {total} entries to {directory}")
+        return
     total, changed = export_all(session.app, directory)
     click.echo(f"exported {total} entries to {directory} ({changed} files written)")
 
 
-COMMANDS = [sync, export]
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--allow-duplicate", is_flag=True, help="Import rows that look like entries already recorded.")
+@allow_future_option
+@editor_option
+@pass_session
+def import_file(session: Session, file: Path, allow_duplicate: bool, allow_future: bool, editor: str | None) -> None:
+    """Import entries from a CSV spreadsheet or a JSON Lines file, all or nothing.
+
+    Any bad row rejects the whole file, listing every bad row with its number.
+    Running the same import again skips the rows already imported. CSV columns
+    are listed in the README ("Bulk import").
+
+    \b
+    Example:
+      timeline import entries.csv
+      timeline import other-archive.jsonl
+    """
+    started = time.perf_counter()
+    rows, problems = read_import(file)
+    options = WriteOptions(
+        editor=resolve_editor(editor),
+        reason=f"imported from {file.name}",
+        allow_future=allow_future,
+        allow_duplicate=allow_duplicate,
+    )
+    try:
+        recorded, skipped = session.app.import_entries(rows, options, problems)
+    except ImportRejected as rejected:
+        raise ImportRejected(rejected.problems, file) from None
+    for entry in recorded:
+        session.mirror(entry, durable=False)
+    click.echo(
+        f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+COMMANDS = [sync, export, import_file]

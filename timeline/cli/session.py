@@ -58,10 +58,10 @@ class Session:
     def entry_dict(self, entry: PolicyEvent) -> dict[str, Any]:
         return entry_to_dict(entry, self.app.slug_of)
 
-    def mirror(self, *entries: PolicyEvent) -> None:
+    def mirror(self, *entries: PolicyEvent, durable: bool = True) -> None:
         """Rewrite the changed entries' events/ files, so the files always reflect the store."""
         for entry in entries:
-            write_entry(self.app, self.archive.events_dir, entry)
+            write_entry(self.app, self.archive.events_dir, entry, durable=durable)
 
     def close(self) -> None:
         if self._app is not None:
