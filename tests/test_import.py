@@ -1,0 +1,99 @@
+"""Bulk import: a spreadsheet comes over whole or not at all, and a second run adds nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from conftest import ArchiveUnderTest
+
+COLUMNS = ["title", "kind", "date", "actors", "platforms", "relations", "source_title", "source_url",
+           "source2_title", "source2_publisher"]
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+def _row(title: str, date: str = "2020-05-26", kind: str = "label", url: str = "", relations: str = "") -> list[str]:
+    return [title, kind, date, "Twitter:author; Donald Trump:subject", "Twitter", relations, f"Report: {title}", url,
+            "", ""]
+
+
+def test_a_csv_with_three_bad_rows_is_rejected_whole(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "entries.csv", [
+        _row("Twitter labels two tweets"),
+        _row("An impossible day", date="2020-02-30"),  # line 3
+        _row("Fine again", date="2019-08-19"),
+        _row("An unknown kind", kind="press-release"),  # line 5
+        _row("A script link", url="javascript:alert(1)"),  # line 6
+    ])
+    before = store.notifications()
+    result = store.run("import", str(path))
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert "nothing imported, 3 bad rows" in message
+    assert "row 3: date: 2020-02-30 does not exist" in message
+    assert "row 5: kind: 'press-release' is not a known kind" in message
+    assert "row 6: source url: 'javascript:alert(1)'" in message
+    assert store.notifications() == before
+    assert not list((store.root / "events").iterdir())
+
+
+def test_import_records_rows_with_their_sources_and_relations(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    tweets = "2020-05-26-trump-tweets-about-mail-in-ballots"
+    path = _csv(tmp_path / "entries.csv", [
+        # The labels come first in the file but respond to a row further down.
+        _row("Twitter labels two tweets", relations=f"responds-to:{tweets}"),
+        ["Trump tweets about mail-in ballots", "statement", "2020-05-26", "Donald Trump:author", "Twitter", "",
+         "Trump tweets", "https://example.org/tweets", "Second report", "Example Wire"],
+    ])
+    result = store.ok("import", str(path))
+    assert "imported 2 entries" in result.stdout
+
+    entries = {e["title"]: e for e in store.json("list")}
+    labels = entries["Twitter labels two tweets"]
+    assert labels["relations"] == [{"type": "responds-to", "target": tweets}]
+    assert labels["actors"] == [{"name": "Twitter", "role": "author"}, {"name": "Donald Trump", "role": "subject"}]
+    assert [s["title"] for s in entries["Trump tweets about mail-in ballots"]["sources"]] == [
+        "Trump tweets", "Second report",
+    ]
+    assert store.json("history", labels["slug"])[0]["reason"] == "imported from entries.csv"
+    assert (store.root / "events" / f"{labels['slug']}.md").exists()
+
+    # Running the same import again (say, after an interruption) records nothing twice.
+    before = store.notifications()
+    assert "imported 0 entries from entries.csv (2 already imported)" in store.ok("import", str(path)).stdout
+    assert store.notifications() == before
+
+
+def test_json_lines_export_imports_into_another_archive(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    labels = store.add("Twitter labels tweets", "2020-05-26", "label")
+    store.add("Trump signs order", "2020-05-28", "executive-order", "--link", "responds-to", labels["slug"])
+    exported = tmp_path / "entries.jsonl"
+    store.ok("export", str(exported))
+    lines = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert [line["title"] for line in lines] == ["Twitter labels tweets", "Trump signs order"]
+
+    other = ArchiveUnderTest(root=tmp_path / "other", store_url=None, runner=store.runner)
+    other.ok("init", str(other.root))
+    other.ok("import", str(exported))
+    original = {e["id"]: e for e in store.json("list")}
+    imported = {e["id"]: e for e in other.json("list")}
+    assert imported.keys() == original.keys()
+    for entry_id, entry in original.items():
+        assert {**imported[entry_id], "revision": 0} == {**entry, "revision": 0}
+
+
+def test_a_duplicate_within_the_file_is_named(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "entries.csv", [_row("Twitter labels two tweets"), _row("Twitter labels two tweets!")])
+    result = sqlite_archive.run("import", str(path))
+    assert result.exit_code == 2
+    assert "row 3: likely duplicate of 2020-05-26-twitter-labels-two-tweets" in result.stderr
+    assert "imported 2 entries" in sqlite_archive.ok("import", str(path), "--allow-duplicate").stdout
