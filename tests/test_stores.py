@@ -12,6 +12,7 @@ What these tests prove:
 - ``sqlite:///relative.sqlite`` in timeline.toml is taken from the archive
   folder, whatever the current directory; ``sqlite:////absolute/path`` is used
   as is;
+- ``timeline init DIR --store URL`` writes that URL to timeline.toml;
 - ``--store`` beats ``TIMELINE_STORE``, which beats timeline.toml, for reads and writes;
 - entries written by one process are read by the next; a process killed in the
   middle of writing leaves every acknowledged entry whole and nothing half-written;
@@ -176,6 +177,18 @@ def test_absolute_sqlite_url(tmp_path: Path) -> None:
     assert not (archive.root / "timeline.sqlite").exists()
     listed = timeline_process("list", cwd=tmp_path, env={"TIMELINE_ARCHIVE": str(archive.root)})
     assert [e["slug"] for e in listed] == [entry["slug"]]
+
+
+def test_init_takes_store_after_the_command_too(tmp_path: Path) -> None:
+    """`timeline init DIR --store URL`, as `timeline init --help` describes it, names the store."""
+    store_file = tmp_path / "stores" / "named.sqlite"
+    store_file.parent.mkdir()
+    url = f"sqlite:///{store_file}"
+    archive = ArchiveUnderTest(root=tmp_path / "archive", store_url=None, runner=CliRunner())
+    archive.ok("init", str(archive.root), "--store", url)
+    config = tomllib.loads((archive.root / "timeline.toml").read_text(encoding="utf-8"))
+    assert config["store"] == url
+    assert store_file.is_file()
 
 
 def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ from timeline.errors import (
 )
 from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
-from timeline.store import StoreLocation, check_sqlite_store, store_error
+from timeline.store import StoreLocation, check_sqlite_store, postgres_tables_exist, store_error
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
@@ -91,7 +91,10 @@ class TimelineArchive(Application[UUID]):
         self.kinds = tuple(kinds)
         self.clock = clock or Clock()
         try:
-            super().__init__(location.settings(lock_timeout))
+            settings = location.settings(lock_timeout)
+            if location.kind == "postgresql":
+                settings["CREATE_TABLE"] = "yes" if create and not postgres_tables_exist(location) else "no"
+            super().__init__(settings)
         except Exception as error:  # psycopg or sqlite3 failing to connect or create tables
             raise store_error(error, location) from None
 

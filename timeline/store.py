@@ -24,6 +24,7 @@ from timeline.errors import StoreError
 ACCEPTED = "sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME[?schema=NAME]"
 SQLITE_HEADER = b"SQLite format 3\x00"
 EVENTS_TABLE = "stored_events"
+POSTGRES_TABLE = "timeline_events"  # eventsourcing names it after the application
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,28 @@ def parse_store_url(url: str, base: Path) -> StoreLocation:
     raise StoreError(f"store URL {url!r} is not supported; accepted: {ACCEPTED}")
 
 
+def postgres_tables_exist(location: StoreLocation) -> bool:
+    """Whether the archive's table is in the schema already.
+
+    Asked before opening, because eventsourcing's table creation also replaces a
+    database function, and two processes doing that at once make PostgreSQL fail
+    one of them ("tuple concurrently updated"): so tables are created only when missing.
+    """
+    import psycopg
+
+    env = dict(location.env)
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=10,
+    ) as connection:
+        row = connection.execute("SELECT to_regclass(%s)", (f"{env['POSTGRES_SCHEMA']}.{POSTGRES_TABLE}",)).fetchone()
+    return row is not None and row[0] is not None
+
+
 def check_sqlite_store(location: StoreLocation, *, create: bool) -> None:
     """Refuse a file that is not a timeline store, and a missing one unless ``create``."""
     path = location.path
@@ -126,6 +149,10 @@ def store_error(error: BaseException, location: StoreLocation) -> StoreError:
         return StoreError(f"the store {location.display} stayed locked by another writer; nothing was saved, try again")
     if "not a database" in lowered:
         return StoreError(f"{location.display} is not a timeline store ({text})")
+    if "timeline_events" in lowered and "does not exist" in lowered:
+        return StoreError(
+            f"the store {location.display} has no timeline table; create it with 'timeline init --store URL DIR'"
+        )
     if "schema" in lowered and "does not exist" in lowered:
         return StoreError(f"the store {location.display} names a schema that does not exist; create it first ({text})")
     if "connection" in lowered or "connect" in lowered:

@@ -18,11 +18,20 @@ from timeline.validation import clean_language, clean_line, clean_url
 @click.option("--title", default="Platform policy timeline", show_default=True, help="The archive's name.")
 @click.option("--base-url", default="https://example.org/", show_default=True, help="Where the site will be published.")
 @click.option("--language", default="en", show_default=True, help="Language of the archive's pages (BCP 47).")
+@click.option("--store", "store_url", metavar="URL", help="The event store (default: an SQLite file in DIR).")
 @click.option(
     "--kind", "kinds", multiple=True, metavar="NAME", help="An extra kind for this archive's taxonomy (repeatable)."
 )
 @pass_session
-def init(session: Session, directory: Path, title: str, base_url: str, language: str, kinds: tuple[str, ...]) -> None:
+def init(
+    session: Session,
+    directory: Path,
+    title: str,
+    base_url: str,
+    language: str,
+    store_url: str | None,
+    kinds: tuple[str, ...],
+) -> None:
     """Create an archive in DIRECTORY: timeline.toml, events/ and an empty store.
 
     The store is --store (or TIMELINE_STORE) if given, else an SQLite file in the
@@ -34,7 +43,7 @@ def init(session: Session, directory: Path, title: str, base_url: str, language:
           --base-url https://example.org/timeline/
     """
     root = directory.resolve()
-    store = session.store_option or DEFAULT_STORE
+    store = store_url or session.store_option or DEFAULT_STORE
     settings = Archive(
         root=root,
         title=clean_line(title, "title", required=True),
