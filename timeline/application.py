@@ -93,7 +93,8 @@ class TimelineArchive(Application[UUID]):
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
-                settings["CREATE_TABLE"] = "yes" if create and not postgres_tables_exist(location) else "no"
+                tables_exist = postgres_tables_exist(location)
+                settings["CREATE_TABLE"] = "yes" if create and not tables_exist else "no"
             super().__init__(settings)
         except Exception as error:  # psycopg or sqlite3 failing to connect or create tables
             raise store_error(error, location) from None

@@ -110,7 +110,10 @@ def postgres_tables_exist(location: StoreLocation) -> bool:
         password=env["POSTGRES_PASSWORD"] or None,
         connect_timeout=10,
     ) as connection:
-        row = connection.execute("SELECT to_regclass(%s)", (f"{env['POSTGRES_SCHEMA']}.{POSTGRES_TABLE}",)).fetchone()
+        schema = env["POSTGRES_SCHEMA"]
+        if connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
+            raise StoreError(f"the store {location.display} names a schema that does not exist; create it first")
+        row = connection.execute("SELECT to_regclass(%s)", (f"{schema}.{POSTGRES_TABLE}",)).fetchone()
     return row is not None and row[0] is not None
 
 
