@@ -131,8 +131,6 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def dump_entry_text(fields: dict[str, Any]) -> str:
     """The file text for an entry mapping (as made by ``entrydata.entry_to_dict``)."""
     front = {key: fields[key] for key in FILE_FIELDS if fields.get(key) not in (None, [], "", False)}
-    text = yaml.dump(
-        front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False
-    )
+    text = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
     summary = str(fields.get("summary") or "").strip("\n")
     return f"{FENCE}\n{text}{FENCE}\n" + (f"{summary}\n" if summary else "")

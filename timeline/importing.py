@@ -58,6 +58,13 @@ ENTRY_COLUMNS = (
     "short_id",
 )
 _SOURCE_COLUMN = re.compile(r"^source(\d?)_(\w+)$")
+# Every column, in the order the site's entries.csv writes them.
+CSV_COLUMNS = [
+    *ENTRY_COLUMNS,
+    *(f"{prefix}_{name}" for prefix in ("source", *(f"source{n}" for n in range(2, 10))) for name in SOURCE_FIELDS),
+]
+# entries.csv puts an apostrophe before a cell a spreadsheet would run as a formula; reading drops it.
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 class ImportRejected(TimelineError):
@@ -83,6 +90,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
+    row = {column: _NEUTRALISED.sub("", value or "") for column, value in row.items()}
     unknown = [c for c in row if c not in ENTRY_COLUMNS and not _SOURCE_COLUMN.match(c or "")]
     if unknown:
         raise ValueError(f"unknown column {unknown[0]!r}")

@@ -1,0 +1,158 @@
+"""Building the site: catch the read model up, render the dirty pages, write what changed.
+
+Files are written one by one atomically (a temporary file renamed into place)
+and only when their bytes change. A page key's dirt is cleared only after its
+files are on disk, so an interrupted build is completed by the next one. The
+manifest, listing every file's sha256 and the store position, is written last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from timeline.application import TimelineArchive
+from timeline.config import Archive
+from timeline.site import urls
+from timeline.site.projection import GLOBAL_PAGES, catch_up
+from timeline.site.readmodel import SiteView
+from timeline.site.render import Renderer
+
+STATE_FOLDER = ".timeline"
+VIEW_FILE = "site.sqlite"
+
+
+@dataclass
+class BuildReport:
+    position: int = 0
+    changes: int = 0
+    keys: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        files = len(self.written) + self.unchanged
+        return (
+            f"built {files:,} files, {len(self.written):,} written, {len(self.removed):,} removed, "
+            f"from {self.changes:,} new changes, in {self.seconds:.1f} s"
+        )
+
+
+def view_path(archive: Archive) -> Path:
+    return archive.root / STATE_FOLDER / VIEW_FILE
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def all_keys(view: SiteView) -> set[str]:
+    """Every page key of the site, for a build that renders everything."""
+    keys = set(GLOBAL_PAGES) | {"static"}
+    for entry_id in view.all_entry_ids():
+        keys.add(f"entry:{entry_id}")
+        keys |= {f"revision:{entry_id}:{r['number']}" for r in view.revisions(entry_id)}
+    keys |= {f"year:{y}" for y, _ in view.year_counts()}
+    for facet in urls.FACETS:
+        keys.add(f"facets:{facet}")
+        keys |= {f"facet:{facet}:{key}" for key in view.facet_keys(facet)}
+    pages = -(-view.count_changes() // urls.PAGE_SIZE)
+    keys |= {f"changes-page:{n}" for n in range(1, pages + 1)}
+    return keys
+
+
+def build_site(app: TimelineArchive, archive: Archive, out: Path, *, full: bool = False) -> BuildReport:
+    started = time.perf_counter()
+    path = view_path(archive)
+    if full:
+        for stale in path.parent.glob(f"{VIEW_FILE}*"):
+            stale.unlink()
+    view = SiteView.open(path)
+    try:
+        report = _build(app, archive, view, out, full=full)
+    finally:
+        view.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool) -> BuildReport:
+    report = BuildReport()
+    fresh_output = full or not (out / urls.manifest()).is_file()
+    report.changes = catch_up(app, view)
+    report.position = view.position()
+    keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
+    if fresh_output:
+        with view.datastore.transaction(commit=True) as cursor:
+            cursor.execute("DELETE FROM files")
+    report.keys = len(keys)
+    renderer = Renderer(archive, view)
+    known = view.files()
+    produced: dict[str, list[str]] = {}
+    written: dict[str, tuple[str, int]] = {}
+    for key in keys:
+        files = renderer.render(key)
+        for relative, content in files.items():
+            digest = hashlib.sha256(content).hexdigest()
+            target = out / relative
+            if known.get(relative, ("",))[0] == digest and target.is_file():
+                report.unchanged += 1
+                continue
+            if not fresh_output or not target.is_file() or target.read_bytes() != content:
+                write_bytes_atomically(target, content)
+                report.written.append(relative)
+            else:
+                report.unchanged += 1
+            written[relative] = (digest, len(content))
+        for relative in set(view.page_paths(key)) - set(files):
+            (out / relative).unlink(missing_ok=True)
+            report.removed.append(relative)
+        produced[key] = sorted(files)
+    view.finish_pages(produced, written, report.removed)
+    if fresh_output:
+        report.removed += _sweep(out, set(view.files()) | {urls.manifest()})
+    if report.written or report.removed or fresh_output or report.changes:
+        _write_manifest(out, view)
+    return report
+
+
+def _sweep(out: Path, keep: set[str]) -> list[str]:
+    """Remove files a full build did not produce (and folders left empty)."""
+    removed = []
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative not in keep:
+            path.unlink()
+            removed.append(relative)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
+
+
+def _write_manifest(out: Path, view: SiteView) -> None:
+    files = view.files()
+    manifest = {
+        "position": view.position(),
+        "files": {path: {"sha256": sha, "size": size} for path, (sha, size) in sorted(files.items())},
+    }
+    write_bytes_atomically(out / urls.manifest(), (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+
+
+def clean(out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,87 @@
+"""The site's data downloads: entries as JSON (the events/ field names) and as CSV (the import columns)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from timeline.importing import CSV_COLUMNS
+
+# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """An entry document as published: the events/ file fields, relation targets as slugs."""
+    data: dict[str, Any] = {
+        "id": doc["id"],
+        "short_id": doc["short_id"],
+        "slug": doc["slug"],
+        "revision": doc["revision"],
+        "title": doc["title"],
+        "kind": doc["kind"],
+        "date": doc["date"],
+        "actors": [{"name": a["name"], "role": a["role"]} for a in doc["actors"]],
+        "platforms": [p["name"] for p in doc["platforms"]],
+        "topics": [t["name"] for t in doc["topics"]],
+        "jurisdictions": [j["name"] for j in doc["jurisdictions"]],
+        "sources": [
+            {k: v for k, v in s.items() if k not in ("key", "date_display") and v not in ("", [], None)}
+            for s in doc["sources"]
+        ],
+        "relations": [{"type": r["type"], "target": r["target_slug"]} for r in doc["relations"]],
+        "retracted": doc["retracted"],
+    }
+    if doc["retracted"]:
+        data["retraction_reason"] = doc["retraction_reason"]
+    if doc["merged_into_slug"]:
+        data["merged_into"] = doc["merged_into_slug"]
+    data["summary"] = doc["summary"]
+    return data
+
+
+def entries_json(docs: list[dict[str, Any]]) -> bytes:
+    return (json.dumps([public_entry(d) for d in docs], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def entry_json(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(public_entry(doc), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def neutralise(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _csv_row(doc: dict[str, Any], sources: int) -> list[str]:
+    entry = public_entry(doc)
+    row = {
+        "id": entry["id"],
+        "short_id": entry["short_id"],
+        "slug": entry["slug"],
+        "title": entry["title"],
+        "kind": entry["kind"],
+        "date": entry["date"],
+        "summary": entry["summary"],
+        "actors": "; ".join(f"{a['name']}:{a['role']}" if a["role"] else a["name"] for a in entry["actors"]),
+        "platforms": "; ".join(entry["platforms"]),
+        "topics": "; ".join(entry["topics"]),
+        "jurisdictions": "; ".join(entry["jurisdictions"]),
+        "relations": "; ".join(f"{r['type']}:{r['target']}" for r in entry["relations"]),
+    }
+    for number, source in enumerate(entry["sources"][:sources], 1):
+        prefix = "source" if number == 1 else f"source{number}"
+        for name, value in source.items():
+            row[f"{prefix}_{name}"] = "; ".join(value) if isinstance(value, list) else str(value)
+    return [neutralise(row.get(column, "")) for column in CSV_COLUMNS]
+
+
+def entries_csv(docs: list[dict[str, Any]]) -> bytes:
+    """One row per entry in the import's columns, so the file imports back as it is."""
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for doc in docs:
+        writer.writerow(_csv_row(doc, 9))
+    return stream.getvalue().encode("utf-8")

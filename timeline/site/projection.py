@@ -1,0 +1,231 @@
+"""Catch-up projection: from the store's notification log into the read model.
+
+Each batch of domain events updates the rows, records the store position, and
+marks the pages the changes affect as dirty, all in one transaction; so a build
+interrupted at any point resumes from a consistent position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.sqlite import SQLiteCursor
+from slugify import slugify
+
+from timeline.application import TimelineArchive
+from timeline.domainmodel import PolicyEvent, Source
+from timeline.entrydata import SOURCE_FIELDS, source_to_dict
+from timeline.history import CHANGE_NAMES, describe
+from timeline.site.markdown import render_markdown
+from timeline.site.readmodel import SiteView
+from timeline.site.urls import PAGE_SIZE
+
+POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
+BATCH = 500
+GLOBAL_PAGES = ("home", "changes", "feeds", "data", "sitemap")
+
+
+def facet_key(name: str) -> str:
+    return slugify(name, max_length=80, word_boundary=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
+def source_key(source: Source) -> str:
+    """One key per document: entries citing the same document share its page."""
+    identity = source.url or f"{source.publisher}|{source.title}|{source.date or ''}"
+    words = slugify(f"{source.publisher} {source.title}", max_length=60, word_boundary=True) or "source"
+    return f"{words}-{hashlib.sha1(identity.encode()).hexdigest()[:8]}"
+
+
+class _Projector:
+    def __init__(self, app: TimelineArchive, cursor: SQLiteCursor):
+        self.app = app
+        self.c = cursor
+        self.dirty: set[str] = set()
+
+    def lookup(self, entry_id: UUID | str) -> tuple[str, str]:
+        """(slug, title) of an entry as the read model holds it now."""
+        self.c.execute("SELECT slug, title FROM entries WHERE id = ?", (str(entry_id),))
+        row = self.c.fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def slug_of(self, entry_id: UUID) -> str:
+        return self.lookup(entry_id)[0]
+
+    def document(self, entry: PolicyEvent, recorded: str) -> dict[str, Any]:
+        """The entry shaped for the templates, with related entries' slugs and titles as of now."""
+        relations = []
+        for relation in entry.relations:
+            slug, title = self.lookup(relation.target)
+            relations.append(
+                {
+                    "type": relation.type.value,
+                    "wording": relation.type.wording,
+                    "target_id": str(relation.target),
+                    "target_slug": slug,
+                    "target_title": title,
+                }
+            )
+        sources = []
+        for source in entry.sources:
+            data = {name: "" for name in SOURCE_FIELDS} | {"authors": []} | source_to_dict(source)
+            data["key"] = source_key(source)
+            data["date_display"] = source.date.display() if source.date else ""
+            sources.append(data)
+        merged_slug, merged_title = self.lookup(entry.merged_into) if entry.merged_into else ("", "")
+        return {
+            "id": str(entry.id),
+            "short_id": entry.short_id,
+            "slug": entry.slug,
+            "revision": entry.revision,
+            "title": entry.title,
+            "kind": entry.kind,
+            "kind_key": facet_key(entry.kind),
+            "date": str(entry.date),
+            "date_display": entry.date.display(),
+            "date_start": entry.date.start.isoformat(),
+            "date_end": entry.date.end.isoformat(),
+            "years": list(range(entry.date.start.year, entry.date.end.year + 1)),
+            "summary": entry.summary,
+            "summary_html": render_markdown(entry.summary),
+            "actors": [{"name": a.name, "role": a.role, "key": facet_key(a.name)} for a in entry.actors],
+            "platforms": [{"name": n, "key": facet_key(n)} for n in entry.platforms],
+            "topics": [{"name": n, "key": facet_key(n)} for n in entry.topics],
+            "jurisdictions": [{"name": n, "key": facet_key(n)} for n in entry.jurisdictions],
+            "sources": sources,
+            "relations": relations,
+            "live": entry.is_live,
+            "retracted": entry.retracted,
+            "retraction_reason": entry.retraction_reason or "",
+            "merged_into": str(entry.merged_into) if entry.merged_into else "",
+            "merged_into_slug": merged_slug,
+            "merged_into_title": merged_title,
+            "ended_on": entry.ended_on.isoformat() if entry.ended_on else "",
+            "recorded": recorded,
+            "updated": entry.modified_on.isoformat(),
+        }
+
+    def memberships(self, doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+        """(facet, key, name, detail) rows for a live entry."""
+        if not doc["live"]:
+            return []
+        rows = [("kinds", doc["kind_key"], doc["kind"], "")]
+        rows += [("actors", a["key"], a["name"], a["role"]) for a in doc["actors"]]
+        for facet in ("platforms", "topics", "jurisdictions"):
+            rows += [(facet, item["key"], item["name"], "") for item in doc[facet]]
+        for source in doc["sources"]:
+            shown = {
+                k: v
+                for k, v in source.items()
+                if k in ("title", "publisher", "url", "date", "date_display", "language", "authors")
+            }
+            rows.append(("sources", source["key"], source["title"], json.dumps(shown, ensure_ascii=False)))
+        return rows
+
+    def pages_of(self, doc: dict[str, Any] | None) -> set[str]:
+        """The pages that show this state of an entry."""
+        if doc is None:
+            return set()
+        keys = {f"entry:{doc['id']}"}
+        keys |= {f"year:{y}" for y in doc["years"]}
+        for facet, key, _, _ in self.memberships(doc):
+            keys |= {f"facet:{facet}:{key}", f"facets:{facet}"}
+        keys |= {f"entry:{r['target_id']}" for r in doc["relations"]}
+        if doc["merged_into"]:
+            keys.add(f"entry:{doc['merged_into']}")
+        return keys
+
+    def apply(self, domain_event: Any, position: int, before: PolicyEvent | None) -> PolicyEvent:
+        entry_id = str(domain_event.originator_id)
+        details = describe(domain_event, before, self.slug_of)
+        after = domain_event.mutate(before)
+        assert isinstance(after, PolicyEvent)
+
+        self.c.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
+        row = self.c.fetchone()
+        old = json.loads(row[0]) if row else None
+        doc = self.document(after, old["recorded"] if old else domain_event.timestamp.isoformat())
+        self.c.execute(
+            "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
+            "title, recorded, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry_id,
+                doc["slug"],
+                doc["short_id"],
+                int(doc["live"]),
+                int(doc["retracted"]),
+                doc["merged_into"],
+                doc["date_start"],
+                doc["date_end"],
+                doc["title"],
+                doc["recorded"],
+                json.dumps(doc, ensure_ascii=False),
+            ),
+        )
+        self.c.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))
+        self.c.executemany(
+            "INSERT INTO relations (source_id, type, target_id, position) VALUES (?, ?, ?, ?)",
+            [(entry_id, r["type"], r["target_id"], position) for r in doc["relations"]],
+        )
+        self.c.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
+        self.c.executemany(
+            "INSERT INTO memberships (facet, key, name, entry_id, detail) VALUES (?, ?, ?, ?, ?)",
+            [(f, k, n, entry_id, d) for f, k, n, d in self.memberships(doc)],
+        )
+        self.c.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
+        self.c.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
+
+        self.c.execute("SELECT COUNT(*) FROM revisions")
+        change_index = int(self.c.fetchone()[0])
+        revision = {
+            "entry_id": entry_id,
+            "number": domain_event.originator_version,
+            "position": position,
+            "timestamp": domain_event.timestamp.isoformat(),
+            "change": CHANGE_NAMES.get(type(domain_event).__name__, type(domain_event).__name__),
+            "editor": domain_event.editor,
+            "reason": domain_event.reason,
+            "details": list(details),
+            "slug": doc["slug"],
+            "title": doc["title"],
+            "snapshot": doc,
+        }
+        self.c.execute(
+            "INSERT OR REPLACE INTO revisions (entry_id, number, position, timestamp, data) VALUES (?, ?, ?, ?, ?)",
+            (entry_id, revision["number"], position, revision["timestamp"], json.dumps(revision, ensure_ascii=False)),
+        )
+
+        self.c.execute("SELECT source_id FROM relations WHERE target_id = ?", (entry_id,))
+        incoming = {f"entry:{r[0]}" for r in self.c.fetchall()}
+        self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
+        self.dirty.add(f"revision:{entry_id}:{revision['number']}")
+        self.dirty.add(f"changes-page:{change_index // PAGE_SIZE + 1}")
+        return after
+
+
+def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None) -> int:
+    """Project every domain event after the view's position (up to ``stop``); returns how many."""
+    position = view.position()
+    cache: dict[UUID, PolicyEvent] = {}
+    processed = 0
+    while True:
+        batch = app.recorder.select_notifications(position + 1, BATCH, stop=stop, topics=POLICY_TOPICS)
+        if not batch:
+            return processed
+        with view.datastore.transaction(commit=True) as cursor:
+            projector = _Projector(app, cursor)
+            for notification in batch:
+                domain_event = app.mapper.to_domain_event(notification)
+                entry_id = domain_event.originator_id
+                before = cache.get(entry_id)
+                if before is None and domain_event.originator_version > 1:
+                    before = app.entry(entry_id, version=domain_event.originator_version - 1)
+                cache[entry_id] = projector.apply(domain_event, notification.id, before)
+            view.mark_dirty(cursor, projector.dirty)
+            view.record_position(cursor, batch[-1].id)
+        processed += len(batch)
+        position = batch[-1].id
+        if len(cache) > 50_000:  # bound memory on very large archives
+            cache.clear()

@@ -1,0 +1,205 @@
+"""The site's read model: rows the pages are rendered from, in their own SQLite file.
+
+It is an eventsourcing tracking recorder, so the store position it reflects is
+saved in the same transaction as the rows it derived and the set of pages those
+changes made dirty. Rows hold JSON documents shaped for the templates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+APPLICATION = "timeline"
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS entries (
+        id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
+        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT)""",
+    "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
+    "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
+    """CREATE TABLE IF NOT EXISTS revisions (
+        entry_id TEXT, number INTEGER, position INTEGER, timestamp TEXT, data TEXT,
+        PRIMARY KEY (entry_id, number))""",
+    "CREATE INDEX IF NOT EXISTS revisions_by_position ON revisions (position)",
+    "CREATE TABLE IF NOT EXISTS relations (source_id TEXT, type TEXT, target_id TEXT, position INTEGER)",
+    "CREATE INDEX IF NOT EXISTS relations_by_target ON relations (target_id)",
+    "CREATE INDEX IF NOT EXISTS relations_by_source ON relations (source_id)",
+    "CREATE TABLE IF NOT EXISTS memberships (facet TEXT, key TEXT, name TEXT, entry_id TEXT, detail TEXT)",
+    "CREATE INDEX IF NOT EXISTS memberships_by_facet ON memberships (facet, key)",
+    "CREATE INDEX IF NOT EXISTS memberships_by_entry ON memberships (entry_id)",
+    "CREATE TABLE IF NOT EXISTS years (year INTEGER, entry_id TEXT)",
+    "CREATE INDEX IF NOT EXISTS years_by_year ON years (year)",
+    "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
+    "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER)",
+]
+
+
+class SiteView(SQLiteTrackingRecorder):
+    """The read model and its tracking position, in one SQLite database."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *TABLES]
+
+    @classmethod
+    def open(cls, path: Path) -> SiteView:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        view = cls(SQLiteDatastore(db_name=str(path)))
+        view.create_table()
+        return view
+
+    def close(self) -> None:
+        self.datastore.close()
+
+    def position(self) -> int:
+        return self.max_tracking_id(APPLICATION) or 0
+
+    def record_position(self, cursor: SQLiteCursor, position: int) -> None:
+        self._insert_tracking(cursor, Tracking(APPLICATION, position))
+
+    # Reading -------------------------------------------------------------------
+
+    def _rows(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, tuple(params))
+            return c.fetchall()
+
+    def entry(self, entry_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT data FROM entries WHERE id = ?", (entry_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def entries_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        ids = list(ids)
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT id, data FROM entries WHERE id IN ({marks})", chunk):
+                found[row[0]] = json.loads(row[1])
+        return found
+
+    def all_entry_ids(self) -> list[str]:
+        return [row[0] for row in self._rows("SELECT id FROM entries ORDER BY date_start, date_end, title, id")]
+
+    def live_entries(self, limit: int | None = None, offset: int = 0, newest_first: bool = False) -> list[dict]:
+        order = "recorded DESC, id" if newest_first else "date_start, date_end, title, id"
+        clause = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        return [
+            json.loads(r[0]) for r in self._rows(f"SELECT data FROM entries WHERE live = 1 ORDER BY {order}{clause}")
+        ]
+
+    def count_live(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM entries WHERE live = 1")[0][0])
+
+    def year_entries(self, year: int) -> list[dict[str, Any]]:
+        rows = self._rows(
+            "SELECT e.data FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 "
+            "ORDER BY e.date_start, e.date_end, e.title, e.id",
+            (year,),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        rows = self._rows(
+            "SELECT y.year, COUNT(*) FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 "
+            "GROUP BY y.year ORDER BY y.year"
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def facet_counts(self, facet: str) -> list[tuple[str, str, int]]:
+        rows = self._rows(
+            "SELECT key, MIN(name), COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? GROUP BY key "
+            "ORDER BY MIN(name) COLLATE NOCASE, key",
+            (facet,),
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def facet_entries(self, facet: str, key: str) -> list[tuple[dict[str, Any], str]]:
+        """(entry, detail) pairs; the detail is e.g. an actor's role in that entry."""
+        rows = self._rows(
+            "SELECT e.data, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
+            "WHERE m.facet = ? AND m.key = ? GROUP BY e.id ORDER BY e.date_start, e.date_end, e.title, e.id",
+            (facet, key),
+        )
+        return [(json.loads(r[0]), r[1] or "") for r in rows]
+
+    def facet_name(self, facet: str, key: str) -> str | None:
+        rows = self._rows("SELECT MIN(name) FROM memberships WHERE facet = ? AND key = ?", (facet, key))
+        return rows[0][0] if rows else None
+
+    def facet_keys(self, facet: str) -> list[str]:
+        return [r[0] for r in self._rows("SELECT DISTINCT key FROM memberships WHERE facet = ?", (facet,))]
+
+    def source_document(self, key: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT detail FROM memberships WHERE facet = 'sources' AND key = ? LIMIT 1", (key,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def incoming(self, entry_id: str) -> list[tuple[str, str]]:
+        """(relation type, source entry id) of live entries that link to this one."""
+        rows = self._rows(
+            "SELECT r.type, r.source_id FROM relations r JOIN entries e ON e.id = r.source_id "
+            "WHERE r.target_id = ? AND e.live = 1 ORDER BY r.position",
+            (entry_id,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def revisions(self, entry_id: str) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT data FROM revisions WHERE entry_id = ? ORDER BY number", (entry_id,))
+        return [json.loads(r[0]) for r in rows]
+
+    def revision(self, entry_id: str, number: int) -> dict[str, Any] | None:
+        rows = self._rows("SELECT data FROM revisions WHERE entry_id = ? AND number = ?", (entry_id, number))
+        return json.loads(rows[0][0]) if rows else None
+
+    def changes(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT data FROM revisions ORDER BY position DESC LIMIT ? OFFSET ?", (limit, offset))
+        return [json.loads(r[0]) for r in rows]
+
+    def changes_from_first(self, limit: int, offset: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT data FROM revisions ORDER BY position LIMIT ? OFFSET ?", (limit, offset))
+        return [json.loads(r[0]) for r in rows]
+
+    def count_changes(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM revisions")[0][0])
+
+    # Pages and files -----------------------------------------------------------
+
+    def dirty_keys(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT key FROM dirty ORDER BY key")]
+
+    def mark_dirty(self, cursor: SQLiteCursor, keys: Iterable[str]) -> None:
+        cursor.executemany("INSERT OR IGNORE INTO dirty (key) VALUES (?)", [(k,) for k in keys])
+
+    def page_paths(self, key: str) -> list[str]:
+        rows = self._rows("SELECT paths FROM pages WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else []
+
+    def all_page_paths(self) -> Iterator[str]:
+        for row in self._rows("SELECT paths FROM pages"):
+            yield from json.loads(row[0])
+
+    def files(self) -> dict[str, tuple[str, int]]:
+        return {r[0]: (r[1], int(r[2])) for r in self._rows("SELECT path, sha256, size FROM files")}
+
+    def finish_pages(
+        self, produced: dict[str, list[str]], written: dict[str, tuple[str, int]], removed: Iterable[str]
+    ) -> None:
+        """After the files are on disk: remember what each page key produced, and clear its dirt."""
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO pages (key, paths) VALUES (?, ?)",
+                [(key, json.dumps(paths)) for key, paths in produced.items()],
+            )
+            c.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in removed])
+            c.executemany(
+                "INSERT OR REPLACE INTO files (path, sha256, size) VALUES (?, ?, ?)",
+                [(p, sha, size) for p, (sha, size) in written.items()],
+            )
+            c.executemany("DELETE FROM dirty WHERE key = ?", [(k,) for k in produced])

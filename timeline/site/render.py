@@ -1,0 +1,288 @@
+"""Page keys -> files. Each dirty key names a group of files that change together.
+
+Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
+``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``,
+``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data``, ``sitemap``,
+``static``. Rendering reads only the read model, so a page is the same whether
+it is rebuilt alone or with the whole site.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from timeline.config import Archive
+from timeline.domainmodel import RelationType
+from timeline.site import data, urls
+from timeline.site.readmodel import SiteView
+
+FACET_TITLES = {
+    "actors": "Actors",
+    "platforms": "Platforms",
+    "topics": "Topics",
+    "kinds": "Kinds",
+    "jurisdictions": "Jurisdictions",
+    "sources": "Sources",
+}
+FEED_SIZE = 50
+HOME_SIZE = 20
+STATIC_FILES = ("style.css",)
+
+Files = dict[str, bytes]
+
+
+def template_folders(archive: Archive) -> list[Path]:
+    """The archive's own site_templates/ first (to override any template), then the package's."""
+    packaged = Path(str(resources.files("timeline.site_templates")))
+    own = archive.root / "site_templates"
+    return [own, packaged] if own.is_dir() else [packaged]
+
+
+class Renderer:
+    def __init__(self, archive: Archive, view: SiteView):
+        self.archive = archive
+        self.view = view
+        self.folders = template_folders(archive)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.site = {"title": archive.title, "base_url": archive.base_url, "language": archive.language}
+        self.handlers: dict[str, Callable[[list[str]], Files]] = {
+            "entry": self.entry,
+            "revision": self.revision,
+            "year": self.year,
+            "facets": self.facet_index,
+            "facet": self.facet,
+            "home": lambda _: self.home(),
+            "changes": lambda _: self.changes_index(),
+            "changes-page": self.changes_page,
+            "feeds": lambda _: self.feeds(),
+            "data": lambda _: self.data(),
+            "sitemap": lambda _: self.sitemap(),
+            "static": lambda _: self.static(),
+        }
+
+    def render(self, key: str) -> Files:
+        kind, *args = key.split(":")
+        return self.handlers[kind](args)
+
+    def page(self, template: str, url: str, absolute_links: bool = False, **context: Any) -> Files:
+        def rel(target: str) -> str:
+            # The 404 page is served at any address, so its links cannot be relative.
+            if absolute_links:
+                return urls.absolute(self.archive.base_url, target)
+            return urls.relative(url, target)
+
+        html = self.env.get_template(template).render(
+            site=self.site,
+            page_url=url,
+            canonical=urls.absolute(self.archive.base_url, url),
+            rel=rel,
+            urls=urls,
+            facet_titles=FACET_TITLES,
+            inverse_wording={t.value: t.inverse_wording for t in RelationType},
+            **context,
+        )
+        return {urls.output_path(url): html.encode("utf-8")}
+
+    def redirect(self, url: str, target: str, title: str) -> Files:
+        return self.page("redirect.html", url, target=target, title=title)
+
+    # Entries -------------------------------------------------------------------
+
+    def entry(self, args: list[str]) -> Files:
+        doc = self.view.entry(args[0])
+        if doc is None:
+            return {}
+        url = urls.entry(doc["slug"])
+        short = urls.short(doc["short_id"])
+        if doc["merged_into_slug"]:
+            target = urls.entry(doc["merged_into_slug"])
+            return {
+                **self.redirect(url, target, doc["merged_into_title"]),
+                **self.redirect(short, target, doc["merged_into_title"]),
+            }
+        incoming = self.view.incoming(doc["id"])
+        sources_of = self.view.entries_by_id(source_id for _, source_id in incoming)
+        backlinks: dict[str, list[dict[str, Any]]] = {}
+        for relation_type, source_id in incoming:
+            source = sources_of.get(source_id)
+            if source is not None:
+                backlinks.setdefault(relation_type, []).append(source)
+        targets = self.view.entries_by_id(r["target_id"] for r in doc["relations"])
+        files = self.page(
+            "entry.html",
+            url,
+            entry=doc,
+            current_titles={k: v["title"] for k, v in targets.items()},
+            backlinks=backlinks,
+            revisions=self.view.revisions(doc["id"]),
+        )
+        files[urls.entry_data(doc["slug"])] = data.entry_json(doc)
+        files.update(self.redirect(short, url, doc["title"]))
+        return files
+
+    def revision(self, args: list[str]) -> Files:
+        revision = self.view.revision(args[0], int(args[1]))
+        if revision is None:
+            return {}
+        url = urls.revision(revision["slug"], revision["number"])
+        return self.page("revision.html", url, revision=revision, entry=revision["snapshot"])
+
+    # Lists ---------------------------------------------------------------------
+
+    def paginated(self, template: str, url_of: Callable[[int], str], items: list[Any], **context: Any) -> Files:
+        pages = max(1, math.ceil(len(items) / urls.PAGE_SIZE))
+        files: Files = {}
+        for number in range(1, pages + 1):
+            chunk = items[(number - 1) * urls.PAGE_SIZE : number * urls.PAGE_SIZE]
+            pagination = {
+                "number": number,
+                "pages": pages,
+                "previous": url_of(number - 1) if number > 1 else None,
+                "next": url_of(number + 1) if number < pages else None,
+            }
+            files.update(self.page(template, url_of(number), items=chunk, pagination=pagination, **context))
+        return files
+
+    def year(self, args: list[str]) -> Files:
+        number = int(args[0])
+        entries = self.view.year_entries(number)
+        if not entries:
+            return {}
+        return self.paginated(
+            "year.html", lambda page: urls.year(number, page), entries, year=number, years=self.view.year_counts()
+        )
+
+    def facet_index(self, args: list[str]) -> Files:
+        facet = args[0]
+        return self.page("facet_index.html", urls.facet_index(facet), facet=facet, items=self.view.facet_counts(facet))
+
+    def facet(self, args: list[str]) -> Files:
+        facet, key = args
+        entries = self.view.facet_entries(facet, key)
+        if not entries:
+            return {}
+        name = self.view.facet_name(facet, key) or key
+        document = self.view.source_document(key) if facet == "sources" else None
+        files = self.paginated(
+            "facet.html",
+            lambda page: urls.facet(facet, key, page),
+            entries,
+            facet=facet,
+            key=key,
+            name=name,
+            document=document,
+        )
+        feed_url = urls.feed_facet(facet, key)
+        recent = sorted((e for e, _ in entries), key=lambda e: e["updated"], reverse=True)[:FEED_SIZE]
+        files.update(self.feed(feed_url, f"{FACET_TITLES[facet][:-1]}: {name}", urls.facet(facet, key), recent))
+        return files
+
+    def home(self) -> Files:
+        recent = list(reversed(self.view.live_entries()[-HOME_SIZE:]))
+        return self.page(
+            "home.html", urls.home(), recent=recent, years=self.view.year_counts(), total=self.view.count_live()
+        )
+
+    def changes_index(self) -> Files:
+        total = self.view.count_changes()
+        pages = max(1, math.ceil(total / urls.PAGE_SIZE))
+        return self.page(
+            "changes.html",
+            urls.changes(),
+            items=self.view.changes(urls.PAGE_SIZE),
+            pages=pages,
+            number=0,
+            total=total,
+        )
+
+    def changes_page(self, args: list[str]) -> Files:
+        """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift."""
+        number = int(args[0])
+        items = self.view.changes_from_first(urls.PAGE_SIZE, offset=(number - 1) * urls.PAGE_SIZE)
+        if not items:
+            return {}
+        pages = max(1, math.ceil(self.view.count_changes() / urls.PAGE_SIZE))
+        return self.page(
+            "changes.html",
+            urls.changes(number),
+            items=list(reversed(items)),
+            pages=pages,
+            number=number,
+            total=self.view.count_changes(),
+        )
+
+    # Feeds, data, housekeeping -------------------------------------------------
+
+    def feed(self, url: str, title: str, alternate: str, entries: list[dict[str, Any]]) -> Files:
+        xml = self.env.get_template("feed.xml").render(
+            site=self.site,
+            feed_url=urls.absolute(self.archive.base_url, url),
+            title=title,
+            alternate=urls.absolute(self.archive.base_url, alternate),
+            entries=entries,
+            updated=max((e["updated"] for e in entries), default="1970-01-01T00:00:00+00:00"),
+            absolute=lambda u: urls.absolute(self.archive.base_url, u),
+            urls=urls,
+            changes=None,
+        )
+        return {url: xml.encode("utf-8")}
+
+    def feeds(self) -> Files:
+        newest = self.view.live_entries(limit=FEED_SIZE, newest_first=True)
+        files = self.feed(urls.feed_entries(), f"{self.archive.title}: new entries", urls.home(), newest)
+        changes = self.view.changes(FEED_SIZE)
+        xml = self.env.get_template("feed.xml").render(
+            site=self.site,
+            feed_url=urls.absolute(self.archive.base_url, urls.feed_changes()),
+            title=f"{self.archive.title}: changes",
+            alternate=urls.absolute(self.archive.base_url, urls.changes()),
+            entries=[],
+            changes=changes,
+            updated=max((c["timestamp"] for c in changes), default="1970-01-01T00:00:00+00:00"),
+            absolute=lambda u: urls.absolute(self.archive.base_url, u),
+            urls=urls,
+        )
+        files[urls.feed_changes()] = xml.encode("utf-8")
+        return files
+
+    def data(self) -> Files:
+        docs = self.view.live_entries()
+        return {urls.data_json(): data.entries_json(docs), urls.data_csv(): data.entries_csv(docs)}
+
+    def sitemap(self) -> Files:
+        addresses = [urls.home(), urls.changes()]
+        addresses += [urls.year(y) for y, _ in self.view.year_counts()]
+        addresses += [urls.entry(d["slug"]) for d in self.view.live_entries()]
+        for facet in urls.FACETS:
+            addresses.append(urls.facet_index(facet))
+            addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]
+        xml = self.env.get_template("sitemap.xml").render(
+            locations=[urls.absolute(self.archive.base_url, a) for a in addresses]
+        )
+        return {urls.sitemap(): xml.encode("utf-8")}
+
+    def static(self) -> Files:
+        files: Files = {}
+        for name in STATIC_FILES:
+            for folder in self.folders:
+                path = folder / name
+                if path.is_file():
+                    files[urls.stylesheet()] = path.read_bytes()
+                    break
+        sitemap = urls.absolute(self.archive.base_url, urls.sitemap())
+        files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
+        files.update(self.page("404.html", urls.not_found(), absolute_links=True))
+        return files

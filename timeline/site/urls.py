@@ -1,0 +1,119 @@
+"""Every address of the site, and the file each one is written to. Nothing else builds URLs.
+
+A page's URL and its output path come from one function each, so they cannot
+drift apart. URLs here are relative to the site root, without a leading slash:
+``events/<slug>/``. Pages link to each other relatively (see :func:`relative`),
+so the site works under any sub-path and opened from disk; absolute URLs
+(canonical links, feeds, sitemap, citations) join ``base_url`` (see :func:`absolute`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+FACETS = ("actors", "platforms", "topics", "kinds", "jurisdictions", "sources")
+PAGE_SIZE = 100
+
+
+def _paged(base: str, page: int) -> str:
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def home() -> str:
+    return ""
+
+
+def year(number: int, page: int = 1) -> str:
+    return _paged(f"timeline/{number:04d}/", page)
+
+
+def entry(slug: str) -> str:
+    return f"events/{slug}/"
+
+
+def revision(slug: str, number: int) -> str:
+    return f"events/{slug}/v{number}/"
+
+
+def entry_data(slug: str) -> str:
+    return f"events/{slug}/index.json"
+
+
+def short(short_id: str) -> str:
+    return f"e/{short_id}/"
+
+
+def facet_index(facet: str) -> str:
+    return f"{facet}/"
+
+
+def facet(facet_name: str, key: str, page: int = 1) -> str:
+    return _paged(f"{facet_name}/{key}/", page)
+
+
+def changes(page: int = 0) -> str:
+    """``changes/`` shows the newest changes; page N (from 1) holds the N-th hundred from the first."""
+    return "changes/" if page <= 0 else f"changes/page/{page}/"
+
+
+def feed_entries() -> str:
+    return "feeds/entries.xml"
+
+
+def feed_changes() -> str:
+    return "feeds/changes.xml"
+
+
+def feed_facet(facet_name: str, key: str) -> str:
+    return f"feeds/{facet_name}/{key}.xml"
+
+
+def data_json() -> str:
+    return "data/entries.json"
+
+
+def data_csv() -> str:
+    return "data/entries.csv"
+
+
+def stylesheet() -> str:
+    return "assets/style.css"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def not_found() -> str:
+    return "404.html"
+
+
+def manifest() -> str:
+    return "manifest.json"
+
+
+def output_path(url: str) -> str:
+    """The file a URL is served from: a folder URL is its index.html."""
+    if url == "" or url.endswith("/"):
+        return f"{url}index.html"
+    return url
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url`` that works on any host and from disk.
+
+    Folder links name their index.html, since a browser opening files from disk does
+    not look for one.
+    """
+    here = posixpath.dirname(output_path(from_url)) or "."
+    target = output_path(to_url)
+    return quote(posixpath.relpath(target, here), safe="/#.-_~")
+
+
+def absolute(base_url: str, url: str) -> str:
+    return base_url.rstrip("/") + "/" + url
