@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
 STATE_FOLDER = ".timeline"
-VIEW_FILE = "site.sqlite"
 
 
 @dataclass
@@ -46,8 +44,11 @@ class BuildReport:
         )
 
 
-def view_path(archive: Archive) -> Path:
-    return archive.root / STATE_FOLDER / VIEW_FILE
+def view_path(archive: Archive, out: Path) -> Path:
+    """The read model of one output folder: which pages are dirty and which files exist is
+    a fact about that folder, so each has its own."""
+    digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    return archive.root / STATE_FOLDER / f"site-{digest}.sqlite"
 
 
 def write_bytes_atomically(path: Path, content: bytes) -> None:
@@ -79,9 +80,9 @@ def all_keys(view: SiteView) -> set[str]:
 
 def build_site(app: TimelineArchive, archive: Archive, out: Path, *, full: bool = False) -> BuildReport:
     started = time.perf_counter()
-    path = view_path(archive)
+    path = view_path(archive, out)
     if full:
-        for stale in path.parent.glob(f"{VIEW_FILE}*"):
+        for stale in path.parent.glob(f"{path.name}*"):
             stale.unlink()
     view = SiteView.open(path)
     try:
@@ -94,7 +95,9 @@ def build_site(app: TimelineArchive, archive: Archive, out: Path, *, full: bool 
 
 def _build(app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool) -> BuildReport:
     report = BuildReport()
-    fresh_output = full or not (out / urls.manifest()).is_file()
+    # A new output folder, or a read model made anew: render everything, compare with what is on
+    # disk, and sweep what is no longer produced.
+    fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
     report.changes = catch_up(app, view)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
@@ -153,6 +156,3 @@ def _write_manifest(out: Path, view: SiteView) -> None:
     }
     write_bytes_atomically(out / urls.manifest(), (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
 
-
-def clean(out: Path) -> None:
-    shutil.rmtree(out, ignore_errors=True)

@@ -167,7 +167,8 @@ class Renderer:
 
     def facet_index(self, args: list[str]) -> Files:
         facet = args[0]
-        return self.page("facet_index.html", urls.facet_index(facet), facet=facet, items=self.view.facet_counts(facet))
+        items = self.view.facet_counts(facet)
+        return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
 
     def facet(self, args: list[str]) -> Files:
         facet, key = args

@@ -44,8 +44,8 @@ def short(short_id: str) -> str:
     return f"e/{short_id}/"
 
 
-def facet_index(facet: str) -> str:
-    return f"{facet}/"
+def facet_index(facet: str, page: int = 1) -> str:
+    return _paged(f"{facet}/", page)
 
 
 def facet(facet_name: str, key: str, page: int = 1) -> str:
