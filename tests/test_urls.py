@@ -1,0 +1,65 @@
+"""Every address the site publishes, pinned: a change here breaks citations, so it must be deliberate."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline.site import urls
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        (urls.home(), ""),
+        (urls.year(2020), "timeline/2020/"),
+        (urls.year(2020, 3), "timeline/2020/page/3/"),
+        (urls.entry("2020-05-28-trump-signs-order"), "events/2020-05-28-trump-signs-order/"),
+        (urls.revision("2020-05-28-trump-signs-order", 2), "events/2020-05-28-trump-signs-order/v2/"),
+        (urls.entry_data("2020-05-28-trump-signs-order"), "events/2020-05-28-trump-signs-order/index.json"),
+        (urls.short("ab12cd34"), "e/ab12cd34/"),
+        (urls.facet_index("actors"), "actors/"),
+        (urls.facet_index("actors", 2), "actors/page/2/"),
+        (urls.facet("topics", "section-230"), "topics/section-230/"),
+        (urls.facet("topics", "section-230", 2), "topics/section-230/page/2/"),
+        (urls.changes(), "changes/"),
+        (urls.changes(4), "changes/page/4/"),
+        (urls.feed_entries(), "feeds/entries.xml"),
+        (urls.feed_changes(), "feeds/changes.xml"),
+        (urls.feed_facet("platforms", "twitter"), "feeds/platforms/twitter.xml"),
+        (urls.data_json(), "data/entries.json"),
+        (urls.data_csv(), "data/entries.csv"),
+        (urls.sitemap(), "sitemap.xml"),
+        (urls.robots(), "robots.txt"),
+        (urls.not_found(), "404.html"),
+        (urls.manifest(), "manifest.json"),
+    ],
+)
+def test_addresses(url: str, expected: str) -> None:
+    assert url == expected
+
+
+@pytest.mark.parametrize(
+    "url,path",
+    [("", "index.html"), ("events/x/", "events/x/index.html"), ("feeds/entries.xml", "feeds/entries.xml")],
+)
+def test_a_url_and_its_file_come_from_one_rule(url: str, path: str) -> None:
+    assert urls.output_path(url) == path
+
+
+@pytest.mark.parametrize(
+    "here,there,link",
+    [
+        ("", "events/x/", "events/x/index.html"),
+        ("events/x/", "actors/donald-trump/", "../../actors/donald-trump/index.html"),
+        ("events/x/v2/", "events/x/", "../index.html"),
+        ("events/x/", "events/x/index.json", "index.json"),
+        ("timeline/2020/page/2/", "", "../../../../index.html"),
+    ],
+)
+def test_internal_links_are_relative_and_name_their_file(here: str, there: str, link: str) -> None:
+    assert urls.relative(here, there) == link
+
+
+def test_absolute_addresses_join_the_base_url() -> None:
+    assert urls.absolute("https://example.org/timeline/", "events/x/") == "https://example.org/timeline/events/x/"
+    assert urls.absolute("https://example.org/timeline", "") == "https://example.org/timeline/"
