@@ -95,6 +95,7 @@ def build_site(app: TimelineArchive, archive: Archive, out: Path, *, full: bool 
 
 def _build(app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool) -> BuildReport:
     report = BuildReport()
+    previously_published = _manifest_files(out)
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
@@ -124,28 +125,41 @@ def _build(app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *,
                 report.unchanged += 1
             written[relative] = (digest, len(content))
         for relative in set(view.page_paths(key)) - set(files):
-            (out / relative).unlink(missing_ok=True)
+            _remove(out, relative)
             report.removed.append(relative)
         produced[key] = sorted(files)
     view.finish_pages(produced, written, report.removed)
     if fresh_output:
-        report.removed += _sweep(out, set(view.files()) | {urls.manifest()})
+        report.removed += _sweep(out, previously_published - set(view.files()))
     if report.written or report.removed or fresh_output or report.changes:
         _write_manifest(out, view)
     return report
 
 
-def _sweep(out: Path, keep: set[str]) -> list[str]:
-    """Remove files a full build did not produce (and folders left empty)."""
-    removed = []
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative not in keep:
-            path.unlink()
-            removed.append(relative)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return removed
+def _manifest_files(out: Path) -> set[str]:
+    """The files the last build of this folder published, by its manifest."""
+    try:
+        return set(json.loads((out / urls.manifest()).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _remove(out: Path, relative: str) -> None:
+    """Remove a file this site no longer produces, and the folders it leaves empty."""
+    path = out / relative
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+            break
+        folder.rmdir()
+
+
+def _sweep(out: Path, stale: set[str]) -> list[str]:
+    """After a build that rendered everything: remove what the previous build published and this
+    one did not. Files the site never published (say, in a shared web root) are left alone."""
+    for relative in sorted(stale):
+        _remove(out, relative)
+    return sorted(stale)
 
 
 def _write_manifest(out: Path, view: SiteView) -> None:
@@ -155,4 +169,3 @@ def _write_manifest(out: Path, view: SiteView) -> None:
         "files": {path: {"sha256": sha, "size": size} for path, (sha, size) in sorted(files.items())},
     }
     write_bytes_atomically(out / urls.manifest(), (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
-

@@ -7,6 +7,7 @@ interrupted at any point resumes from a consistent position.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -26,6 +27,11 @@ from timeline.site.urls import PAGE_SIZE
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BATCH = 500
 GLOBAL_PAGES = ("home", "changes", "feeds", "data", "sitemap")
+
+
+def _moment(when: dt.datetime) -> str:
+    """A timestamp as HTML's datetime attribute and Atom accept it (at most three fraction digits)."""
+    return when.isoformat(timespec="milliseconds")
 
 
 def facet_key(name: str) -> str:
@@ -102,9 +108,9 @@ class _Projector:
             "merged_into": str(entry.merged_into) if entry.merged_into else "",
             "merged_into_slug": merged_slug,
             "merged_into_title": merged_title,
-            "ended_on": entry.ended_on.isoformat() if entry.ended_on else "",
+            "ended_on": _moment(entry.ended_on) if entry.ended_on else "",
             "recorded": recorded,
-            "updated": entry.modified_on.isoformat(),
+            "updated": _moment(entry.modified_on),
         }
 
     def memberships(self, doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -123,6 +129,10 @@ class _Projector:
             }
             rows.append(("sources", source["key"], source["title"], json.dumps(shown, ensure_ascii=False)))
         return rows
+
+    def live_years(self) -> set[int]:
+        self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
+        return {int(r[0]) for r in self.c.fetchall()}
 
     def pages_of(self, doc: dict[str, Any] | None) -> set[str]:
         """The pages that show this state of an entry."""
@@ -146,7 +156,8 @@ class _Projector:
         self.c.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
         row = self.c.fetchone()
         old = json.loads(row[0]) if row else None
-        doc = self.document(after, old["recorded"] if old else domain_event.timestamp.isoformat())
+        years_before = self.live_years()
+        doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
             "title, recorded, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -170,12 +181,22 @@ class _Projector:
             [(entry_id, r["type"], r["target_id"], position) for r in doc["relations"]],
         )
         self.c.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
+        memberships = self.memberships(doc)
         self.c.executemany(
             "INSERT INTO memberships (facet, key, name, entry_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [(f, k, n, entry_id, d) for f, k, n, d in self.memberships(doc)],
+            [(f, k, n, entry_id, d) for f, k, n, d in memberships],
+        )
+        # The first name a facet page is published under stays its name (sources keep their document).
+        self.c.executemany(
+            "INSERT OR IGNORE INTO published_facets (facet, key, name) VALUES (?, ?, ?)",
+            [(f, k, d if f == "sources" else n) for f, k, n, d in memberships],
         )
         self.c.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
         self.c.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
+        years_after = self.live_years()
+        if years_after != years_before:
+            # Every year page lists the years: a year that appears or disappears changes them all.
+            self.dirty |= {f"year:{y}" for y in years_before | years_after}
 
         self.c.execute("SELECT COUNT(*) FROM revisions")
         change_index = int(self.c.fetchone()[0])
@@ -183,7 +204,7 @@ class _Projector:
             "entry_id": entry_id,
             "number": domain_event.originator_version,
             "position": position,
-            "timestamp": domain_event.timestamp.isoformat(),
+            "timestamp": _moment(domain_event.timestamp),
             "change": CHANGE_NAMES.get(type(domain_event).__name__, type(domain_event).__name__),
             "editor": domain_event.editor,
             "reason": domain_event.reason,
@@ -197,11 +218,17 @@ class _Projector:
             (entry_id, revision["number"], position, revision["timestamp"], json.dumps(revision, ensure_ascii=False)),
         )
 
-        self.c.execute("SELECT source_id FROM relations WHERE target_id = ?", (entry_id,))
+        self.c.execute(
+            "SELECT source_id FROM relations WHERE target_id = ? UNION SELECT id FROM entries WHERE merged_into = ?",
+            (entry_id, entry_id),
+        )
         incoming = {f"entry:{r[0]}" for r in self.c.fetchall()}
         self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
         self.dirty.add(f"revision:{entry_id}:{revision['number']}")
-        self.dirty.add(f"changes-page:{change_index // PAGE_SIZE + 1}")
+        page = change_index // PAGE_SIZE + 1
+        self.dirty.add(f"changes-page:{page}")
+        if change_index % PAGE_SIZE == 0 and page > 1:
+            self.dirty.add(f"changes-page:{page - 1}")  # it gains its link to the new page
         return after
 
 

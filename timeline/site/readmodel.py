@@ -36,6 +36,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS years (year INTEGER, entry_id TEXT)",
     "CREATE INDEX IF NOT EXISTS years_by_year ON years (year)",
     "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
+    # Every facet page ever published keeps its address, even when no live entry is left in it.
+    "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER)",
@@ -131,14 +133,23 @@ class SiteView(SQLiteTrackingRecorder):
         return [(json.loads(r[0]), r[1] or "") for r in rows]
 
     def facet_name(self, facet: str, key: str) -> str | None:
-        rows = self._rows("SELECT MIN(name) FROM memberships WHERE facet = ? AND key = ?", (facet, key))
+        rows = self._rows("SELECT name FROM published_facets WHERE facet = ? AND key = ?", (facet, key))
         return rows[0][0] if rows else None
 
     def facet_keys(self, facet: str) -> list[str]:
-        return [r[0] for r in self._rows("SELECT DISTINCT key FROM memberships WHERE facet = ?", (facet,))]
+        """Every key ever published for the facet: its page stays, even when empty."""
+        return [r[0] for r in self._rows("SELECT key FROM published_facets WHERE facet = ?", (facet,))]
+
+    def years(self) -> list[int]:
+        return [
+            int(r[0])
+            for r in self._rows(
+                "SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 ORDER BY y.year"
+            )
+        ]
 
     def source_document(self, key: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT detail FROM memberships WHERE facet = 'sources' AND key = ? LIMIT 1", (key,))
+        rows = self._rows("SELECT name FROM published_facets WHERE facet = 'sources' AND key = ?", (key,))
         return json.loads(rows[0][0]) if rows else None
 
     def incoming(self, entry_id: str) -> list[tuple[str, str]]:

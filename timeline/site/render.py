@@ -107,11 +107,13 @@ class Renderer:
             return {}
         url = urls.entry(doc["slug"])
         short = urls.short(doc["short_id"])
-        if doc["merged_into_slug"]:
-            target = urls.entry(doc["merged_into_slug"])
+        if doc["merged_into"]:
+            merged_into = self.view.entry(doc["merged_into"]) or {}
+            target, title = urls.entry(doc["merged_into_slug"]), merged_into.get("title", doc["merged_into_title"])
             return {
-                **self.redirect(url, target, doc["merged_into_title"]),
-                **self.redirect(short, target, doc["merged_into_title"]),
+                **self.redirect(url, target, title),
+                **self.redirect(short, target, title),
+                urls.entry_data(doc["slug"]): data.entry_json(doc),
             }
         incoming = self.view.incoming(doc["id"])
         sources_of = self.view.entries_by_id(source_id for _, source_id in incoming)
@@ -162,7 +164,11 @@ class Renderer:
         if not entries:
             return {}
         return self.paginated(
-            "year.html", lambda page: urls.year(number, page), entries, year=number, years=self.view.year_counts()
+            "year.html",
+            lambda page: urls.year(number, page),
+            entries,
+            year=number,
+            years=[(y, None) for y in self.view.years()],
         )
 
     def facet_index(self, args: list[str]) -> Files:
@@ -172,11 +178,13 @@ class Renderer:
 
     def facet(self, args: list[str]) -> Files:
         facet, key = args
-        entries = self.view.facet_entries(facet, key)
-        if not entries:
+        name = self.view.facet_name(facet, key)
+        if name is None:
             return {}
-        name = self.view.facet_name(facet, key) or key
+        entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
         document = self.view.source_document(key) if facet == "sources" else None
+        if document is not None:
+            name = document["title"]
         files = self.paginated(
             "facet.html",
             lambda page: urls.facet(facet, key, page),
@@ -210,19 +218,22 @@ class Renderer:
         )
 
     def changes_page(self, args: list[str]) -> Files:
-        """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift."""
+        """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift;
+        a page links only to its neighbours, so a new change touches one page (two when it opens a page)."""
         number = int(args[0])
-        items = self.view.changes_from_first(urls.PAGE_SIZE, offset=(number - 1) * urls.PAGE_SIZE)
+        items = self.view.changes_from_first(urls.PAGE_SIZE + 1, offset=(number - 1) * urls.PAGE_SIZE)
         if not items:
             return {}
-        pages = max(1, math.ceil(self.view.count_changes() / urls.PAGE_SIZE))
+        pagination = {
+            "number": number,
+            "previous": urls.changes(number - 1) if number > 1 else None,
+            "next": urls.changes(number + 1) if len(items) > urls.PAGE_SIZE else None,
+        }
         return self.page(
-            "changes.html",
+            "changes_page.html",
             urls.changes(number),
-            items=list(reversed(items)),
-            pages=pages,
-            number=number,
-            total=self.view.count_changes(),
+            items=list(reversed(items[: urls.PAGE_SIZE])),
+            pagination=pagination,
         )
 
     # Feeds, data, housekeeping -------------------------------------------------
