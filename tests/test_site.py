@@ -58,7 +58,7 @@ from timeline.site.build import build_site
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP_BASE_URL = "https://example.org/timeline/"
 SMALL_BASE_URL = "https://example.org/"  # what `timeline init` writes
-SUMMARY = re.compile(r"built (\d+) files, (\d+) written, (\d+) removed, from (\d+) new changes")
+SUMMARY = re.compile(r"built ([\d,]+) files, ([\d,]+) written, ([\d,]+) removed, from ([\d,]+) new changes")
 OLD_MTIME_NS = 1_000_000_000 * 10**9  # 2001-09-09: any rewrite moves a file's mtime away from it
 
 
@@ -92,7 +92,7 @@ def build(archive: ArchiveUnderTest, out: Path, *extra: str) -> dict[str, int]:
     result = archive.ok("build", "--out", str(out), *extra)
     match = SUMMARY.search(result.stdout)
     assert match, f"no build summary in {result.stdout!r}"
-    files, written, removed, changes = (int(n) for n in match.groups())
+    files, written, removed, changes = (int(n.replace(",", "")) for n in match.groups())
     return {"files": files, "written": written, "removed": removed, "changes": changes}
 
 
@@ -334,6 +334,9 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         f"{a}/index.json",
         f"{a}/v3/index.html",
         f"e/{alpha['short_id']}/index.html",
+        # its citations: the permanent address's now name revision 3; revision 3 gets its own
+        *(f"{a}/{name}" for name in ("cite.bib", "cite.ris", "cite.json")),
+        *(f"{a}/v3/{name}" for name in ("cite.bib", "cite.ris", "cite.json")),
         # related entries, both directions: alpha responds to beta, gamma responds to alpha
         f"events/{beta['slug']}/index.html",
         f"events/{gamma['slug']}/index.html",

@@ -141,12 +141,10 @@ class SiteView(SQLiteTrackingRecorder):
         return [r[0] for r in self._rows("SELECT key FROM published_facets WHERE facet = ?", (facet,))]
 
     def years(self) -> list[int]:
-        return [
-            int(r[0])
-            for r in self._rows(
-                "SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 ORDER BY y.year"
-            )
-        ]
+        rows = self._rows(
+            "SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 ORDER BY y.year"
+        )
+        return [int(r[0]) for r in rows]
 
     def source_document(self, key: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT name FROM published_facets WHERE facet = 'sources' AND key = ?", (key,))

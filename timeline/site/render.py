@@ -19,7 +19,7 @@ import jinja2
 
 from timeline.config import Archive
 from timeline.domainmodel import RelationType
-from timeline.site import data, urls
+from timeline.site import citations, data, urls
 from timeline.site.readmodel import SiteView
 
 FACET_TITLES = {
@@ -32,7 +32,7 @@ FACET_TITLES = {
 }
 FEED_SIZE = 50
 HOME_SIZE = 20
-STATIC_FILES = ("style.css",)
+STATIC_FILES = ("style.css", "cite.js")
 
 Files = dict[str, bytes]
 
@@ -123,15 +123,19 @@ class Renderer:
             if source is not None:
                 backlinks.setdefault(relation_type, []).append(source)
         targets = self.view.entries_by_id(r["target_id"] for r in doc["relations"])
+        revisions = self.view.revisions(doc["id"])
         files = self.page(
             "entry.html",
             url,
             entry=doc,
             current_titles={k: v["title"] for k, v in targets.items()},
             backlinks=backlinks,
-            revisions=self.view.revisions(doc["id"]),
+            revisions=revisions,
+            cite=citations.box(doc, self.site, revisions[-1], with_permanent=True),
+            meta=citations.head(doc, self.site, revisions[-1], url),
         )
         files[urls.entry_data(doc["slug"])] = data.entry_json(doc)
+        files.update(citations.files_for(doc, self.site, None))
         files.update(self.redirect(short, url, doc["title"]))
         return files
 
@@ -140,7 +144,17 @@ class Renderer:
         if revision is None:
             return {}
         url = urls.revision(revision["slug"], revision["number"])
-        return self.page("revision.html", url, revision=revision, entry=revision["snapshot"])
+        entry = revision["snapshot"]
+        files = self.page(
+            "revision.html",
+            url,
+            revision=revision,
+            entry=entry,
+            cite=citations.box(entry, self.site, revision, with_permanent=False),
+            meta=citations.head(entry, self.site, revision, url),
+        )
+        files.update(citations.files_for(entry, self.site, revision))
+        return files
 
     # Lists ---------------------------------------------------------------------
 
@@ -292,7 +306,7 @@ class Renderer:
             for folder in self.folders:
                 path = folder / name
                 if path.is_file():
-                    files[urls.stylesheet()] = path.read_bytes()
+                    files[f"assets/{name}"] = path.read_bytes()
                     break
         sitemap = urls.absolute(self.archive.base_url, urls.sitemap())
         files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()

@@ -40,6 +40,19 @@ def entry_data(slug: str) -> str:
     return f"events/{slug}/index.json"
 
 
+CITATION_FORMATS = {"csl": "cite.json", "bibtex": "cite.bib", "ris": "cite.ris"}
+
+
+def citation(slug: str, format_name: str, revision_number: int | None = None) -> str:
+    """Citation downloads beside the entry page, or beside one revision's page."""
+    folder = entry(slug) if revision_number is None else revision(slug, revision_number)
+    return folder + CITATION_FORMATS[format_name]
+
+
+def script(name: str) -> str:
+    return f"assets/{name}"
+
+
 def short(short_id: str) -> str:
     return f"e/{short_id}/"
 

