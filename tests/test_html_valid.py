@@ -15,9 +15,8 @@ across runs, never committed). Without npm or java the test skips on a laptop an
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
