@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,7 @@ from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteF
 from eventsourcing.utils import Environment, EnvType
 
 from timeline import transcodings
+from timeline.bundle import Bundle, Pin
 from timeline.dates import check_not_future
 from timeline.domainmodel import (
     CORRECTABLE,
@@ -47,6 +49,15 @@ from timeline.errors import (
 from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
 from timeline.store import StoreLocation, check_sqlite_store, postgres_tables_exist, store_error
+
+BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def check_bundle_name(name: str) -> str:
+    if not BUNDLE_NAME.fullmatch(name) or len(name) > 80:
+        raise InvalidField("bundle name", f"{name!r} is not accepted; use lowercase letters, digits and hyphens")
+    return name
+
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
@@ -477,6 +488,58 @@ class TimelineArchive(Application[UUID]):
         raise ConcurrentWriteConflict(
             f"other writers kept changing the same records ({SAVE_ATTEMPTS} attempts); nothing was saved, try again"
         )
+
+    # Citation bundles --------------------------------------------------------
+
+    def bundle(self, name: str) -> Bundle:
+        try:
+            found: Any = self.repository.get(Bundle.create_id(check_bundle_name(name)))
+        except AggregateNotFoundError:
+            raise EntryNotFound(f"no bundle {name!r}; create it with 'timeline bundle create'") from None
+        assert isinstance(found, Bundle)
+        return found
+
+    def _pins(self, refs: Sequence[str]) -> tuple[Pin, ...]:
+        """Each entry pinned at its current revision."""
+        pins: list[Pin] = []
+        for ref in refs:
+            entry = self.get(ref)
+            if entry.merged_into is not None:
+                raise InvalidChange(f"entry {entry.slug} was merged into another entry; pin that one")
+            if all(p.entry_id != entry.id for p in pins):
+                pins.append(Pin(entry.id, entry.revision))
+        return tuple(pins)
+
+    def create_bundle(self, name: str, title: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        check_bundle_name(name)
+        if not refs:
+            raise InvalidField("entries", "a bundle needs at least one entry")
+        if Bundle.create_id(name) in self.repository:
+            raise InvalidChange(f"bundle {name} already exists; add entries with 'timeline bundle add'")
+        pins = self._pins(refs)
+        bundle = Bundle(name=name, title=title or name, pins=pins, editor=options.editor, reason=options.reason)
+        self.save(bundle)  # a second writer creating the same name fails here: the id is the name's
+        return bundle
+
+    def add_to_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        def build() -> list[Any]:
+            bundle = self.bundle(name)
+            bundle.add(self._pins(refs), editor=options.editor, reason=options.reason)
+            return [bundle]
+
+        bundle = self._save(build)[0]
+        assert isinstance(bundle, Bundle)
+        return bundle
+
+    def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        def build() -> list[Any]:
+            bundle = self.bundle(name)
+            bundle.remove(tuple(self.resolve(ref) for ref in refs), editor=options.editor, reason=options.reason)
+            return [bundle]
+
+        bundle = self._save(build)[0]
+        assert isinstance(bundle, Bundle)
+        return bundle
 
     # Reading history ---------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from timeline.bundle import Pin
 from timeline.dates import PartialDate
 from timeline.domainmodel import Actor, Relation, RelationType, Source
 
@@ -84,8 +85,20 @@ class RelationAsDict(Transcoding):
         return Relation(type=RelationType(data["type"]), target=data["target"])
 
 
+class PinAsDict(Transcoding):
+    type = Pin
+    name = "pin"
+
+    def encode(self, obj: Pin) -> dict[str, Any]:
+        return {"entry_id": obj.entry_id, "revision": obj.revision}
+
+    def decode(self, data: dict[str, Any]) -> Pin:
+        return Pin(entry_id=data["entry_id"], revision=data["revision"])
+
+
 def register(transcoder: JSONTranscoder) -> None:
     for transcoding in (
+        PinAsDict(),
         DateAsISO(),
         PartialDateAsEDTF(),
         ActorAsDict(),

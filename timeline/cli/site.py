@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import threading
@@ -12,7 +13,7 @@ import click
 
 from timeline.cli.session import Session, editor_option, pass_session
 from timeline.config import resolve_editor
-from timeline.site.build import BuildReport, build_site
+from timeline.site.build import BuildReport, build_site, position_at
 from timeline.sync import sync_folder
 
 out_option = click.option(
@@ -27,22 +28,54 @@ def _build(session: Session, out: Path | None, full: bool, editor: str | None) -
     return built, report.problems
 
 
+def _as_of(session: Session, text: str) -> int:
+    """A store position, or the position at the end of a day or at a moment (UTC unless given)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        if len(text) == 10:
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max, tzinfo=dt.UTC)
+        else:
+            moment = dt.datetime.fromisoformat(text)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not accepted; give a day (2026-11-21), a moment (2026-11-21T10:00:00Z) or a store position",
+            param_hint="--as-of",
+        ) from None
+    return position_at(session.app, moment)
+
+
 @click.command()
 @out_option
 @click.option("--full", is_flag=True, help="Rebuild the read model and every page from scratch.")
+@click.option(
+    "--as-of",
+    metavar="DAY|MOMENT|POSITION",
+    help="Build the whole site as the store stood then (nothing after it); needs --out.",
+)
 @editor_option
 @pass_session
-def build(session: Session, out: Path | None, full: bool, editor: str | None) -> None:
+def build(session: Session, out: Path | None, full: bool, as_of: str | None, editor: str | None) -> None:
     """Build the static site: sync events/, catch up with the store, write the changed pages.
 
     Only the pages a change affects are rendered; --full rebuilds everything and
-    gives the same files.
+    gives the same files. --as-of rebuilds the site a reader saw on a given day,
+    without syncing events/; manifest.json records the position.
 
     \b
     Example:
       timeline build && python3 -m http.server -d _site
       timeline build --out /var/www/timeline --full
+      timeline build --as-of 2026-11-21 --out site-as-of-2026-11-21
     """
+    if as_of is not None:
+        if out is None:
+            raise click.UsageError("--as-of needs --out, so the current site is not overwritten")
+        position = _as_of(session, as_of)
+        click.echo(build_site(session.app, session.archive, out, as_of=position).summary())
+        return
     report, problems = _build(session, out, full, editor)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)

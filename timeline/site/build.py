@@ -8,6 +8,7 @@ manifest, listing every file's sha256 and the store position, is written last.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from timeline.application import TimelineArchive
 from timeline.config import Archive
@@ -73,33 +75,63 @@ def all_keys(view: SiteView) -> set[str]:
     for facet in urls.FACETS:
         keys.add(f"facets:{facet}")
         keys |= {f"facet:{facet}:{key}" for key in view.facet_keys(facet)}
+    keys |= {f"bundle:{b['name']}" for b in view.bundles()} | {"bundles"}
     pages = -(-view.count_changes() // urls.PAGE_SIZE)
     keys |= {f"changes-page:{n}" for n in range(1, pages + 1)}
     return keys
 
 
-def build_site(app: TimelineArchive, archive: Archive, out: Path, *, full: bool = False) -> BuildReport:
+def build_site(
+    app: TimelineArchive, archive: Archive, out: Path, *, full: bool = False, as_of: int | None = None
+) -> BuildReport:
+    """Bring ``out`` up to date with the store, or with the store as it stood at position ``as_of``."""
     started = time.perf_counter()
-    path = view_path(archive, out)
-    if full:
-        for stale in path.parent.glob(f"{path.name}*"):
-            stale.unlink()
-    view = SiteView.open(path)
-    try:
-        report = _build(app, archive, view, out, full=full)
-    finally:
-        view.close()
+    if as_of is not None:
+        # The archive as it stood: a read model of its own, made from nothing up to that position.
+        with tempfile.TemporaryDirectory(prefix="timeline-as-of-") as scratch:
+            view = SiteView.open(Path(scratch) / "site.sqlite")
+            try:
+                report = _build(app, archive, view, out, full=True, stop=as_of)
+            finally:
+                view.close()
+    else:
+        path = view_path(archive, out)
+        if full:
+            for stale in path.parent.glob(f"{path.name}*"):
+                stale.unlink()
+        view = SiteView.open(path)
+        try:
+            report = _build(app, archive, view, out, full=full)
+        finally:
+            view.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool) -> BuildReport:
+def position_at(app: TimelineArchive, moment: dt.datetime) -> int:
+    """The store position of the last change made at or before ``moment`` (0 if none)."""
+    position, start = 0, 1
+    while True:
+        batch = app.recorder.select_notifications(start, 500)
+        for notification in batch:
+            domain_event: Any = app.mapper.to_domain_event(notification)
+            if domain_event.timestamp > moment:
+                return position
+            position = notification.id
+        if len(batch) < 500:
+            return position
+        start = batch[-1].id + 1
+
+
+def _build(
+    app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool, stop: int | None = None
+) -> BuildReport:
     report = BuildReport()
     previously_published = _manifest_files(out)
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
-    report.changes = catch_up(app, view)
+    report.changes = catch_up(app, view, stop=stop)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
     if fresh_output:

@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from slugify import slugify
 
 from timeline.application import TimelineArchive
+from timeline.bundle import Bundle
 from timeline.domainmodel import PolicyEvent, Source
 from timeline.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.history import CHANGE_NAMES, describe
@@ -25,6 +26,7 @@ from timeline.site.readmodel import SiteView
 from timeline.site.urls import PAGE_SIZE
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
+BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
 GLOBAL_PAGES = ("home", "changes", "feeds", "data", "sitemap")
 
@@ -147,6 +149,21 @@ class _Projector:
             keys.add(f"entry:{doc['merged_into']}")
         return keys
 
+    def apply_bundle(self, domain_event: Any, before: Bundle | None) -> Bundle:
+        after = domain_event.mutate(before)
+        assert isinstance(after, Bundle)
+        data = {
+            "name": after.name,
+            "title": after.title,
+            "pins": [{"entry_id": str(p.entry_id), "revision": p.revision} for p in after.pins],
+        }
+        self.c.execute(
+            "INSERT OR REPLACE INTO bundles (name, data) VALUES (?, ?)",
+            (after.name, json.dumps(data, ensure_ascii=False)),
+        )
+        self.dirty |= {f"bundle:{after.name}", "bundles"}
+        return after
+
     def apply(self, domain_event: Any, position: int, before: PolicyEvent | None) -> PolicyEvent:
         entry_id = str(domain_event.originator_id)
         details = describe(domain_event, before, self.slug_of)
@@ -235,21 +252,24 @@ class _Projector:
 def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None) -> int:
     """Project every domain event after the view's position (up to ``stop``); returns how many."""
     position = view.position()
-    cache: dict[UUID, PolicyEvent] = {}
+    cache: dict[UUID, Any] = {}
     processed = 0
     while True:
-        batch = app.recorder.select_notifications(position + 1, BATCH, stop=stop, topics=POLICY_TOPICS)
+        batch = app.recorder.select_notifications(position + 1, BATCH, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS)
         if not batch:
             return processed
         with view.datastore.transaction(commit=True) as cursor:
             projector = _Projector(app, cursor)
             for notification in batch:
                 domain_event = app.mapper.to_domain_event(notification)
-                entry_id = domain_event.originator_id
-                before = cache.get(entry_id)
+                originator = domain_event.originator_id
+                before = cache.get(originator)
                 if before is None and domain_event.originator_version > 1:
-                    before = app.entry(entry_id, version=domain_event.originator_version - 1)
-                cache[entry_id] = projector.apply(domain_event, notification.id, before)
+                    before = app.repository.get(originator, version=domain_event.originator_version - 1)
+                if notification.topic in BUNDLE_TOPICS:
+                    cache[originator] = projector.apply_bundle(domain_event, before)
+                else:
+                    cache[originator] = projector.apply(domain_event, notification.id, before)
             view.mark_dirty(cursor, projector.dirty)
             view.record_position(cursor, batch[-1].id)
         processed += len(batch)

@@ -38,6 +38,7 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
     # Every facet page ever published keeps its address, even when no live entry is left in it.
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
+    "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER)",
@@ -177,6 +178,13 @@ class SiteView(SQLiteTrackingRecorder):
 
     def count_changes(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM revisions")[0][0])
+
+    def bundle(self, name: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT data FROM bundles WHERE name = ?", (name,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def bundles(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self._rows("SELECT data FROM bundles ORDER BY name")]
 
     # Pages and files -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ it is rebuilt alone or with the whole site.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from importlib import resources
@@ -17,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from timeline.citation import bibtex, ris
 from timeline.config import Archive
 from timeline.domainmodel import RelationType
 from timeline.site import citations, data, urls
@@ -71,6 +73,8 @@ class Renderer:
             "data": lambda _: self.data(),
             "sitemap": lambda _: self.sitemap(),
             "static": lambda _: self.static(),
+            "bundle": self.bundle,
+            "bundles": lambda _: self.bundle_index(),
         }
 
     def render(self, key: str) -> Files:
@@ -249,6 +253,30 @@ class Renderer:
             items=list(reversed(items[: urls.PAGE_SIZE])),
             pagination=pagination,
         )
+
+    # Citation bundles ----------------------------------------------------------
+
+    def bundle(self, args: list[str]) -> Files:
+        """A bundle's page and reference files show only pinned revisions: corrections made later
+        to its entries never change them."""
+        found = self.view.bundle(args[0])
+        if found is None:
+            return {}
+        pinned = []
+        for pin in found["pins"]:
+            revision = self.view.revision(pin["entry_id"], pin["revision"])
+            if revision is not None:
+                pinned.append((revision, citations.item_for(revision["snapshot"], self.site, revision)))
+        items = [item for _, item in pinned]
+        name = found["name"]
+        files = self.page("bundle.html", urls.bundle(name), bundle=found, pinned=[r for r, _ in pinned])
+        files[urls.bundle_file(name, "csl")] = (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode()
+        files[urls.bundle_file(name, "bibtex")] = bibtex(items).encode("utf-8")
+        files[urls.bundle_file(name, "ris")] = ris(items).encode("utf-8")
+        return files
+
+    def bundle_index(self) -> Files:
+        return self.page("bundles.html", urls.bundle_index(), bundles=self.view.bundles())
 
     # Feeds, data, housekeeping -------------------------------------------------
 

@@ -49,6 +49,18 @@ def citation(slug: str, format_name: str, revision_number: int | None = None) ->
     return folder + CITATION_FORMATS[format_name]
 
 
+def bundle_index() -> str:
+    return "bundles/"
+
+
+def bundle(name: str) -> str:
+    return f"bundles/{name}/"
+
+
+def bundle_file(name: str, format_name: str) -> str:
+    return f"bundles/{name}/" + {"csl": "bundle.json", "bibtex": "bundle.bib", "ris": "bundle.ris"}[format_name]
+
+
 def script(name: str) -> str:
     return f"assets/{name}"
 

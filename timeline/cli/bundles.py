@@ -1,0 +1,73 @@
+"""`timeline bundle create|add|remove`: citation bundles."""
+
+from __future__ import annotations
+
+import click
+
+from timeline.cli.session import Session, editor_option, pass_session, write_options
+
+
+@click.group()
+def bundle() -> None:
+    """Citation bundles: named sets of entries pinned to the revisions they had when pinned."""
+
+
+@bundle.command("create")
+@click.argument("name")
+@click.argument("entries", nargs=-1, required=True)
+@click.option("--title", default="", help="A readable title, e.g. the paper's (default: NAME).")
+@click.option("--reason", metavar="TEXT", help="Why the bundle is made (optional).")
+@editor_option
+@pass_session
+def bundle_create(
+    session: Session, name: str, entries: tuple[str, ...], title: str, reason: str | None, editor: str | None
+) -> None:
+    """Create bundle NAME pinning each ENTRY at its current revision.
+
+    \b
+    Example:
+      timeline bundle create smith-2026-platform-law 2020-05-28-trump-signs-executive-order \\
+          2020-05-26-twitter-adds-fact-check-labels --title "Smith (2026), Platform law"
+    """
+    options = write_options(editor, reason, require_reason=False)
+    made = session.app.create_bundle(name, title, entries, options)
+    click.echo(f"created bundle {made.name} with {len(made.pins)} pinned entries")
+
+
+@bundle.command("add")
+@click.argument("name")
+@click.argument("entries", nargs=-1, required=True)
+@click.option("--reason", metavar="TEXT", help="Why (optional).")
+@editor_option
+@pass_session
+def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: str | None, editor: str | None) -> None:
+    """Pin more entries in bundle NAME, each at its current revision.
+
+    \b
+    Example:
+      timeline bundle add smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
+    """
+    changed = session.app.add_to_bundle(name, entries, write_options(editor, reason, require_reason=False))
+    click.echo(f"bundle {changed.name} now pins {len(changed.pins)} entries")
+
+
+@bundle.command("remove")
+@click.argument("name")
+@click.argument("entries", nargs=-1, required=True)
+@click.option("--reason", metavar="TEXT", help="Why (optional).")
+@editor_option
+@pass_session
+def bundle_remove(
+    session: Session, name: str, entries: tuple[str, ...], reason: str | None, editor: str | None
+) -> None:
+    """Take entries out of bundle NAME.
+
+    \b
+    Example:
+      timeline bundle remove smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
+    """
+    changed = session.app.remove_from_bundle(name, entries, write_options(editor, reason, require_reason=False))
+    click.echo(f"bundle {changed.name} now pins {len(changed.pins)} entries")
+
+
+COMMANDS = [bundle]
