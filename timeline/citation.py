@@ -53,10 +53,12 @@ def csl_item(
     issued: dt.date,
     accessed: dt.date,
     revision: int | None = None,
+    pinned: bool = False,
 ) -> dict[str, Any]:
-    """The CSL-JSON item for an entry document (the read model's shape) as published at ``url``."""
+    """The CSL-JSON item for an entry document (the read model's shape) as published at ``url``:
+    its permanent address (id: the slug) or, ``pinned``, a revision's immutable one (id: slug-vN)."""
     item: dict[str, Any] = {
-        "id": entry["slug"] if revision is None else f"{entry['slug']}-v{revision}",
+        "id": f"{entry['slug']}-v{revision}" if pinned else entry["slug"],
         "type": "webpage",
         "title": entry["title"],
         "container-title": site["title"],
@@ -215,6 +217,4 @@ def _styled(item_json: str, style: str, output: str) -> str:
     if output == "html":
         # Inline style attributes would be blocked by the pages' content security policy.
         text = text.replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
-    else:
-        text = html.unescape(text)
     return text

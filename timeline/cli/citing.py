@@ -51,6 +51,7 @@ def cite(session: Session, entry: str, revision: int | None, output: str, style:
         issued,
         dt.datetime.now(dt.UTC).date(),
         revision=number,
+        pinned=revision is not None,
     )
     if output == "csl":
         click.echo(json.dumps([item], ensure_ascii=False, indent=2))

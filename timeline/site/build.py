@@ -12,6 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,12 +23,14 @@ from typing import Any
 
 from timeline.application import TimelineArchive
 from timeline.config import Archive
+from timeline.errors import TimelineError
 from timeline.site import urls
 from timeline.site.projection import GLOBAL_PAGES, catch_up
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
 STATE_FOLDER = ".timeline"
+SEARCH_FOLDER = "pagefind"
 
 
 @dataclass
@@ -36,6 +41,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    search_indexed: bool = False
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -162,10 +168,42 @@ def _build(
         produced[key] = sorted(files)
     view.finish_pages(produced, written, report.removed)
     if fresh_output:
-        report.removed += _sweep(out, previously_published - set(view.files()))
-    if report.written or report.removed or fresh_output or report.changes:
+        published_now = set(view.files())
+        stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
+        report.removed += _sweep(out, stale)
+    pages_changed = any(p.endswith(".html") for p in [*report.written, *report.removed])
+    if pages_changed or (view.count_live() > 0) != (out / SEARCH_FOLDER / "pagefind.js").is_file():
+        report.search_indexed = index_for_search(out, has_entries=view.count_live() > 0)
+    if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
         _write_manifest(out, view)
     return report
+
+
+def index_for_search(out: Path, *, has_entries: bool) -> bool:
+    """Pagefind's static search index of the entry pages (live entries carry data-pagefind-body).
+
+    Written beside the old index and swapped in, so stale fragments never linger. An archive
+    with no live entry has no index (Pagefind refuses to make an empty one); the search page
+    then says so and points to the listings. Returns whether an index was written.
+    """
+    if not has_entries:
+        shutil.rmtree(out / SEARCH_FOLDER, ignore_errors=True)
+        return False
+    fresh, old = out / f".{SEARCH_FOLDER}.new", out / f".{SEARCH_FOLDER}.old"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", "events/*/index.html"]
+    command += ["--output-path", str(fresh), "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        problem = " ".join((result.stderr or result.stdout).split())[:300]
+        raise TimelineError(f"the search index could not be built: {problem}")
+    shutil.rmtree(old, ignore_errors=True)
+    if (out / SEARCH_FOLDER).exists():
+        (out / SEARCH_FOLDER).rename(old)
+    fresh.rename(out / SEARCH_FOLDER)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
 
 
 def _manifest_files(out: Path) -> set[str]:
@@ -195,9 +233,15 @@ def _sweep(out: Path, stale: set[str]) -> list[str]:
 
 
 def _write_manifest(out: Path, view: SiteView) -> None:
+    # The search index is left out: Pagefind does not write the same bytes twice for the same
+    # pages, and it is rebuilt from the pages whenever they change.
     files = view.files()
     manifest = {
         "position": view.position(),
+        "search_index": f"{SEARCH_FOLDER}/",
         "files": {path: {"sha256": sha, "size": size} for path, (sha, size) in sorted(files.items())},
     }
-    write_bytes_atomically(out / urls.manifest(), (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    content = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+    target = out / urls.manifest()
+    if not target.is_file() or target.read_bytes() != content:
+        write_bytes_atomically(target, content)

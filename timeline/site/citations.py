@@ -25,7 +25,7 @@ def item_for(entry: dict[str, Any], site: dict[str, str], revision: dict[str, An
         return csl_item(entry, site, url, day, day, revision=entry["revision"])
     url = urls.absolute(site["base_url"], urls.revision(entry["slug"], revision["number"]))
     day = _day(revision["timestamp"])
-    return csl_item(entry, site, url, day, day, revision=revision["number"])
+    return csl_item(entry, site, url, day, day, revision=revision["number"], pinned=True)
 
 
 def files_for(entry: dict[str, Any], site: dict[str, str], revision: dict[str, Any] | None) -> dict[str, bytes]:

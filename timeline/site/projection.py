@@ -53,11 +53,11 @@ class _Projector:
         self.c = cursor
         self.dirty: set[str] = set()
 
-    def lookup(self, entry_id: UUID | str) -> tuple[str, str]:
-        """(slug, title) of an entry as the read model holds it now."""
-        self.c.execute("SELECT slug, title FROM entries WHERE id = ?", (str(entry_id),))
+    def lookup(self, entry_id: UUID | str) -> tuple[str, str, bool]:
+        """(slug, title, live) of an entry as the read model holds it now."""
+        self.c.execute("SELECT slug, title, live FROM entries WHERE id = ?", (str(entry_id),))
         row = self.c.fetchone()
-        return (row[0], row[1]) if row else ("", "")
+        return (row[0], row[1], bool(row[2])) if row else ("", "", False)
 
     def slug_of(self, entry_id: UUID) -> str:
         return self.lookup(entry_id)[0]
@@ -66,7 +66,7 @@ class _Projector:
         """The entry shaped for the templates, with related entries' slugs and titles as of now."""
         relations = []
         for relation in entry.relations:
-            slug, title = self.lookup(relation.target)
+            slug, title, live = self.lookup(relation.target)
             relations.append(
                 {
                     "type": relation.type.value,
@@ -74,6 +74,7 @@ class _Projector:
                     "target_id": str(relation.target),
                     "target_slug": slug,
                     "target_title": title,
+                    "target_live": live,
                 }
             )
         sources = []
@@ -82,7 +83,7 @@ class _Projector:
             data["key"] = source_key(source)
             data["date_display"] = source.date.display() if source.date else ""
             sources.append(data)
-        merged_slug, merged_title = self.lookup(entry.merged_into) if entry.merged_into else ("", "")
+        merged_slug, merged_title, _ = self.lookup(entry.merged_into) if entry.merged_into else ("", "", False)
         return {
             "id": str(entry.id),
             "short_id": entry.short_id,
@@ -131,6 +132,26 @@ class _Projector:
             }
             rows.append(("sources", source["key"], source["title"], json.dumps(shown, ensure_ascii=False)))
         return rows
+
+    def refresh_links(self, target_id: str, title: str, live: bool) -> None:
+        """Entries linking to a retitled or retracted entry show its title (or drop the link) in
+        every listing: their documents hold both, so they are updated, and the pages that list
+        them marked dirty."""
+        self.c.execute("SELECT DISTINCT source_id FROM relations WHERE target_id = ?", (target_id,))
+        for (source_id,) in self.c.fetchall():
+            self.c.execute("SELECT data FROM entries WHERE id = ?", (source_id,))
+            row = self.c.fetchone()
+            if row is None:
+                continue
+            source = json.loads(row[0])
+            for relation in source["relations"]:
+                if relation["target_id"] == target_id:
+                    relation["target_title"] = title
+                    relation["target_live"] = live
+            self.c.execute(
+                "UPDATE entries SET data = ? WHERE id = ?", (json.dumps(source, ensure_ascii=False), source_id)
+            )
+            self.dirty |= self.pages_of(source) | {"home", "data"}
 
     def live_years(self) -> set[int]:
         self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
@@ -240,6 +261,8 @@ class _Projector:
             (entry_id, entry_id),
         )
         incoming = {f"entry:{r[0]}" for r in self.c.fetchall()}
+        if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
+            self.refresh_links(entry_id, doc["title"], doc["live"])
         self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
         self.dirty.add(f"revision:{entry_id}:{revision['number']}")
         page = change_index // PAGE_SIZE + 1

@@ -9,6 +9,7 @@ it is rebuilt alone or with the whole site.
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 from collections.abc import Callable
@@ -34,7 +35,7 @@ FACET_TITLES = {
 }
 FEED_SIZE = 50
 HOME_SIZE = 20
-STATIC_FILES = ("style.css", "cite.js")
+STATIC_FILES = ("style.css", "cite.js", "timeline.js", "search.js", "favicon.svg")
 
 Files = dict[str, bytes]
 
@@ -44,6 +45,20 @@ def template_folders(archive: Archive) -> list[Path]:
     packaged = Path(str(resources.files("timeline.site_templates")))
     own = archive.root / "site_templates"
     return [own, packaged] if own.is_dir() else [packaged]
+
+
+_ANCHORS = {"0-before": "m-before", "1-year": "m-year"}
+
+
+def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
+    """(sort key, heading) of the group an entry is listed under on a year page: entries that began in
+    an earlier year first, then those known only to the year, then month by month."""
+    start = entry["date_start"]
+    if not start.startswith(f"{year:04d}"):
+        return "0-before", f"Continuing from before {year}"
+    if entry["date"].split("/")[0].rstrip("~").count("-") == 0:
+        return "1-year", f"{year}, month not known"
+    return start[:7], f"{calendar.month_name[int(start[5:7])]} {year}"
 
 
 class Renderer:
@@ -181,12 +196,25 @@ class Renderer:
         entries = self.view.year_entries(number)
         if not entries:
             return {}
+        months: list[dict[str, str]] = []
+        for index, entry in enumerate(entries):
+            key, label = _month(entry, number)
+            entry = entries[index] = {
+                **entry,
+                "month_key": key,
+                "month_label": label,
+                "month_anchor": _ANCHORS.get(key, f"m-{key}"),
+            }
+            if not months or months[-1]["anchor"] != entry["month_anchor"]:
+                page = index // urls.PAGE_SIZE + 1
+                months.append({"label": label, "anchor": entry["month_anchor"], "url": urls.year(number, page)})
         return self.paginated(
             "year.html",
             lambda page: urls.year(number, page),
             entries,
             year=number,
             years=[(y, None) for y in self.view.years()],
+            months=months,
         )
 
     def facet_index(self, args: list[str]) -> Files:
@@ -339,4 +367,5 @@ class Renderer:
         sitemap = urls.absolute(self.archive.base_url, urls.sitemap())
         files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
         files.update(self.page("404.html", urls.not_found(), absolute_links=True))
+        files.update(self.page("search.html", urls.search()))
         return files

@@ -106,6 +106,10 @@ def stylesheet() -> str:
     return "assets/style.css"
 
 
+def search() -> str:
+    return "search/"
+
+
 def sitemap() -> str:
     return "sitemap.xml"
 
