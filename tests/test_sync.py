@@ -129,3 +129,22 @@ def test_export_and_a_fresh_sync_reproduce_the_folder(store: ArchiveUnderTest, t
     assert sorted(p.name for p in exported.iterdir()) == sorted(p.name for p in events.iterdir())
     for path in events.iterdir():
         assert (exported / path.name).read_bytes() == path.read_bytes()
+
+
+def test_sync_reads_only_files_that_changed_but_a_new_store_reads_them_all(
+    sqlite_archive: ArchiveUnderTest,
+) -> None:
+    """Unchanged files are not read again (their stat is remembered per store); a store that lost
+    its history, like a fresh clone's, gets every file recorded."""
+    first = sqlite_archive.add("Twitter labels tweets", "2020-05-26", "label")
+    second = sqlite_archive.add("Facebook removes pages", "2019-08-19", "takedown")
+    assert "2 unchanged" in sqlite_archive.ok("sync").stdout
+    path = _file(sqlite_archive, second["slug"])
+    _edit(path, "title: Facebook removes pages", "title: Facebook removes seven pages")
+    assert "1 revised, 1 unchanged" in sqlite_archive.ok("sync").stdout
+
+    for stale in sqlite_archive.root.glob("timeline.sqlite*"):
+        stale.unlink()
+    result = sqlite_archive.ok("sync")
+    assert "2 recorded" in result.stdout
+    assert {e["id"] for e in sqlite_archive.json("list")} == {first["id"], second["id"]}

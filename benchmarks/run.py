@@ -1,0 +1,201 @@
+"""The archive against Hugo on the same entries: import, add, full / no-op / incremental builds.
+
+Run from the repository root (after the README's install command, and `hugo` on PATH;
+`bash ../shared/ci/machine-setup.sh hugo` installs Debian's):
+
+    .venv/bin/python benchmarks/run.py --entries 10000
+
+Every figure is the median of --runs runs (min and max beside it), measured from
+process start to exit, with the peak resident memory of the process. Our full builds
+and Hugo's alternate, so both see the same machine state. Results go to
+benchmarks/results-<N>.json and a table on stdout, every time also as a ratio to
+Hugo's full build. This is never part of the test suite: timings vary with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import entries, write_hugo_site, write_jsonl  # noqa: E402
+
+TIMELINE = [sys.executable, "-m", "timeline"]
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
+    """(seconds, peak RSS in MiB, stdout) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stdout = process.stdout.read() if process.stdout else ""
+    stderr = process.stderr.read() if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[:500]}")
+    return seconds, usage.ru_maxrss // 1024, stdout
+
+
+def summary(samples: list[tuple[float, int]]) -> dict[str, float]:
+    times = [s for s, _ in samples]
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "peak_rss_mib": max(m for _, m in samples),
+        "runs": len(samples),
+    }
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def correct_some(archive: Path, env: dict[str, str], share: float, retract_share: float) -> None:
+    """Corrections and retractions through the application, saved a few hundred per transaction."""
+    script = f"""
+import random
+from timeline.cli.session import Session
+from timeline.drafts import WriteOptions
+session = Session(archive_option={str(archive)!r})
+app = session.app
+rng = random.Random(7)
+batch = []
+for entry in app.entries():
+    roll = rng.random()
+    if roll < {share}:
+        entry.correct({{"title": entry.title + " (corrected)"}}, editor="benchmark", reason="benchmark correction")
+    elif roll < {share + retract_share}:
+        entry.retract(editor="benchmark", reason="benchmark retraction")
+    else:
+        continue
+    batch.append(entry)
+    if len(batch) == 200:
+        app.save(*batch); session.mirror(*batch, durable=False); batch = []
+if batch:
+    app.save(*batch); session.mirror(*batch, durable=False)
+"""
+    subprocess.run([sys.executable, "-c", script], cwd=archive, env=env, check=True)
+
+
+def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"timeline-bench-{count}-"))
+    env = {**os.environ, "TIMELINE_EDITOR": "benchmark"}
+    env.pop("TIMELINE_ARCHIVE", None)
+    env.pop("TIMELINE_STORE", None)
+    rows = entries(count)
+    write_jsonl(rows, work / "entries.jsonl")
+    write_hugo_site(rows, work / "hugo")
+    results: dict[str, Any] = {"entries": count}
+
+    # Bulk import, each run into a fresh archive; the last one is kept for the builds.
+    imports = []
+    for attempt in range(runs):
+        archive = work / f"archive{attempt}"
+        measure([*TIMELINE, "init", str(archive)], work, env)
+        seconds, rss, _ = measure([*TIMELINE, "import", str(work / "entries.jsonl")], archive, env)
+        imports.append((seconds, rss))
+        if attempt < runs - 1:
+            shutil.rmtree(archive)
+    results["bulk_import"] = summary(imports)
+    correct_some(archive, env, share=0.05, retract_share=0.01)
+
+    # Full builds, alternating with Hugo's.
+    ours, hugos = [], []
+    for _ in range(runs):
+        seconds, rss, _ = measure([*TIMELINE, "build", "--full", "--out", str(work / "site")], archive, env)
+        ours.append((seconds, rss))
+        shutil.rmtree(work / "hugo" / "public", ignore_errors=True)
+        seconds, rss, _ = measure(["hugo", "--quiet", "-s", str(work / "hugo"), "-d", "public"], work, env)
+        hugos.append((seconds, rss))
+    results["full_build"] = summary(ours)
+    results["hugo_full_build"] = summary(hugos)
+    results["pages_written"], results["bytes_written"] = folder_size(work / "site")
+    results["hugo_pages_written"], results["hugo_bytes_written"] = folder_size(work / "hugo" / "public")
+
+    noop = [measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2] for _ in range(runs)]
+    results["noop_build"] = summary(noop)
+
+    slugs = [json.loads(line)["slug"] for line in (work / "entries.jsonl").read_text().splitlines()[:runs]]
+    corrected, added, adds = [], [], []
+    for attempt, slug in enumerate(slugs):
+        measure([*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
+                archive, env)
+        corrected.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
+        seconds, rss, _ = measure(
+            [*TIMELINE, "add", "--title", f"A new benchmark entry {attempt}", "--kind", "statement",
+             "--date", "2024-03-01", "--source-title", "A report", "--allow-duplicate"], archive, env)
+        adds.append((seconds, rss))
+        added.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
+    results["incremental_build_after_correction"] = summary(corrected)
+    results["single_add"] = summary(adds)
+    results["incremental_build_after_new_entry"] = summary(added)
+
+    hugo = results["hugo_full_build"]["median_s"]
+    for key, value in results.items():
+        if isinstance(value, dict) and "median_s" in value:
+            value["ratio_to_hugo_full_build"] = round(value["median_s"] / hugo, 3)
+    if keep:
+        shutil.copytree(work, keep, dirs_exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def machine() -> dict[str, Any]:
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True, check=False).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "hugo": hugo.split(" BuildDate")[0],
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["| measure | median | min | max | peak RSS | ratio to Hugo full build |", "|---|---|---|---|---|---|"]
+    for key, value in results.items():
+        if isinstance(value, dict) and "median_s" in value:
+            lines.append(
+                f"| {key.replace('_', ' ')} | {value['median_s']:.2f} s | {value['min_s']:.2f} s | "
+                f"{value['max_s']:.2f} s | {value['peak_rss_mib']} MiB | {value['ratio_to_hugo_full_build']:.2f} |"
+            )
+    lines.append(
+        f"| pages written | {results['pages_written']:,} files, {results['bytes_written'] / 2**20:.0f} MiB | | | | "
+        f"Hugo: {results['hugo_pages_written']:,} files, {results['hugo_bytes_written'] / 2**20:.0f} MiB |"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="Copy the work folder here afterwards.")
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        raise SystemExit("hugo is not installed: bash ../shared/ci/machine-setup.sh hugo")
+    started = time.perf_counter()
+    results = {"machine": machine(), **run(args.entries, args.runs, args.keep)}
+    results["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    out = Path(__file__).resolve().parent / f"results-{args.entries}.json"
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"{args.entries:,} entries on {results['machine']['cpus']} cores, {results['machine']['hugo']}")
+    print(table(results))
+    print(f"(benchmark took {results['benchmark_seconds']} s; results in {out.name})")
+
+
+if __name__ == "__main__":
+    main()
