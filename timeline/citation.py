@@ -10,15 +10,20 @@ same bytes; ``timeline cite`` uses the day it is run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
+import os
 import re
+import sqlite3
 import warnings
 from functools import cache, lru_cache
 from typing import Any
 
 from timeline.dates import PartialDate
 
+# Part of every cached citation's key: change it when the styles or the rendering change.
+CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+1"
 STYLES = {
     "apa": "apa",
     "chicago": "chicago-author-date",
@@ -186,12 +191,72 @@ def _style(name: str) -> Any:
         return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
 
 
+class _Remembered:
+    """Styled citations already rendered, by a hash of (item, style, output), in an SQLite file.
+
+    The CSL processor is a pure function of its input and costs ~5 ms a reference, the
+    largest part of building an entry page; kept across builds (a --full one too), a
+    citation is rendered once in the archive's life. It is only a cache: deleting the
+    file changes nothing but time, and losing its last writes is harmless.
+    """
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.connection: sqlite3.Connection | None = None
+        self.pid = 0
+        self.pending: list[tuple[str, str]] = []
+
+    def use(self, path: str | None) -> None:
+        self.path, self.connection = path, None
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        if self.connection is None or self.pid != os.getpid():  # a forked worker opens its own
+            self.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=OFF")
+            self.connection.execute("CREATE TABLE IF NOT EXISTS styled (key TEXT PRIMARY KEY, text TEXT)")
+            self.pid = os.getpid()
+        return self.connection
+
+    def get(self, key: str) -> str | None:
+        connection = self._open()
+        if connection is None:
+            return None
+        row = connection.execute("SELECT text FROM styled WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, text: str) -> None:
+        if self.path is not None:
+            self.pending.append((key, text))
+
+    def flush(self) -> None:
+        """Write the new citations in one transaction (workers of a parallel build write at once)."""
+        connection = self._open()
+        if connection is not None and self.pending:
+            with connection:
+                connection.execute("BEGIN")
+                connection.executemany("INSERT OR IGNORE INTO styled (key, text) VALUES (?, ?)", self.pending)
+            self.pending = []
+
+
+REMEMBERED = _Remembered()
+
+
 def styled(item: dict[str, Any], style: str, output: str = "html") -> str:
     """One reference in a citation style, rendered by citeproc-py from the CSL-JSON item.
 
-    An entry page and its latest revision page show the same citations: each is rendered once.
+    An entry page and its latest revision page show the same citations: each is rendered once,
+    and once ever where the build keeps a cache (see :class:`_Remembered`).
     """
-    return _styled(json.dumps(item, sort_keys=True, ensure_ascii=False), style, output)
+    item_json = json.dumps(item, sort_keys=True, ensure_ascii=False)
+    key = hashlib.sha256(f"{CACHE_VERSION}|{style}|{output}|{item_json}".encode()).hexdigest()
+    text = REMEMBERED.get(key)
+    if text is None:
+        text = _styled(item_json, style, output)
+        REMEMBERED.put(key, text)
+    return text
 
 
 @lru_cache(maxsize=4096)

@@ -11,17 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.sqlite import SQLiteDatastore
+
 from timeline.application import TimelineArchive
+from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
 from timeline.site import urls
@@ -92,6 +97,9 @@ def build_site(
 ) -> BuildReport:
     """Bring ``out`` up to date with the store, or with the store as it stood at position ``as_of``."""
     started = time.perf_counter()
+    citations_cache = archive.root / STATE_FOLDER / "citations.sqlite"
+    citations_cache.parent.mkdir(parents=True, exist_ok=True)
+    REMEMBERED.use(str(citations_cache))
     if as_of is not None:
         # The archive as it stood: a read model of its own, made from nothing up to that position.
         with tempfile.TemporaryDirectory(prefix="timeline-as-of-") as scratch:
@@ -144,28 +152,13 @@ def _build(
         with view.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM files")
     report.keys = len(keys)
-    renderer = Renderer(archive, view)
     known = view.files()
-    produced: dict[str, list[str]] = {}
-    written: dict[str, tuple[str, int]] = {}
-    for key in keys:
-        files = renderer.render(key)
-        for relative, content in files.items():
-            digest = hashlib.sha256(content).hexdigest()
-            target = out / relative
-            if known.get(relative, ("",))[0] == digest and target.is_file():
-                report.unchanged += 1
-                continue
-            if not fresh_output or not target.is_file() or target.read_bytes() != content:
-                write_bytes_atomically(target, content)
-                report.written.append(relative)
-            else:
-                report.unchanged += 1
-            written[relative] = (digest, len(content))
-        for relative in set(view.page_paths(key)) - set(files):
-            _remove(out, relative)
-            report.removed.append(relative)
-        produced[key] = sorted(files)
+    if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        rendered = _render_in_parallel(archive, Path(view.datastore.pool.db_name), out, keys, known, fresh_output)
+    else:
+        rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output)
+    report.written, report.unchanged, report.removed = rendered.written_paths, rendered.unchanged, rendered.removed
+    produced, written = rendered.produced, rendered.written
     view.finish_pages(produced, written, report.removed)
     if fresh_output:
         published_now = set(view.files())
@@ -177,6 +170,82 @@ def _build(
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
         _write_manifest(out, view)
     return report
+
+
+@dataclass
+class _Rendered:
+    """What rendering a set of page keys did: files per key, the files table's new rows, and the
+    files actually written, left alone, or removed."""
+
+    produced: dict[str, list[str]] = field(default_factory=dict)
+    written: dict[str, tuple[str, int]] = field(default_factory=dict)
+    written_paths: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    def add(self, other: _Rendered) -> None:
+        self.produced.update(other.produced)
+        self.written.update(other.written)
+        self.written_paths += other.written_paths
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+
+
+def _render_keys(
+    renderer: Renderer, view: SiteView, out: Path, keys: list[str], known: dict[str, tuple[str, int]], fresh: bool
+) -> _Rendered:
+    done = _Rendered()
+    for key in keys:
+        files = renderer.render(key)
+        for relative, content in files.items():
+            digest = hashlib.sha256(content).hexdigest()
+            target = out / relative
+            if known.get(relative, ("",))[0] == digest and target.is_file():
+                done.unchanged += 1
+                continue
+            if not fresh or not target.is_file() or target.read_bytes() != content:
+                write_bytes_atomically(target, content)
+                done.written_paths.append(relative)
+            else:
+                done.unchanged += 1
+            done.written[relative] = (digest, len(content))
+        for relative in set(view.page_paths(key)) - set(files):
+            _remove(out, relative)
+            done.removed.append(relative)
+        done.produced[key] = sorted(files)
+    REMEMBERED.flush()
+    return done
+
+
+# Full builds render their pages on every core: pages are independent files, and the read
+# model is an SQLite file each worker opens for reading.
+PARALLEL_FROM = 400
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(archive: Archive, view_file: Path, out: Path, known: dict[str, tuple[str, int]], fresh: bool) -> None:
+    view = SiteView(SQLiteDatastore(db_name=str(view_file)))
+    _WORKER.update(view=view, renderer=Renderer(archive, view), out=out, known=known, fresh=fresh)
+
+
+def _render_chunk(keys: list[str]) -> _Rendered:
+    worker = _WORKER
+    return _render_keys(worker["renderer"], worker["view"], worker["out"], keys, worker["known"], worker["fresh"])
+
+
+def _render_in_parallel(
+    archive: Archive, view_file: Path, out: Path, keys: list[str], known: dict[str, tuple[str, int]], fresh: bool
+) -> _Rendered:
+    workers = os.cpu_count() or 2
+    chunks = [keys[i :: workers * 4] for i in range(workers * 4)]
+    done = _Rendered()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(archive, view_file, out, known, fresh)
+    ) as pool:
+        for part in pool.map(_render_chunk, chunks):
+            done.add(part)
+    return done
 
 
 def index_for_search(out: Path, *, has_entries: bool) -> bool:
