@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import entries, write_hugo_site, write_jsonl  # noqa: E402
+from generate import entries, write_hugo_site, write_jsonl
 
 TIMELINE = [sys.executable, "-m", "timeline"]
 
@@ -144,7 +144,7 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     results["incremental_build_after_new_entry"] = summary(added)
 
     hugo = results["hugo_full_build"]["median_s"]
-    for key, value in results.items():
+    for value in results.values():
         if isinstance(value, dict) and "median_s" in value:
             value["ratio_to_hugo_full_build"] = round(value["median_s"] / hugo, 3)
     if keep:
