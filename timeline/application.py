@@ -37,7 +37,7 @@ from timeline.domainmodel import (
     Source,
     with_accessed,
 )
-from timeline.drafts import Draft, WriteOptions
+from timeline.drafts import Draft, WriteOptions, record_draft
 from timeline.errors import (
     ConcurrentWriteConflict,
     DuplicateEntry,
@@ -205,25 +205,17 @@ class TimelineArchive(Application[UUID]):
             if self.reservation("short", short_id) is not None:
                 if draft.short_id:
                     raise InvalidChange(f"short id {short_id} is already taken")
-                entry_id, short_id = self._freshshort_id_for()
+                entry_id, short_id = self._fresh_short_id()
             slug = self._free_slug(draft)
-            today = self.clock.today()
-            entry = PolicyEvent.record(
-                entry_id,
+            relations_made = self._new_relations(entry_id, kinds, [target for _, target in relations])
+            entry = record_draft(
+                draft,
+                entry_id=entry_id,
                 short_id=short_id,
                 slug=slug,
-                title=draft.title,
-                kind=draft.kind,
-                date=draft.date,
-                summary=draft.summary,
-                actors=draft.actors,
-                platforms=draft.platforms,
-                topics=draft.topics,
-                jurisdictions=draft.jurisdictions,
-                sources=tuple(with_accessed(s, today) for s in draft.sources),
-                relations=self._new_relations(entry_id, kinds, [target for _, target in relations]),
-                editor=options.editor,
-                reason=options.reason or "recorded",
+                relations=relations_made,
+                options=options,
+                today=self.clock.today(),
             )
             return [
                 entry,
@@ -254,7 +246,7 @@ class TimelineArchive(Application[UUID]):
         if kind not in self.kinds:
             raise InvalidField("kind", f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)}")
 
-    def _freshshort_id_for(self) -> tuple[UUID, str]:
+    def _fresh_short_id(self) -> tuple[UUID, str]:
         while True:
             entry_id = uuid.uuid4()
             short_id = short_id_for(entry_id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
 from timeline.dates import PartialDate
-from timeline.domainmodel import Actor, Source
+from timeline.domainmodel import Actor, PolicyEvent, Relation, Source, with_accessed
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,33 @@ class WriteOptions:
     reason: str = ""
     allow_future: bool = False
     allow_duplicate: bool = False
+
+
+def record_draft(
+    draft: Draft,
+    *,
+    entry_id: UUID,
+    short_id: str,
+    slug: str,
+    relations: tuple[Relation, ...],
+    options: WriteOptions,
+    today: dt.date,
+) -> PolicyEvent:
+    """The new entry a draft describes, once its names and relations are settled."""
+    return PolicyEvent.record(
+        entry_id,
+        short_id=short_id,
+        slug=slug,
+        title=draft.title,
+        kind=draft.kind,
+        date=draft.date,
+        summary=draft.summary,
+        actors=draft.actors,
+        platforms=draft.platforms,
+        topics=draft.topics,
+        jurisdictions=draft.jurisdictions,
+        sources=tuple(with_accessed(s, today) for s in draft.sources),
+        relations=relations,
+        editor=options.editor,
+        reason=options.reason or "recorded",
+    )

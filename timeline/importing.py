@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from timeline.domainmodel import PolicyEvent, Relation, RelationType, with_accessed
-from timeline.drafts import Draft, WriteOptions
+from timeline.domainmodel import PolicyEvent, Relation, RelationType
+from timeline.drafts import Draft, WriteOptions, record_draft
 from timeline.entrydata import SOURCE_FIELDS, draft_from, relations_from
 from timeline.errors import DuplicateEntry, InvalidChange, TimelineError
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
@@ -290,22 +290,14 @@ class ImportPlan:
     def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
         draft = planned.row.draft
         assert draft.id is not None
-        return PolicyEvent.record(
-            draft.id,
+        return record_draft(
+            draft,
+            entry_id=draft.id,
             short_id=planned.short_id,
             slug=planned.slug,
-            title=draft.title,
-            kind=draft.kind,
-            date=draft.date,
-            summary=draft.summary,
-            actors=draft.actors,
-            platforms=draft.platforms,
-            topics=draft.topics,
-            jurisdictions=draft.jurisdictions,
-            sources=tuple(with_accessed(s, self.today) for s in draft.sources),
             relations=relations,
-            editor=self.options.editor,
-            reason=self.options.reason,
+            options=self.options,
+            today=self.today,
         )
 
     def raise_problems(self) -> None:
