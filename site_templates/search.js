@@ -29,8 +29,13 @@ function excerpt(html) {
 }
 
 async function start() {
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  // The index is in parts, one per year; the first is loaded and the others merged into it.
+  const parts = await (await fetch(new URL("pagefind/parts.json", root))).json();
+  const pagefind = await import(new URL(`pagefind/${parts[0]}/pagefind.js`, root).href);
   await pagefind.options({ baseUrl: root.pathname });
+  for (const part of parts.slice(1)) {
+    await pagefind.mergeIndex(new URL(`pagefind/${part}/`, root).href, { baseUrl: root.pathname });
+  }
   const available = await pagefind.filters();
   FILTERS.filter((name) => available[name] && Object.keys(available[name]).length).forEach((name) => {
     const id = "filter-" + name;

@@ -164,9 +164,13 @@ def _build(
         published_now = set(view.files())
         stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
         report.removed += _sweep(out, stale)
-    pages_changed = any(p.endswith(".html") for p in [*report.written, *report.removed])
-    if pages_changed or (view.count_live() > 0) != (out / SEARCH_FOLDER / "pagefind.js").is_file():
-        report.search_indexed = index_for_search(out, has_entries=view.count_live() > 0)
+    indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
+    if fresh_output or indexed != (view.count_live() > 0):
+        report.search_indexed = index_for_search(out, None)
+    else:
+        changed = _entry_page_buckets([*report.written, *report.removed])
+        if changed:
+            report.search_indexed = index_for_search(out, changed)
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
         _write_manifest(out, view)
     return report
@@ -248,31 +252,65 @@ def _render_in_parallel(
     return done
 
 
-def index_for_search(out: Path, *, has_entries: bool) -> bool:
-    """Pagefind's static search index of the entry pages (live entries carry data-pagefind-body).
+def _bucket(slug: str) -> str:
+    """The part of the search index an entry page belongs to: the year its slug starts with
+    (slugs never change, so an entry never moves between parts)."""
+    return slug[:4] if slug[:4].isdigit() else f"x{slug[0]}"
 
-    Written beside the old index and swapped in, so stale fragments never linger. An archive
-    with no live entry has no index (Pagefind refuses to make an empty one); the search page
-    then says so and points to the listings. Returns whether an index was written.
+
+def _entry_page_buckets(paths: list[str]) -> set[str]:
+    parts = (p.split("/") for p in paths)
+    return {_bucket(p[1]) for p in parts if len(p) == 3 and p[0] == "events" and p[2] == "index.html"}
+
+
+def index_for_search(out: Path, buckets: set[str] | None) -> bool:
+    """Pagefind's static search index of the live entry pages, one index per year of slug, merged
+    by the search page at query time: a change re-indexes its year only, not the archive.
+
+    ``buckets`` None means every part. Each part is written beside the old one and swapped in.
+    Returns whether any part was written.
     """
-    if not has_entries:
-        shutil.rmtree(out / SEARCH_FOLDER, ignore_errors=True)
-        return False
-    fresh, old = out / f".{SEARCH_FOLDER}.new", out / f".{SEARCH_FOLDER}.old"
-    shutil.rmtree(fresh, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", "events/*/index.html"]
-    command += ["--output-path", str(fresh), "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    root = out / SEARCH_FOLDER
+    present = (
+        {
+            _bucket(page.parent.name)
+            for page in (out / "events").glob("*/index.html")
+            if b"data-pagefind-body" in page.read_bytes()
+        }
+        if (out / "events").is_dir()
+        else set()
+    )
+    wanted = present if buckets is None else buckets
+    for bucket in sorted(wanted):
+        target = root / bucket
+        if bucket not in present:
+            shutil.rmtree(target, ignore_errors=True)
+            continue
+        glob = f"events/{bucket}*/index.html" if not bucket.startswith("x") else f"events/{bucket[1]}*/index.html"
+        fresh, old = root / f".{bucket}.new", root / f".{bucket}.old"
         shutil.rmtree(fresh, ignore_errors=True)
-        problem = " ".join((result.stderr or result.stdout).split())[:300]
-        raise TimelineError(f"the search index could not be built: {problem}")
-    shutil.rmtree(old, ignore_errors=True)
-    if (out / SEARCH_FOLDER).exists():
-        (out / SEARCH_FOLDER).rename(old)
-    fresh.rename(out / SEARCH_FOLDER)
-    shutil.rmtree(old, ignore_errors=True)
-    return True
+        command = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", glob]
+        command += ["--output-path", str(fresh), "--silent"]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            shutil.rmtree(fresh, ignore_errors=True)
+            problem = " ".join((result.stderr or result.stdout).split())[:300]
+            raise TimelineError(f"the search index could not be built: {problem}")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    if root.is_dir():
+        for stale in root.iterdir():
+            if stale.is_dir() and stale.name not in present:
+                shutil.rmtree(stale, ignore_errors=True)
+    if present:
+        root.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(root / "parts.json", (json.dumps(sorted(present)) + "\n").encode())
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    return bool(wanted & present)
 
 
 def _manifest_files(out: Path) -> set[str]:
