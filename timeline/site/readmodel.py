@@ -8,7 +8,7 @@ changes made dirty. Rows hold JSON documents shaped for the templates.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -197,10 +197,6 @@ class SiteView(SQLiteTrackingRecorder):
     def page_paths(self, key: str) -> list[str]:
         rows = self._rows("SELECT paths FROM pages WHERE key = ?", (key,))
         return json.loads(rows[0][0]) if rows else []
-
-    def all_page_paths(self) -> Iterator[str]:
-        for row in self._rows("SELECT paths FROM pages"):
-            yield from json.loads(row[0])
 
     def files(self) -> dict[str, tuple[str, int]]:
         return {r[0]: (r[1], int(r[2])) for r in self._rows("SELECT path, sha256, size FROM files")}
