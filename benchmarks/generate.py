@@ -19,8 +19,21 @@ WORDS = (
     "coordinated inauthentic behaviour government request data privacy encryption liability "
     "hearing investigation lawsuit injunction content creator advertiser journalist researcher"
 ).split()
-KINDS = ("statement", "takedown", "suspension", "label", "policy-change", "lawsuit", "court-ruling",
-         "legislation", "regulation", "hearing", "investigation", "legal-demand", "executive-order")
+KINDS = (
+    "statement",
+    "takedown",
+    "suspension",
+    "label",
+    "policy-change",
+    "lawsuit",
+    "court-ruling",
+    "legislation",
+    "regulation",
+    "hearing",
+    "investigation",
+    "legal-demand",
+    "executive-order",
+)
 PLATFORMS = ("Twitter", "Facebook", "YouTube", "TikTok", "Instagram", "Reddit", "Telegram", "WhatsApp")
 ROLES = ("issuer", "target", "author", "plaintiff", "defendant", "subject", "commentator")
 
@@ -45,7 +58,9 @@ def entries(count: int, seed: int = 2020) -> list[dict[str, Any]]:
     for number in range(count):
         year = 2000 + rng.randrange(26)
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        date = rng.choice([f"{year}-{month:02d}-{day:02d}"] * 6 + [f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}~"])
+        date = rng.choice(
+            [f"{year}-{month:02d}-{day:02d}"] * 6 + [f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}~"]
+        )
         chosen = sorted(set(rng.choices(range(len(actors)), weights=weights, k=rng.randint(1, 5))))
         entry: dict[str, Any] = {
             "title": f"{_sentence(rng, rng.randint(5, 9))[:-1]} (no. {number})",

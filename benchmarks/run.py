@@ -131,12 +131,29 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     slugs = [json.loads(line)["slug"] for line in (work / "entries.jsonl").read_text().splitlines()[:runs]]
     corrected, added, adds = [], [], []
     for attempt, slug in enumerate(slugs):
-        measure([*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
-                archive, env)
+        measure(
+            [*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
+            archive,
+            env,
+        )
         corrected.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
         seconds, rss, _ = measure(
-            [*TIMELINE, "add", "--title", f"A new benchmark entry {attempt}", "--kind", "statement",
-             "--date", "2024-03-01", "--source-title", "A report", "--allow-duplicate"], archive, env)
+            [
+                *TIMELINE,
+                "add",
+                "--title",
+                f"A new benchmark entry {attempt}",
+                "--kind",
+                "statement",
+                "--date",
+                "2024-03-01",
+                "--source-title",
+                "A report",
+                "--allow-duplicate",
+            ],
+            archive,
+            env,
+        )
         adds.append((seconds, rss))
         added.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
     results["incremental_build_after_correction"] = summary(corrected)

@@ -95,44 +95,53 @@ URL_REFUSAL = ("source url", "only http:// and https:// are accepted")
 CONTROL = ("control characters", "give plain text on one line")
 
 BAD_ADDS = [
-    pytest.param({"date": "2020-02-30"}, ("date", "2020-02-30", "does not exist", "29 days"),
-                 id="date-february-30"),
+    pytest.param({"date": "2020-02-30"}, ("date", "2020-02-30", "does not exist", "29 days"), id="date-february-30"),
     pytest.param({"date": "2021-02-29"}, ("date", "2021-02-29", "28 days"), id="date-february-29-not-leap"),
     pytest.param({"date": "2020-13"}, ("date", "2020-13", "no month 13", "01-12"), id="date-month-13"),
-    pytest.param({"date": "2020-5-1"}, ("date", "'2020-5-1' is not a date", "YYYY-MM-DD"),
-                 id="date-unpadded"),
-    pytest.param({"date": "yesterday"}, ("date", "'yesterday' is not a date", "YYYY-MM-DD, YYYY-MM or YYYY"),
-                 id="date-word"),
-    pytest.param({"date": "2020-06-02/2020-05-28"}, ("date", "2020-06-02/2020-05-28", "ends before it starts"),
-                 id="date-range-ends-before-start"),
-    pytest.param({"date": "2999-01-01"}, ("date", "2999-01-01", "in the future", "--allow-future"),
-                 id="date-future"),
-    pytest.param({"date": "2999"}, ("date", "2999", "in the future", "--allow-future"),
-                 id="date-future-year"),
+    pytest.param({"date": "2020-5-1"}, ("date", "'2020-5-1' is not a date", "YYYY-MM-DD"), id="date-unpadded"),
+    pytest.param(
+        {"date": "yesterday"}, ("date", "'yesterday' is not a date", "YYYY-MM-DD, YYYY-MM or YYYY"), id="date-word"
+    ),
+    pytest.param(
+        {"date": "2020-06-02/2020-05-28"},
+        ("date", "2020-06-02/2020-05-28", "ends before it starts"),
+        id="date-range-ends-before-start",
+    ),
+    pytest.param({"date": "2999-01-01"}, ("date", "2999-01-01", "in the future", "--allow-future"), id="date-future"),
+    pytest.param({"date": "2999"}, ("date", "2999", "in the future", "--allow-future"), id="date-future-year"),
     pytest.param({"date": "0000"}, ("date", "0000"), id="date-year-zero"),
     pytest.param({"date": "0000-01-01/2020"}, ("date", "0000-01-01"), id="date-range-from-year-zero"),
     pytest.param({"date": None}, ("date", "required"), id="date-missing"),
     pytest.param({"source_date": "2020-02-30"}, ("source date", "29 days"), id="source-date-impossible"),
-    pytest.param({"source_date": "2999-01-01"}, ("source date", "in the future", "--allow-future"),
-                 id="source-date-future"),
-    pytest.param({"kind": "pamphlet"}, ("kind", "'pamphlet' is not a known kind", "known kinds", *KNOWN_KINDS),
-                 id="kind-unknown"),
+    pytest.param(
+        {"source_date": "2999-01-01"}, ("source date", "in the future", "--allow-future"), id="source-date-future"
+    ),
+    pytest.param(
+        {"kind": "pamphlet"}, ("kind", "'pamphlet' is not a known kind", "known kinds", *KNOWN_KINDS), id="kind-unknown"
+    ),
     pytest.param({"kind": None}, ("kind", "required"), id="kind-missing"),
-    pytest.param({"source_title": None, "source_publisher": None},
-                 ("sources", "at least one source", "--source-title"), id="no-source"),
-    pytest.param({"source_title": None, "source_url": "https://example.org/a"},
-                 ("source title", "required", "--source-title"), id="source-without-title"),
+    pytest.param(
+        {"source_title": None, "source_publisher": None},
+        ("sources", "at least one source", "--source-title"),
+        id="no-source",
+    ),
+    pytest.param(
+        {"source_title": None, "source_url": "https://example.org/a"},
+        ("source title", "required", "--source-title"),
+        id="source-without-title",
+    ),
     pytest.param({"source_url": "javascript:alert(1)"}, (*URL_REFUSAL, "javascript:"), id="url-javascript"),
-    pytest.param({"source_url": "JavaScript:alert(1)"}, (*URL_REFUSAL, "JavaScript:"),
-                 id="url-javascript-mixed-case"),
+    pytest.param({"source_url": "JavaScript:alert(1)"}, (*URL_REFUSAL, "JavaScript:"), id="url-javascript-mixed-case"),
     pytest.param({"source_url": "data:text/html,x"}, (*URL_REFUSAL, "data:"), id="url-data"),
     pytest.param({"source_url": "file:///etc/passwd"}, (*URL_REFUSAL, "file:"), id="url-file"),
     pytest.param({"source_url": "ftp://x.org"}, (*URL_REFUSAL, "ftp:"), id="url-ftp"),
-    pytest.param({"source_url": "example.org/page"}, (*URL_REFUSAL, "not an absolute URL"),
-                 id="url-no-scheme"),
+    pytest.param({"source_url": "example.org/page"}, (*URL_REFUSAL, "not an absolute URL"), id="url-no-scheme"),
     pytest.param({"source_url": "https://"}, ("source url", "no valid host"), id="url-no-host"),
-    pytest.param({"source_archived_url": "javascript:alert(1)"},
-                 ("source archived_url", "only http:// and https:// are accepted"), id="archived-url-javascript"),
+    pytest.param(
+        {"source_archived_url": "javascript:alert(1)"},
+        ("source archived_url", "only http:// and https:// are accepted"),
+        id="archived-url-javascript",
+    ),
     pytest.param({"title": ""}, ("title", "required"), id="title-empty"),
     pytest.param({"title": "   \t "}, ("title", "is empty", "non-empty"), id="title-whitespace"),
     pytest.param({"title": "x" * 301}, ("title", "301 characters", "at most 300"), id="title-301-chars"),
@@ -143,39 +152,51 @@ BAD_ADDS = [
     pytest.param({"title": "Order\x7fsigned"}, ("title", *CONTROL, "U+007F"), id="title-delete"),
     pytest.param({"actor": "Donald\x07Trump:issuer"}, ("actor", *CONTROL, "U+0007"), id="actor-bell"),
     pytest.param({"actor": "Donald\nTrump"}, ("actor", *CONTROL, "U+000A"), id="actor-newline"),
-    pytest.param({"actor": "Donald Trump:iss\x1b[0muer"}, ("actor role", *CONTROL, "U+001B"),
-                 id="actor-role-escape"),
+    pytest.param({"actor": "Donald Trump:iss\x1b[0muer"}, ("actor role", *CONTROL, "U+001B"), id="actor-role-escape"),
     pytest.param({"actor": ""}, ("actor", "is empty", "non-empty"), id="actor-empty"),
     pytest.param({"actor": ":issuer"}, ("actor", "is empty", "non-empty"), id="actor-empty-name-with-role"),
     pytest.param({"platform": "Twit\x00ter"}, ("platforms", *CONTROL), id="platform-nul"),
     pytest.param({"source_publisher": "BBC\x1b[2J"}, ("source publisher", *CONTROL), id="publisher-escape"),
-    pytest.param({"summary": "Signed\x00today"}, ("summary", "control characters", "line breaks and tabs"),
-                 id="summary-nul"),
-    pytest.param({"source_language": "english!"}, ("source language", "not a language tag"),
-                 id="source-language"),
+    pytest.param(
+        {"summary": "Signed\x00today"}, ("summary", "control characters", "line breaks and tabs"), id="summary-nul"
+    ),
+    pytest.param({"source_language": "english!"}, ("source language", "not a language tag"), id="source-language"),
 ]
 
 
 @pytest.mark.parametrize(("overrides", "fragments"), BAD_ADDS)
-def test_add_refuses_bad_field(seeded: ArchiveUnderTest, overrides: dict[str, str | None],
-                               fragments: tuple[str, ...]) -> None:
+def test_add_refuses_bad_field(
+    seeded: ArchiveUnderTest, overrides: dict[str, str | None], fragments: tuple[str, ...]
+) -> None:
     assert_refused(seeded, add_args(**overrides), *fragments)
 
 
 def test_add_refuses_link_to_missing_entry(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, [*add_args(), "--link", "responds-to", "2020-05-26-no-such-entry"],
-                   "no entry", "'2020-05-26-no-such-entry'", "timeline list")
+    assert_refused(
+        seeded,
+        [*add_args(), "--link", "responds-to", "2020-05-26-no-such-entry"],
+        "no entry",
+        "'2020-05-26-no-such-entry'",
+        "timeline list",
+    )
 
 
 def test_add_refuses_unknown_relation(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, [*add_args(), "--link", "causes", EXISTING_SLUG],
-                   "relation", "'causes' is not a relation", "responds-to", "supersedes")
+    assert_refused(
+        seeded,
+        [*add_args(), "--link", "causes", EXISTING_SLUG],
+        "relation",
+        "'causes' is not a relation",
+        "responds-to",
+        "supersedes",
+    )
 
 
 def test_add_refuses_link_to_retracted_entry(seeded: ArchiveUnderTest) -> None:
     seeded.ok("retract", EXISTING_SLUG, "--reason", "never happened")
-    assert_refused(seeded, [*add_args(), "--link", "responds-to", EXISTING_SLUG],
-                   EXISTING_SLUG, "is retracted", "not allowed")
+    assert_refused(
+        seeded, [*add_args(), "--link", "responds-to", EXISTING_SLUG], EXISTING_SLUG, "is retracted", "not allowed"
+    )
 
 
 @pytest.mark.parametrize("date", ["2999-01-01", "2999"])
@@ -203,8 +224,12 @@ def test_title_of_300_characters_is_accepted(seeded: ArchiveUnderTest) -> None:
 def test_likely_duplicate_is_refused_naming_the_existing_entry(store: ArchiveUnderTest, title: str) -> None:
     existing = store.add("Trump signs executive order", "2020-05-28")
     assert existing["slug"] == "2020-05-28-trump-signs-executive-order"
-    assert_refused(store, add_args(title=title, date="2020-05-28"),
-                   "likely duplicate of 2020-05-28-trump-signs-executive-order", "--allow-duplicate")
+    assert_refused(
+        store,
+        add_args(title=title, date="2020-05-28"),
+        "likely duplicate of 2020-05-28-trump-signs-executive-order",
+        "--allow-duplicate",
+    )
 
 
 def test_likely_duplicate_is_recorded_with_allow_duplicate(store: ArchiveUnderTest) -> None:
@@ -225,25 +250,31 @@ def test_likely_duplicate_is_recorded_with_allow_duplicate(store: ArchiveUnderTe
     ("args", "fragments"),
     [
         pytest.param(["--title", "New title"], ("reason", "required", "--reason"), id="no-reason"),
-        pytest.param(["--title", "New title", "--reason", "  "], ("reason", "required", "--reason"),
-                     id="blank-reason"),
-        pytest.param(["--date", "2020-02-30", "--reason", "typo"], ("date", "2020-02-30", "29 days"),
-                     id="impossible-date"),
-        pytest.param(["--date", "2020-13", "--reason", "typo"], ("date", "no month 13", "01-12"),
-                     id="month-13"),
+        pytest.param(["--title", "New title", "--reason", "  "], ("reason", "required", "--reason"), id="blank-reason"),
+        pytest.param(
+            ["--date", "2020-02-30", "--reason", "typo"], ("date", "2020-02-30", "29 days"), id="impossible-date"
+        ),
+        pytest.param(["--date", "2020-13", "--reason", "typo"], ("date", "no month 13", "01-12"), id="month-13"),
         pytest.param(["--date", "0000", "--reason", "typo"], ("date", "0000"), id="year-zero"),
-        pytest.param(["--date", "2999-01-01", "--reason", "typo"], ("date", "in the future", "--allow-future"),
-                     id="future-date"),
-        pytest.param(["--kind", "pamphlet", "--reason", "typo"], ("kind", "not a known kind", "executive-order"),
-                     id="unknown-kind"),
+        pytest.param(
+            ["--date", "2999-01-01", "--reason", "typo"], ("date", "in the future", "--allow-future"), id="future-date"
+        ),
+        pytest.param(
+            ["--kind", "pamphlet", "--reason", "typo"],
+            ("kind", "not a known kind", "executive-order"),
+            id="unknown-kind",
+        ),
         pytest.param(["--title", "", "--reason", "typo"], ("title", "is empty"), id="empty-title"),
-        pytest.param(["--title", "x" * 301, "--reason", "typo"], ("title", "301 characters", "at most 300"),
-                     id="title-301-chars"),
+        pytest.param(
+            ["--title", "x" * 301, "--reason", "typo"], ("title", "301 characters", "at most 300"), id="title-301-chars"
+        ),
         pytest.param(["--title", "New\x1btitle", "--reason", "typo"], ("title", *CONTROL), id="title-escape"),
-        pytest.param(["--reason", "typo"], ("give at least one field to correct", "--title", "--date"),
-                     id="nothing-to-change"),
-        pytest.param(["--title", EXISTING_TITLE, "--reason", "typo"], ("nothing to correct", EXISTING_SLUG),
-                     id="same-value"),
+        pytest.param(
+            ["--reason", "typo"], ("give at least one field to correct", "--title", "--date"), id="nothing-to-change"
+        ),
+        pytest.param(
+            ["--title", EXISTING_TITLE, "--reason", "typo"], ("nothing to correct", EXISTING_SLUG), id="same-value"
+        ),
     ],
 )
 def test_correct_refuses(seeded: ArchiveUnderTest, args: list[str], fragments: tuple[str, ...]) -> None:
@@ -257,8 +288,9 @@ def test_correct_refuses(seeded: ArchiveUnderTest, args: list[str], fragments: t
         pytest.param(["show", "2020-05-26-no-such-entry"], id="show"),
         pytest.param(["history", "2020-05-26-no-such-entry"], id="history"),
         pytest.param(["retract", "2020-05-26-no-such-entry", "--reason", "wrong"], id="retract"),
-        pytest.param(["source", "withdraw", "2020-05-26-no-such-entry", "1", "--reason", "wrong"],
-                     id="source-withdraw"),
+        pytest.param(
+            ["source", "withdraw", "2020-05-26-no-such-entry", "1", "--reason", "wrong"], id="source-withdraw"
+        ),
     ],
 )
 def test_missing_entry_is_named(seeded: ArchiveUnderTest, args: list[str]) -> None:
@@ -271,98 +303,157 @@ def test_retract_needs_a_reason(seeded: ArchiveUnderTest) -> None:
 
 def test_retract_of_a_retracted_entry_is_refused(seeded: ArchiveUnderTest) -> None:
     seeded.ok("retract", EXISTING_SLUG, "--reason", "never happened")
-    assert_refused(seeded, ["retract", EXISTING_SLUG, "--reason", "again"],
-                   f"entry {EXISTING_SLUG} is retracted", "can no longer be changed")
+    assert_refused(
+        seeded,
+        ["retract", EXISTING_SLUG, "--reason", "again"],
+        f"entry {EXISTING_SLUG} is retracted",
+        "can no longer be changed",
+    )
 
 
 def test_correct_of_a_retracted_entry_is_refused(seeded: ArchiveUnderTest) -> None:
     seeded.ok("retract", EXISTING_SLUG, "--reason", "never happened")
-    assert_refused(seeded, ["correct", EXISTING_SLUG, "--title", "New", "--reason", "typo"],
-                   f"entry {EXISTING_SLUG} is retracted", "can no longer be changed")
+    assert_refused(
+        seeded,
+        ["correct", EXISTING_SLUG, "--title", "New", "--reason", "typo"],
+        f"entry {EXISTING_SLUG} is retracted",
+        "can no longer be changed",
+    )
 
 
 def test_merge_into_itself_is_refused(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, ["merge", EXISTING_SLUG, EXISTING_SLUG, "--reason", "same"],
-                   f"entry {EXISTING_SLUG} cannot be merged into itself")
+    assert_refused(
+        seeded,
+        ["merge", EXISTING_SLUG, EXISTING_SLUG, "--reason", "same"],
+        f"entry {EXISTING_SLUG} cannot be merged into itself",
+    )
 
 
 def test_merge_into_a_retracted_entry_is_refused(seeded: ArchiveUnderTest) -> None:
     other = seeded.add("Trump signs executive order", "2020-05-28")
     seeded.ok("retract", other["slug"], "--reason", "never happened")
-    assert_refused(seeded, ["merge", EXISTING_SLUG, other["slug"], "--reason", "same"],
-                   other["slug"], "merge into a live entry")
+    assert_refused(
+        seeded, ["merge", EXISTING_SLUG, other["slug"], "--reason", "same"], other["slug"], "merge into a live entry"
+    )
 
 
 # Sources -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.org"],
+    "url",
+    ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.org"],
     ids=["javascript", "data", "file", "ftp"],
 )
 def test_source_add_refuses_non_http_url(seeded: ArchiveUnderTest, url: str) -> None:
     assert_refused(
         seeded,
         ["source", "add", EXISTING_SLUG, "--title", "Another report", "--url", url, "--reason", "second account"],
-        *URL_REFUSAL, f"{url.split(':')[0]}:",
+        *URL_REFUSAL,
+        f"{url.split(':')[0]}:",
     )
 
 
 def test_source_add_refuses_a_source_already_cited(seeded: ArchiveUnderTest) -> None:
     assert_refused(
         seeded,
-        ["source", "add", EXISTING_SLUG, "--title", f"Report: {EXISTING_TITLE}",
-         "--publisher", "Test Wire", "--reason", "again"],
+        [
+            "source",
+            "add",
+            EXISTING_SLUG,
+            "--title",
+            f"Report: {EXISTING_TITLE}",
+            "--publisher",
+            "Test Wire",
+            "--reason",
+            "again",
+        ],
         f"entry {EXISTING_SLUG} already cites this source",
     )
 
 
 def test_source_withdraw_of_the_only_source_is_refused(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, ["source", "withdraw", EXISTING_SLUG, "1", "--reason", "retracted by publisher"],
-                   "must keep at least one source", "add another")
+    assert_refused(
+        seeded,
+        ["source", "withdraw", EXISTING_SLUG, "1", "--reason", "retracted by publisher"],
+        "must keep at least one source",
+        "add another",
+    )
 
 
 @pytest.mark.parametrize("number", ["3", "0"])
 def test_source_withdraw_number_out_of_range_is_refused(seeded: ArchiveUnderTest, number: str) -> None:
-    seeded.ok("source", "add", EXISTING_SLUG, "--title", "Second report", "--url", "https://example.org/2",
-              "--reason", "second account")
-    assert_refused(seeded, ["source", "withdraw", EXISTING_SLUG, number, "--reason", "wrong"],
-                   "source", f"has sources 1 to 2, not {number}")
+    seeded.ok(
+        "source",
+        "add",
+        EXISTING_SLUG,
+        "--title",
+        "Second report",
+        "--url",
+        "https://example.org/2",
+        "--reason",
+        "second account",
+    )
+    assert_refused(
+        seeded,
+        ["source", "withdraw", EXISTING_SLUG, number, "--reason", "wrong"],
+        "source",
+        f"has sources 1 to 2, not {number}",
+    )
 
 
 def test_source_withdraw_of_an_unknown_url_is_refused(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, ["source", "withdraw", EXISTING_SLUG, "https://example.org/none", "--reason", "x"],
-                   "source", "no source with URL 'https://example.org/none'", "number or URL")
+    assert_refused(
+        seeded,
+        ["source", "withdraw", EXISTING_SLUG, "https://example.org/none", "--reason", "x"],
+        "source",
+        "no source with URL 'https://example.org/none'",
+        "number or URL",
+    )
 
 
 # Relations ---------------------------------------------------------------------
 
 
 def test_link_to_a_missing_entry_is_refused(seeded: ArchiveUnderTest) -> None:
-    assert_refused(seeded, ["link", EXISTING_SLUG, "responds-to", "2020-05-26-no-such-entry", "--reason", "x"],
-                   "no entry '2020-05-26-no-such-entry'")
+    assert_refused(
+        seeded,
+        ["link", EXISTING_SLUG, "responds-to", "2020-05-26-no-such-entry", "--reason", "x"],
+        "no entry '2020-05-26-no-such-entry'",
+    )
 
 
 def test_link_to_a_retracted_entry_is_refused(seeded: ArchiveUnderTest) -> None:
     order = seeded.add("Trump signs executive order", "2020-05-28", "executive-order")
     seeded.ok("retract", EXISTING_SLUG, "--reason", "the labels never happened")
-    assert_refused(seeded, ["link", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "cites labels"],
-                   f"entry {EXISTING_SLUG} is retracted", "relations to it are not allowed")
+    assert_refused(
+        seeded,
+        ["link", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "cites labels"],
+        f"entry {EXISTING_SLUG} is retracted",
+        "relations to it are not allowed",
+    )
 
 
 def test_link_to_a_merged_entry_is_refused(seeded: ArchiveUnderTest) -> None:
     order = seeded.add("Trump signs executive order", "2020-05-28", "executive-order")
     copy = seeded.add("Order on preventing online censorship", "2020-05-28", "executive-order")
     seeded.ok("merge", copy["slug"], order["slug"], "--reason", "same order twice")
-    assert_refused(seeded, ["link", EXISTING_SLUG, "related", copy["slug"], "--reason", "x"],
-                   f"entry {copy['slug']} was merged into {order['slug']}", "link to that one")
+    assert_refused(
+        seeded,
+        ["link", EXISTING_SLUG, "related", copy["slug"], "--reason", "x"],
+        f"entry {copy['slug']} was merged into {order['slug']}",
+        "link to that one",
+    )
 
 
 @pytest.mark.parametrize("target", ["slug", "short_id"])
 def test_self_link_is_refused(seeded: ArchiveUnderTest, target: str) -> None:
     entry = seeded.json("show", EXISTING_SLUG)
-    assert_refused(seeded, ["link", EXISTING_SLUG, "related", entry[target], "--reason", "x"],
-                   f"entry {EXISTING_SLUG} cannot be linked to itself")
+    assert_refused(
+        seeded,
+        ["link", EXISTING_SLUG, "related", entry[target], "--reason", "x"],
+        f"entry {EXISTING_SLUG} cannot be linked to itself",
+    )
 
 
 def test_link_needs_a_reason(seeded: ArchiveUnderTest) -> None:
@@ -372,29 +463,40 @@ def test_link_needs_a_reason(seeded: ArchiveUnderTest) -> None:
 
 def test_link_with_unknown_relation_is_one_line(seeded: ArchiveUnderTest) -> None:
     order = seeded.add("Trump signs executive order", "2020-05-28", "executive-order")
-    assert_refused(seeded, ["link", order["slug"], "causes", EXISTING_SLUG, "--reason", "x"],
-                   "'causes' is not one of", "'responds-to'", "'supersedes'", "'related'", "--help")
+    assert_refused(
+        seeded,
+        ["link", order["slug"], "causes", EXISTING_SLUG, "--reason", "x"],
+        "'causes' is not one of",
+        "'responds-to'",
+        "'supersedes'",
+        "'related'",
+        "--help",
+    )
 
 
 def test_duplicate_link_is_refused(seeded: ArchiveUnderTest) -> None:
     order = seeded.add("Trump signs executive order", "2020-05-28", "executive-order")
     seeded.ok("link", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "cites the labels")
-    assert_refused(seeded, ["link", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "again"],
-                   "already has this link")
+    assert_refused(
+        seeded, ["link", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "again"], "already has this link"
+    )
 
 
 def test_unlink_of_a_missing_link_is_refused(seeded: ArchiveUnderTest) -> None:
     order = seeded.add("Trump signs executive order", "2020-05-28", "executive-order")
-    assert_refused(seeded, ["unlink", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "x"],
-                   "has no such link")
+    assert_refused(seeded, ["unlink", order["slug"], "responds-to", EXISTING_SLUG, "--reason", "x"], "has no such link")
 
 
 def test_two_entry_supersedes_cycle_is_refused(store: ArchiveUnderTest) -> None:
     a = store.add("Order A", "2020-05-28")["slug"]
     b = store.add("Order B", "2020-05-29")["slug"]
     store.ok("link", a, "supersedes", b, "--reason", "A replaces B")
-    assert_refused(store, ["link", b, "supersedes", a, "--reason", "B replaces A"],
-                   f"{b} supersedes {a} would make a cycle", f"{a} already supersedes {b}")
+    assert_refused(
+        store,
+        ["link", b, "supersedes", a, "--reason", "B replaces A"],
+        f"{b} supersedes {a} would make a cycle",
+        f"{a} already supersedes {b}",
+    )
 
 
 def test_three_entry_supersedes_cycle_is_refused(store: ArchiveUnderTest) -> None:
@@ -403,8 +505,12 @@ def test_three_entry_supersedes_cycle_is_refused(store: ArchiveUnderTest) -> Non
     c = store.add("Order C", "2020-05-30")["slug"]
     store.ok("link", a, "supersedes", b, "--reason", "A replaces B")
     store.ok("link", b, "supersedes", c, "--reason", "B replaces C")
-    assert_refused(store, ["link", c, "supersedes", a, "--reason", "C replaces A"],
-                   f"{c} supersedes {a} would make a cycle", "directly or through others")
+    assert_refused(
+        store,
+        ["link", c, "supersedes", a, "--reason", "C replaces A"],
+        f"{c} supersedes {a} would make a cycle",
+        "directly or through others",
+    )
     # Other relations may point backwards: only 'supersedes' must not loop.
     store.ok("link", c, "related", a, "--reason", "same policy")
 
@@ -418,8 +524,14 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 def test_missing_store_is_refused_and_not_created(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
     missing = tmp_path / "missing.sqlite"
-    assert_refused(sqlite_archive, ["--store", f"sqlite:///{missing}", "list"],
-                   "no store at", str(missing), "timeline init", "--store")
+    assert_refused(
+        sqlite_archive,
+        ["--store", f"sqlite:///{missing}", "list"],
+        "no store at",
+        str(missing),
+        "timeline init",
+        "--store",
+    )
     assert_refused(sqlite_archive, ["--store", f"sqlite:///{missing}", *add_args()], "no store at")
     assert not missing.exists()
     assert not list(tmp_path.glob("missing.sqlite*"))
@@ -449,8 +561,11 @@ def make_fake_header(path: Path) -> None:
     [
         pytest.param(make_text_file, ("not a timeline store", "not an SQLite database"), id="text-file"),
         pytest.param(make_empty_file, ("not a timeline store",), id="empty-file"),
-        pytest.param(make_other_database, ("is an SQLite database but not a timeline store", "stored_events"),
-                     id="other-application-database"),
+        pytest.param(
+            make_other_database,
+            ("is an SQLite database but not a timeline store", "stored_events"),
+            id="other-application-database",
+        ),
         pytest.param(make_fake_header, ("not a timeline store",), id="sqlite-header-then-garbage"),
     ],
 )
@@ -491,13 +606,22 @@ def test_a_folder_as_store_is_refused(sqlite_archive: ArchiveUnderTest, tmp_path
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://user@localhost/timeline", "timeline.sqlite", "sqlite://timeline.sqlite", "sqlite:///",
-     "postgresql:///nodb"],
+    [
+        "mysql://user@localhost/timeline",
+        "timeline.sqlite",
+        "sqlite://timeline.sqlite",
+        "sqlite:///",
+        "postgresql:///nodb",
+    ],
     ids=["mysql", "bare-path", "sqlite-two-slashes", "sqlite-no-file", "postgresql-no-host"],
 )
 def test_unsupported_store_url_names_the_accepted_forms(sqlite_archive: ArchiveUnderTest, url: str) -> None:
-    assert_refused(sqlite_archive, ["--store", url, "list"],
-                   "store URL", "accepted: sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME")
+    assert_refused(
+        sqlite_archive,
+        ["--store", url, "list"],
+        "store URL",
+        "accepted: sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME",
+    )
 
 
 def test_a_store_locked_too_long_is_refused_in_time(sqlite_archive: ArchiveUnderTest) -> None:
@@ -558,7 +682,12 @@ def test_bad_date_through_a_real_process(sqlite_archive: ArchiveUnderTest, tmp_p
     env |= {"TIMELINE_ARCHIVE": str(sqlite_archive.root), "TIMELINE_EDITOR": "Test Editor"}
     completed = subprocess.run(
         [sys.executable, "-m", "timeline", *add_args(date="2020-02-30")],
-        env=env, cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert completed.returncode == 2, completed.stderr

@@ -87,8 +87,11 @@ def tree(out: Path) -> dict[str, bytes]:
     the index's files): Pagefind's index is not byte-stable even between two builds of the same
     pages, and it is not what these tests are about."""
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    return {path: content for path, content in files.items()
-            if not path.startswith(SEARCH_INDEX) and path != "manifest.json"}
+    return {
+        path: content
+        for path, content in files.items()
+        if not path.startswith(SEARCH_INDEX) and path != "manifest.json"
+    }
 
 
 def manifest(out: Path) -> dict[str, Any]:
@@ -150,8 +153,17 @@ def flagship(tmp_path_factory: pytest.TempPathFactory) -> FlagshipSite:
     order, labels = slug_of_kind(entries, "executive-order"), slug_of_kind(entries, "label")
     archive.ok("bundle", "create", FLAGSHIP_BUNDLE, order, labels, "--title", "Smith (2026), Platform law")
     archive.ok(
-        "source", "add", order, "--title", "Text of the executive order", "--publisher", "Federal Register",
-        "--url", "https://example.org/federal-register/2020-12030", "--reason", "the order's own text",
+        "source",
+        "add",
+        order,
+        "--title",
+        "Text of the executive order",
+        "--publisher",
+        "Federal Register",
+        "--url",
+        "https://example.org/federal-register/2020-12030",
+        "--reason",
+        "the order's own text",
     )
     out = archive.root.parent / "site"
     archive.ok("build", "--out", str(out))
@@ -271,8 +283,9 @@ def assert_one_line_error(result: Result, *fragments: str) -> str:
 # 1. Metadata in the head of every entry page and revision page ---------------------
 
 
-def check_head(page: bytes, *, url: str, title: str, published: dt.date, summary: str, kind: str,
-               site: FlagshipSite) -> None:
+def check_head(
+    page: bytes, *, url: str, title: str, published: dt.date, summary: str, kind: str, site: FlagshipSite
+) -> None:
     """The citation metadata of one page about an entry, read by lxml and extruct."""
     text = page.decode("utf-8")
     document = parse(page)
@@ -330,8 +343,10 @@ def test_every_entry_page_carries_highwire_open_graph_and_json_ld_and_no_coins(f
 
 def test_every_revision_page_carries_highwire_open_graph_and_json_ld_and_no_coins(flagship: FlagshipSite) -> None:
     expected = sorted(f"{e['slug']}/v{n}" for e in flagship.entries for n in range(1, e["revision"] + 1))
-    pages = sorted(p.parent.relative_to(flagship.out / "events").as_posix()
-                   for p in (flagship.out / "events").glob("*/v*/index.html"))
+    pages = sorted(
+        p.parent.relative_to(flagship.out / "events").as_posix()
+        for p in (flagship.out / "events").glob("*/v*/index.html")
+    )
     assert pages == expected
     assert len(pages) > len(flagship.entries), "the flagship fixture should give one entry two revisions"
     for entry in flagship.live():
@@ -368,7 +383,10 @@ def test_the_cite_box_offers_four_styles_for_the_revision_and_the_permanent_addr
 
 
 def check_downloads(
-    folder: Path, names: tuple[str, str, str], expected: list[dict[str, Any]], schema: jsonschema.Draft7Validator,
+    folder: Path,
+    names: tuple[str, str, str],
+    expected: list[dict[str, Any]],
+    schema: jsonschema.Draft7Validator,
     site: FlagshipSite,
 ) -> None:
     """CSL-JSON, biblatex and RIS files holding one record per ``expected`` item, in that order.
@@ -425,15 +443,21 @@ def test_every_entrys_and_revisions_downloads_are_valid_csl_biblatex_and_ris(
         slug, latest = entry["slug"], entry["revision"]
         folder = flagship.out / "events" / slug
         permanent = {
-            "url": flagship.entry_url(slug), "title": entry["title"], "revision": latest, "date": entry["date"],
+            "url": flagship.entry_url(slug),
+            "title": entry["title"],
+            "revision": latest,
+            "date": entry["date"],
             "day": flagship.revision_date(slug, latest),
         }
         check_downloads(folder, CITE_FILES, [permanent], csl_schema, flagship)
         for number in range(1, latest + 1):
             then = flagship.archive.json("show", slug, "--revision", str(number))
             pinned = {
-                "url": flagship.revision_url(slug, number), "title": then["title"], "revision": number,
-                "date": then["date"], "day": flagship.revision_date(slug, number),
+                "url": flagship.revision_url(slug, number),
+                "title": then["title"],
+                "revision": number,
+                "date": then["date"],
+                "day": flagship.revision_date(slug, number),
             }
             check_downloads(folder / f"v{number}", CITE_FILES, [pinned], csl_schema, flagship)
 
@@ -444,10 +468,15 @@ def test_the_bundles_downloads_are_valid_csl_biblatex_and_ris(
     expected = []
     for slug, number in flagship.pinned.items():
         then = flagship.archive.json("show", slug, "--revision", str(number))
-        expected.append({
-            "url": flagship.revision_url(slug, number), "title": then["title"], "revision": number,
-            "date": then["date"], "day": flagship.revision_date(slug, number),
-        })
+        expected.append(
+            {
+                "url": flagship.revision_url(slug, number),
+                "title": then["title"],
+                "revision": number,
+                "date": then["date"],
+                "day": flagship.revision_date(slug, number),
+            }
+        )
     folder = flagship.out / "bundles" / FLAGSHIP_BUNDLE
     check_downloads(folder, ("bundle.json", "bundle.bib", "bundle.ris"), expected, csl_schema, flagship)
     order = slug_of_kind(flagship.entries, "executive-order")
@@ -504,9 +533,10 @@ def test_timeline_cite_gives_every_format_of_the_permanent_or_the_revision_addre
         assert "&amp;" not in text and "&#" not in text
         assert urls_in(text) == [url], f"{style}: {text!r}"
         assert then["title"].casefold() in text.casefold()
-    assert archive.ok("cite", slug, *pinned).stdout == archive.ok(
-        "cite", slug, *pinned, "--format", "text", "--style", "apa"
-    ).stdout, "the default is APA text"
+    assert (
+        archive.ok("cite", slug, *pinned).stdout
+        == archive.ok("cite", slug, *pinned, "--format", "text", "--style", "apa").stdout
+    ), "the default is APA text"
 
 
 def test_timeline_cite_refuses_a_revision_the_entry_does_not_have(flagship: FlagshipSite) -> None:
@@ -596,14 +626,25 @@ def test_a_bundle_is_unchanged_byte_for_byte_after_its_entries_are_corrected(
 
     store.ok("correct", first["slug"], "--title", "Government orders removal of 12 posts", "--reason", "the count")
     store.ok("correct", second["slug"], "--title", "Platform removes 900 accounts", "--reason", "the count")
-    store.ok("source", "add", second["slug"], "--title", "Another report", "--publisher", "Other Wire",
-             "--reason", "a second account")
+    store.ok(
+        "source",
+        "add",
+        second["slug"],
+        "--title",
+        "Another report",
+        "--publisher",
+        "Other Wire",
+        "--reason",
+        "a second account",
+    )
     store.ok("build", "--out", str(site))
 
     after = bundle_files(site, "smith-2026")
     assert after == before, f"changed: {[n for n in before if before[n] != after[n]]}"
-    expected = [site / "events" / first["slug"] / "v1" / "index.html",
-                site / "events" / second["slug"] / "v1" / "index.html"]
+    expected = [
+        site / "events" / first["slug"] / "v1" / "index.html",
+        site / "events" / second["slug"] / "v1" / "index.html",
+    ]
     assert pinned_links(site, "smith-2026") == [p.resolve() for p in expected]
     for target, old in zip(expected, (first, second), strict=True):
         assert target.is_file()
@@ -737,8 +778,9 @@ def test_markup_in_a_title_is_shown_as_text_in_the_cite_box_and_the_json_ld(
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:
     archive, site = sqlite_archive, tmp_path / "site"
-    slug = archive.add(HOSTILE_TITLE, "2020-05-28", "executive-order",
-                       "--summary", "It said </script><script>alert(2)</script> too.")["slug"]
+    slug = archive.add(
+        HOSTILE_TITLE, "2020-05-28", "executive-order", "--summary", "It said </script><script>alert(2)</script> too."
+    )["slug"]
     archive.ok("build", "--out", str(site))
     for page in (site / "events" / slug / "index.html", site / "events" / slug / "v1" / "index.html"):
         source = page.read_text(encoding="utf-8")

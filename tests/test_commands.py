@@ -23,8 +23,16 @@ def test_init_writes_settings_events_and_gitignore(tmp_path: Path) -> None:
     root = tmp_path / "policy"
     result = CliRunner().invoke(
         main,
-        ["init", str(root), "--title", "Platform policy", "--base-url", "https://example.org/tl/", "--kind",
-         "press-release"],
+        [
+            "init",
+            str(root),
+            "--title",
+            "Platform policy",
+            "--base-url",
+            "https://example.org/tl/",
+            "--kind",
+            "press-release",
+        ],
         env={"TIMELINE_STORE": None, "TIMELINE_ARCHIVE": None},
     )
     assert result.exit_code == 0, result.output
@@ -84,8 +92,16 @@ def test_add_from_file_takes_the_events_format(sqlite_archive: ArchiveUnderTest,
 
 def test_the_editor_comes_from_the_option_then_the_environment(sqlite_archive: ArchiveUnderTest) -> None:
     entry = sqlite_archive.add("Twitter labels tweets", "2020-05-26", "label")
-    sqlite_archive.ok("correct", entry["slug"], "--title", "Twitter labels two tweets", "--reason", "precision",
-                      "--editor", "A. Archivist")
+    sqlite_archive.ok(
+        "correct",
+        entry["slug"],
+        "--title",
+        "Twitter labels two tweets",
+        "--reason",
+        "precision",
+        "--editor",
+        "A. Archivist",
+    )
     editors = [r["editor"] for r in sqlite_archive.json("history", entry["slug"])]
     assert editors == ["Test Editor", "A. Archivist"]
 
@@ -96,7 +112,9 @@ def test_add_asks_for_missing_fields_at_a_terminal(sqlite_archive: ArchiveUnderT
     fd, terminal = pty.openpty()
     child = subprocess.Popen(
         [sys.executable, "-m", "timeline", "add", "--platform", "Twitter"],
-        stdin=terminal, stdout=terminal, stderr=terminal,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
         env={**os.environ, **sqlite_archive.env()},
         close_fds=True,
     )

@@ -191,7 +191,8 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
     assert "read &lt;script&gt;alert('x')&lt;/script&gt; and" in p["entry"]
     # The only scripts are the site's own: the JSON-LD block and cite.js.
     assert re.findall(r"<script[^>]*>", p["entry"]) == [
-        '<script type="application/ld+json">', '<script src="../../assets/cite.js" defer>',
+        '<script type="application/ld+json">',
+        '<script src="../../assets/cite.js" defer>',
     ]
     assert '<a href="https://example.org/policy">the published policy</a>' in p["entry"]
     assert '<a href="mailto:press@example.org">the press office</a>' in p["entry"]

@@ -8,8 +8,18 @@ from pathlib import Path
 
 from conftest import ArchiveUnderTest
 
-COLUMNS = ["title", "kind", "date", "actors", "platforms", "relations", "source_title", "source_url",
-           "source2_title", "source2_publisher"]
+COLUMNS = [
+    "title",
+    "kind",
+    "date",
+    "actors",
+    "platforms",
+    "relations",
+    "source_title",
+    "source_url",
+    "source2_title",
+    "source2_publisher",
+]
 
 
 def _csv(path: Path, rows: list[list[str]]) -> Path:
@@ -21,18 +31,31 @@ def _csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def _row(title: str, date: str = "2020-05-26", kind: str = "label", url: str = "", relations: str = "") -> list[str]:
-    return [title, kind, date, "Twitter:author; Donald Trump:subject", "Twitter", relations, f"Report: {title}", url,
-            "", ""]
+    return [
+        title,
+        kind,
+        date,
+        "Twitter:author; Donald Trump:subject",
+        "Twitter",
+        relations,
+        f"Report: {title}",
+        url,
+        "",
+        "",
+    ]
 
 
 def test_a_csv_with_three_bad_rows_is_rejected_whole(store: ArchiveUnderTest, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "entries.csv", [
-        _row("Twitter labels two tweets"),
-        _row("An impossible day", date="2020-02-30"),  # line 3
-        _row("Fine again", date="2019-08-19"),
-        _row("An unknown kind", kind="press-release"),  # line 5
-        _row("A script link", url="javascript:alert(1)"),  # line 6
-    ])
+    path = _csv(
+        tmp_path / "entries.csv",
+        [
+            _row("Twitter labels two tweets"),
+            _row("An impossible day", date="2020-02-30"),  # line 3
+            _row("Fine again", date="2019-08-19"),
+            _row("An unknown kind", kind="press-release"),  # line 5
+            _row("A script link", url="javascript:alert(1)"),  # line 6
+        ],
+    )
     before = store.notifications()
     result = store.run("import", str(path))
     assert result.exit_code == 2
@@ -48,12 +71,25 @@ def test_a_csv_with_three_bad_rows_is_rejected_whole(store: ArchiveUnderTest, tm
 
 def test_import_records_rows_with_their_sources_and_relations(store: ArchiveUnderTest, tmp_path: Path) -> None:
     tweets = "2020-05-26-trump-tweets-about-mail-in-ballots"
-    path = _csv(tmp_path / "entries.csv", [
-        # The labels come first in the file but respond to a row further down.
-        _row("Twitter labels two tweets", relations=f"responds-to:{tweets}"),
-        ["Trump tweets about mail-in ballots", "statement", "2020-05-26", "Donald Trump:author", "Twitter", "",
-         "Trump tweets", "https://example.org/tweets", "Second report", "Example Wire"],
-    ])
+    path = _csv(
+        tmp_path / "entries.csv",
+        [
+            # The labels come first in the file but respond to a row further down.
+            _row("Twitter labels two tweets", relations=f"responds-to:{tweets}"),
+            [
+                "Trump tweets about mail-in ballots",
+                "statement",
+                "2020-05-26",
+                "Donald Trump:author",
+                "Twitter",
+                "",
+                "Trump tweets",
+                "https://example.org/tweets",
+                "Second report",
+                "Example Wire",
+            ],
+        ],
+    )
     result = store.ok("import", str(path))
     assert "imported 2 entries" in result.stdout
 
@@ -62,7 +98,8 @@ def test_import_records_rows_with_their_sources_and_relations(store: ArchiveUnde
     assert labels["relations"] == [{"type": "responds-to", "target": tweets}]
     assert labels["actors"] == [{"name": "Twitter", "role": "author"}, {"name": "Donald Trump", "role": "subject"}]
     assert [s["title"] for s in entries["Trump tweets about mail-in ballots"]["sources"]] == [
-        "Trump tweets", "Second report",
+        "Trump tweets",
+        "Second report",
     ]
     assert store.json("history", labels["slug"])[0]["reason"] == "imported from entries.csv"
     assert (store.root / "events" / f"{labels['slug']}.md").exists()

@@ -11,7 +11,7 @@ What these tests prove:
 3. A merged entry's old address and its short link redirect to the entry it was merged into
    (named by its current title), which has left the listings.
 4. The Atom feeds parse with feedparser, with stable ids and absolute links under base_url;
-   data/entries.json matches `timeline list --json`, and data/entries.csv imports back into a
+   data/<year>/entries.json match `timeline list --json`, and the entries.csv files import back into a
    new archive as the same entries (cells a spreadsheet would run as formulas included).
 5. An incremental build after each of a sequence of mixed changes gives the same tree, byte for
    byte, as a full build; a build with nothing changed writes nothing (on SQLite and PostgreSQL).
@@ -80,7 +80,8 @@ def tree(out: Path) -> dict[str, bytes]:
 
 def folders(out: Path) -> set[str]:
     return {
-        path for p in out.rglob("*")
+        path
+        for p in out.rglob("*")
         if p.is_dir() and not (path := p.relative_to(out).as_posix()).startswith(SEARCH_INDEX)
     }
 
@@ -96,7 +97,8 @@ def touched(out: Path) -> set[str]:
     return {
         path
         for p in out.rglob("*")
-        if p.is_file() and p.stat().st_mtime_ns != OLD_MTIME_NS
+        if p.is_file()
+        and p.stat().st_mtime_ns != OLD_MTIME_NS
         and not (path := p.relative_to(out).as_posix()).startswith(f"{SEARCH_INDEX}/")
     }
 
@@ -273,8 +275,10 @@ def test_the_flagship_build_writes_every_page_type(flagship: tuple[ArchiveUnderT
         "changes/page/1/index.html",
         "feeds/entries.xml",
         "feeds/changes.xml",
-        "data/entries.json",
-        "data/entries.csv",
+        "data/index.html",
+        "data/index.json",
+        "data/2020/entries.json",
+        "data/2020/entries.csv",
         "sitemap.xml",
         "robots.txt",
         "404.html",
@@ -375,8 +379,8 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "changes/page/1/index.html",
         "feeds/entries.xml",
         "feeds/changes.xml",
-        "data/entries.json",
-        "data/entries.csv",
+        "data/2020/entries.json",
+        "data/2020/entries.csv",
         "manifest.json",
     }
     changed = {name for name in after if before.get(name) != after[name]}
@@ -450,7 +454,7 @@ def test_a_merged_entry_redirects_to_the_entry_it_was_merged_into(
         assert duplicate["slug"] not in entry_links(out / listing, out), listing
         assert target["slug"] in entry_links(out / listing, out), listing
     assert not lists(out, "actors/white-house", duplicate["slug"])
-    assert duplicate["id"] not in [e["id"] for e in json.loads((out / "data/entries.json").read_bytes())]
+    assert duplicate["id"] not in [e["id"] for e in published_entries(out)]
     assert "Report: Trump order on preventing online censorship" in (out / target_page).read_text()
     assert broken_links(out, SMALL_BASE_URL) == []
 
@@ -507,9 +511,22 @@ def test_every_feed_parses_with_absolute_links_and_ids_that_survive_a_rebuild(
     assert feed_ids(rebuilt) == feed_ids(out)
 
 
+def published_entries(out: Path) -> list[dict[str, Any]]:
+    """Every entry in the site's data files, found through data/index.json."""
+    listing = json.loads((out / "data/index.json").read_bytes())
+    assert [row["year"] for row in listing] == sorted(row["year"] for row in listing)
+    entries = []
+    for row in listing:
+        part = json.loads((out / f"data/{row['year']:04d}/entries.json").read_bytes())
+        assert len(part) == row["entries"]
+        assert row["json"].endswith(f"data/{row['year']:04d}/entries.json")
+        entries += part
+    return entries
+
+
 def test_entries_json_holds_what_list_prints(flagship: tuple[ArchiveUnderTest, Path]) -> None:
     archive, out = flagship
-    published = json.loads((out / "data/entries.json").read_bytes())
+    published = published_entries(out)
     listed = archive.json("list")
     assert [e["id"] for e in published] == [e["id"] for e in listed]
     assert published == listed
@@ -526,9 +543,13 @@ def test_entries_csv_imports_back_into_a_new_archive_as_the_same_entries(
     archive, out = flagship
     copy = ArchiveUnderTest(root=tmp_path / "copy", store_url=None, runner=CliRunner())
     copy.ok("init", str(copy.root))
-    result = copy.ok("import", str(out / "data/entries.csv"))
+    years = [row["year"] for row in json.loads((out / "data/index.json").read_bytes())]
+    imported_count = 0
+    for year in years:  # oldest first, so relations point back to entries already imported
+        result = copy.ok("import", str(out / f"data/{year}/entries.csv"))
+        imported_count += int(result.stdout.split()[1])
     original = archive.json("list")
-    assert f"imported {len(original)} entries" in result.stdout
+    assert imported_count == len(original)
     imported = copy.json("list")
     assert [(e["id"], e["slug"]) for e in imported] == [(e["id"], e["slug"]) for e in original]
     assert comparable(imported) == comparable(original)
@@ -551,15 +572,15 @@ def test_data_files_round_trip_cells_a_spreadsheet_would_run(sqlite_archive: Arc
     sqlite_archive.add("Second entry answers the first", "2020-05-27", "statement", *answer)
     out = tmp_path / "site"
     build(sqlite_archive, out)
-    rows = list(csv.DictReader(io.StringIO((out / "data/entries.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((out / "data/2020/entries.csv").read_text(encoding="utf-8"))))
     assert rows[0]["title"] == "'+1 million accounts removed"
 
     copy = ArchiveUnderTest(root=tmp_path / "copy", store_url=None, runner=CliRunner())
     copy.ok("init", str(copy.root))
-    copy.ok("import", str(out / "data/entries.csv"))
+    copy.ok("import", str(out / "data/2020/entries.csv"))
     original = sqlite_archive.json("list")
     assert comparable(copy.json("list")) == comparable(original)
-    assert json.loads((out / "data/entries.json").read_bytes()) == original
+    assert published_entries(out) == original
 
 
 def test_changes_pages_stay_current_past_a_hundred_changes(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
@@ -664,8 +685,12 @@ def test_a_retracted_entry_keeps_its_page_with_the_reason_and_leaves_every_listi
     assert not lists(out, "topics/election-misinformation", beta["slug"])
     assert not lists(out, "kinds/label", beta["slug"])
     live = [entries[k]["slug"] for k in ("gamma", "delta", "alpha")]
-    assert [e["slug"] for e in json.loads((out / "data/entries.json").read_bytes())] == live
-    assert [row["slug"] for row in csv.DictReader(io.StringIO((out / "data/entries.csv").read_text()))] == live
+    assert [e["slug"] for e in published_entries(out)] == live
+    csv_slugs = []
+    for year in ("2017", "2019", "2020"):
+        rows = csv.DictReader(io.StringIO((out / f"data/{year}/entries.csv").read_text()))
+        csv_slugs += [row["slug"] for row in rows]
+    assert csv_slugs == live
     beta_url = f"{SMALL_BASE_URL}events/{beta['slug']}/"
     assert beta_url not in [e.link for e in feedparser.parse((out / "feeds/entries.xml").read_bytes()).entries]
     assert beta_url not in [loc.text for loc in etree.parse(str(out / "sitemap.xml")).iter("{*}loc")]
@@ -687,8 +712,10 @@ def test_pages_no_longer_produced_are_removed_with_their_folders(
     sqlite_archive.ok("correct", entries["gamma"]["slug"], "--date", "2018-03", "--reason", "the suit was 2018")
     counts = build(sqlite_archive, out)
 
-    assert counts["removed"] == 1
+    assert counts["removed"] == 3  # the 2017 year page and that year's two data files
     assert not (out / "timeline/2017").exists(), sorted(p.name for p in (out / "timeline").iterdir())
+    assert not (out / "data/2017").exists()
+    assert (out / "data/2018/entries.csv").is_file()
     assert (out / "timeline/2018/index.html").is_file()
     manifest = json.loads((out / "manifest.json").read_bytes())
     assert "timeline/2017/index.html" not in manifest["files"]
@@ -709,7 +736,9 @@ def test_year_pages_list_every_year_that_has_entries(sqlite_archive: ArchiveUnde
     assert {y: (out / f"timeline/{y}/index.html").read_bytes() for y in (2017, 2019)} == other_years
     home = html(out / "index.html").find("nav", class_="years")
     assert {li.a.text: li.find(class_="count").text for li in home.find_all("li")} == {
-        "2017": "(1)", "2019": "(1)", "2020": "(3)",
+        "2017": "(1)",
+        "2019": "(1)",
+        "2020": "(3)",
     }
     sqlite_archive.add("Zeta statement on encryption", "2021-02-01", "statement")
     build(sqlite_archive, out)

@@ -85,8 +85,19 @@ def timeline_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -
 
 
 def add_args(title: str, date: str = "2020-05-28") -> list[str]:
-    return ["add", "--title", title, "--kind", "statement", "--date", date,
-            "--source-title", f"Report: {title}", "--source-publisher", "Test Wire"]
+    return [
+        "add",
+        "--title",
+        title,
+        "--kind",
+        "statement",
+        "--date",
+        date,
+        "--source-title",
+        f"Report: {title}",
+        "--source-publisher",
+        "Test Wire",
+    ]
 
 
 def sqlite_rows(path: Path) -> list[tuple[str, bytes]]:
@@ -149,8 +160,11 @@ def test_relative_sqlite_url_in_timeline_toml_is_relative_to_the_archive(
 
     # From another directory, in this process and in a new one.
     entry = archive.add("Platform statement kept beside timeline.toml")
-    other = timeline_process(*add_args("Another statement kept beside timeline.toml", "2020-05-29"),
-                             cwd=elsewhere, env={"TIMELINE_ARCHIVE": str(archive.root)})
+    other = timeline_process(
+        *add_args("Another statement kept beside timeline.toml", "2020-05-29"),
+        cwd=elsewhere,
+        env={"TIMELINE_ARCHIVE": str(archive.root)},
+    )
     # From a folder inside the archive, found by walking up.
     listed = timeline_process("list", cwd=archive.root / "events")
     assert [e["slug"] for e in listed] == [entry["slug"], other["slug"]]
@@ -199,7 +213,9 @@ def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> N
 
     def add(title: str, env: dict[str, str], *options: str) -> None:
         result = archive.runner.invoke(
-            main, [*options, *add_args(title)], env={**archive.env(), **env},
+            main,
+            [*options, *add_args(title)],
+            env={**archive.env(), **env},
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output
@@ -215,7 +231,9 @@ def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> N
     # Reads follow the same order.
     def listed(env: dict[str, str], *options: str) -> list[str]:
         result = archive.runner.invoke(
-            main, [*options, "list", "--all", "--json"], env={**archive.env(), **env},
+            main,
+            [*options, "list", "--all", "--json"],
+            env={**archive.env(), **env},
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output
@@ -223,9 +241,7 @@ def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> N
 
     assert listed({}) == ["Recorded with timeline.toml alone"]
     assert listed({"TIMELINE_STORE": env_url}) == ["Recorded with TIMELINE_STORE"]
-    assert listed({"TIMELINE_STORE": env_url}, "--store", option_url) == [
-        "Recorded with --store and TIMELINE_STORE"
-    ]
+    assert listed({"TIMELINE_STORE": env_url}, "--store", option_url) == ["Recorded with --store and TIMELINE_STORE"]
     assert listed({}, "--store", option_url) == ["Recorded with --store and TIMELINE_STORE"]
 
 
@@ -239,8 +255,16 @@ def test_entries_survive_the_process_and_a_copy_of_the_archive(tmp_path: Path) -
         timeline_process(*add_args(f"Platform statement number {n}", f"2020-05-2{n}"), cwd=tmp_path, env=env)
         for n in range(1, 4)
     ]
-    corrected = timeline_process("correct", written[0]["slug"], "--summary", "Read again.",
-                                 "--reason", "checked the source", cwd=tmp_path, env=env)
+    corrected = timeline_process(
+        "correct",
+        written[0]["slug"],
+        "--summary",
+        "Read again.",
+        "--reason",
+        "checked the source",
+        cwd=tmp_path,
+        env=env,
+    )
     assert corrected["revision"] == 2
     written[0] = corrected
 
@@ -267,9 +291,7 @@ def test_entries_survive_the_process_and_a_copy_of_the_archive(tmp_path: Path) -
 
     # The copy is a working archive: it takes new entries.
     added = timeline_process(*add_args("Recorded in the restored archive", "2020-06-01"), cwd=copy)
-    assert [e["slug"] for e in timeline_process("list", cwd=copy)] == [
-        *(e["slug"] for e in written), added["slug"]
-    ]
+    assert [e["slug"] for e in timeline_process("list", cwd=copy)] == [*(e["slug"] for e in written), added["slug"]]
 
 
 KILLED_WRITER = """
@@ -294,7 +316,9 @@ def test_a_killed_writer_leaves_every_acknowledged_entry_whole(tmp_path: Path) -
     archive = init_archive(tmp_path / "archive")
     writer = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(archive.root)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     acknowledged = []
     try:

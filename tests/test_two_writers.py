@@ -56,7 +56,7 @@ PROCESS_TIMEOUT = 120  # seconds; a writer that hangs fails the test instead of 
 # (Session.app: find_archive + parse_store_url + TimelineArchive), waits at a
 # barrier so both writers start at the same instant, then records or corrects
 # through the application's public API and writes what it was acknowledged.
-WORKER = '''
+WORKER = """
 import datetime as dt
 import json
 import os
@@ -150,7 +150,7 @@ report = {
 }
 (workdir / f"report-{name}.json").write_text(json.dumps(report), encoding="utf-8")
 app.close()
-'''
+"""
 
 
 def process_env(store: ArchiveUnderTest) -> dict[str, str]:
@@ -160,9 +160,7 @@ def process_env(store: ArchiveUnderTest) -> dict[str, str]:
     return env
 
 
-def run_two_writers(
-    store: ArchiveUnderTest, tmp_path: Path, jobs: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def run_two_writers(store: ArchiveUnderTest, tmp_path: Path, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Start one process per job, release them together, wait; their reports, in job order."""
     workdir = tmp_path / "writers"
     workdir.mkdir()
@@ -175,8 +173,11 @@ def run_two_writers(
         for job in jobs:
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, str(script),
-                     json.dumps({**job, "archive": str(store.root), "workdir": str(workdir)})],
+                    [
+                        sys.executable,
+                        str(script),
+                        json.dumps({**job, "archive": str(store.root), "workdir": str(workdir)}),
+                    ],
                     env=process_env(store),
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -225,8 +226,10 @@ def test_two_processes_add_200_entries_each(store: ArchiveUnderTest, tmp_path: P
         ],
     )
     seconds = time.monotonic() - started
-    print(f"{store.kind}: 2 x {ENTRIES_PER_WRITER} entries in {seconds:.1f} s; "
-          + ", ".join(f"{r['name']} {r['seconds']} s, {r['lost_races']} lost races" for r in reports))
+    print(
+        f"{store.kind}: 2 x {ENTRIES_PER_WRITER} entries in {seconds:.1f} s; "
+        + ", ".join(f"{r['name']} {r['seconds']} s, {r['lost_races']} lost races" for r in reports)
+    )
 
     # Every add was acknowledged: the retry loop absorbed every race.
     for report in reports:
@@ -274,9 +277,7 @@ def test_two_processes_add_200_entries_each(store: ArchiveUnderTest, tmp_path: P
         "timeline:PolicyEvent.Recorded": 2 * ENTRIES_PER_WRITER,
         "timeline:Reservation.Reserved": 4 * ENTRIES_PER_WRITER,
     }
-    reserved = {
-        UUID(originator) for _, originator, topic in notifications if topic == "timeline:Reservation.Reserved"
-    }
+    reserved = {UUID(originator) for _, originator, topic in notifications if topic == "timeline:Reservation.Reserved"}
     assert reserved == {Reservation.create_id("slug", e["slug"]) for e in entries} | {
         Reservation.create_id("short", e["short_id"]) for e in entries
     }
@@ -297,10 +298,22 @@ def test_two_cli_processes_at_once(store: ArchiveUnderTest) -> None:
     def timeline_add(title: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [
-                sys.executable, "-m", "timeline", "add",
-                "--title", title, "--kind", "statement", "--date", "2020-06-01",
-                "--source-title", f"Report: {title}", "--source-publisher", "Test Wire",
-                "--allow-duplicate", "--json",
+                sys.executable,
+                "-m",
+                "timeline",
+                "add",
+                "--title",
+                title,
+                "--kind",
+                "statement",
+                "--date",
+                "2020-06-01",
+                "--source-title",
+                f"Report: {title}",
+                "--source-publisher",
+                "Test Wire",
+                "--allow-duplicate",
+                "--json",
             ],
             env=process_env(store),
             stdout=subprocess.PIPE,
@@ -340,8 +353,10 @@ def test_concurrent_corrections_of_one_entry_are_all_kept(store: ArchiveUnderTes
     }
     started = time.monotonic()
     reports = run_two_writers(store, tmp_path, [{**common, "name": "alpha"}, {**common, "name": "beta"}])
-    print(f"{store.kind}: 2 x {CORRECTIONS_PER_WRITER} corrections in {time.monotonic() - started:.1f} s; "
-          + ", ".join(f"{r['name']} {r['lost_races']} lost races" for r in reports))
+    print(
+        f"{store.kind}: 2 x {CORRECTIONS_PER_WRITER} corrections in {time.monotonic() - started:.1f} s; "
+        + ", ".join(f"{r['name']} {r['lost_races']} lost races" for r in reports)
+    )
 
     for report in reports:
         assert report["gave_up"] == [], (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
+from urllib.parse import quote
+
 import pytest
 
 from timeline.site import urls
@@ -26,8 +29,10 @@ from timeline.site import urls
         (urls.feed_entries(), "feeds/entries.xml"),
         (urls.feed_changes(), "feeds/changes.xml"),
         (urls.feed_facet("platforms", "twitter"), "feeds/platforms/twitter.xml"),
-        (urls.data_json(), "data/entries.json"),
-        (urls.data_csv(), "data/entries.csv"),
+        (urls.data_index(), "data/"),
+        (urls.data_listing(), "data/index.json"),
+        (urls.data_json(2020), "data/2020/entries.json"),
+        (urls.data_csv(1998), "data/1998/entries.csv"),
         (urls.sitemap(), "sitemap.xml"),
         (urls.robots(), "robots.txt"),
         (urls.not_found(), "404.html"),
@@ -58,6 +63,37 @@ def test_a_url_and_its_file_come_from_one_rule(url: str, path: str) -> None:
 )
 def test_internal_links_are_relative_and_name_their_file(here: str, there: str, link: str) -> None:
     assert urls.relative(here, there) == link
+
+
+def test_relative_links_agree_with_posix_relpath_between_every_kind_of_page() -> None:
+    pages = [
+        urls.home(),
+        urls.year(2020),
+        urls.year(2020, 3),
+        urls.entry("2020-05-26-x"),
+        urls.revision("2020-05-26-x", 2),
+        urls.entry_data("y"),
+        urls.citation("y", "bibtex", 3),
+        urls.bundle("b"),
+        urls.bundle_index(),
+        urls.short("7k"),
+        urls.facet("actors", "a"),
+        urls.facet("actors", "a", 4),
+        urls.facet_index("topics", 2),
+        urls.changes(),
+        urls.changes(7),
+        urls.feed_facet("topics", "t"),
+        urls.data_json(2017),
+        urls.data_index(),
+        urls.stylesheet(),
+        urls.search(),
+        urls.not_found(),
+        urls.entry("2020-05-26-x") + "#sources",
+    ]
+    for here in pages:
+        for there in pages:
+            expected = posixpath.relpath(urls.output_path(there), posixpath.dirname(urls.output_path(here)) or ".")
+            assert urls.relative(here, there) == quote(expected, safe="/#.-_~"), (here, there)
 
 
 def test_absolute_addresses_join_the_base_url() -> None:

@@ -10,7 +10,6 @@ line and skipped; the other files still sync. Entries with no file get one back.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
@@ -20,6 +19,7 @@ from timeline.entrydata import draft_from, relations_from
 from timeline.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
 from timeline.mirror import entry_path, write_entry
+from timeline.syncstate import SyncState
 
 
 @dataclass
@@ -61,49 +61,6 @@ def _revision(entry_file: EntryFile) -> int | None:
     return value
 
 
-class _SeenFiles:
-    """What the last sync found: each file's (mtime, size) and entry id, for one store.
-
-    A file whose stat is unchanged since then holds what the store held (every command
-    that changes an entry rewrites its file, which moves its mtime), so it is not read
-    again: a sync costs what changed, not the size of the archive. A store that lost
-    changes (a new clone, a replaced file) has a lower position, and everything is read.
-    """
-
-    def __init__(self, path: Path, store: str, position: int):
-        self.path = path
-        self.store = store
-        self.files: dict[str, tuple[int, int, str]] = {}
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("store") == store and int(saved.get("position", 0)) <= position:
-                self.files = {name: (int(m), int(z), str(i)) for name, (m, z, i) in saved["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            self.files = {}
-
-    def unchanged(self, path: Path) -> str | None:
-        """The entry id of a file that has not changed since the last sync, else None."""
-        known = self.files.get(path.name)
-        if known is None:
-            return None
-        stat = path.stat()
-        return known[2] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
-
-    def save(self, folder: Path, ids: dict[str, str], position: int) -> None:
-        files = {}
-        for name, entry_id in ids.items():
-            try:
-                stat = (folder / name).stat()
-            except FileNotFoundError:
-                continue
-            files[name] = (stat.st_mtime_ns, stat.st_size, entry_id)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"store": self.store, "position": position, "files": files})
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(self.path)
-
-
 class _Syncer:
     def __init__(self, app: TimelineArchive, folder: Path, editor: str, allow_future: bool):
         self.app = app
@@ -113,7 +70,9 @@ class _Syncer:
         self.report = SyncReport()
         self.files_by_id: set[UUID] = set()
         self.ids_by_name: dict[str, str] = {}
-        self.seen = _SeenFiles(folder.parent / ".timeline" / "sync-state.json", app.location.display, app.position())
+        self.state = SyncState(folder, app.location.display)
+        self.known = self.state.known(app.position())
+        self.read_or_written = False
 
     def options(self, reason: str) -> WriteOptions:
         return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
@@ -132,12 +91,13 @@ class _Syncer:
     def run(self) -> SyncReport:
         new: list[EntryFile] = []
         for path in sorted(self.folder.glob("*.md")):
-            unchanged = self.seen.unchanged(path)
+            unchanged = self.unchanged(path)
             if unchanged is not None:
                 self.files_by_id.add(UUID(unchanged))
                 self.ids_by_name[path.name] = unchanged
                 self.report.unchanged += 1
                 continue
+            self.read_or_written = True
             try:
                 entry_file = read_entry_file(path)
                 known = _known_id(self.app, entry_file)
@@ -150,8 +110,18 @@ class _Syncer:
                 self.refuse(path, error)
         self.record_new(new)
         self.restore_missing()
-        self.seen.save(self.folder, self.ids_by_name, self.app.position())
+        if self.read_or_written or self.ids_by_name.keys() != self.known.keys():
+            self.state.record(self.ids_by_name, self.app.position(), complete=True)
+        self.state.close()
         return self.report
+
+    def unchanged(self, path: Path) -> str | None:
+        """The entry id of a file unchanged since the store and the files last agreed, else None."""
+        known = self.known.get(path.name)
+        if known is None:
+            return None
+        stat = path.stat()
+        return known[2] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
         data = entry_file.data
@@ -222,6 +192,7 @@ class _Syncer:
                 continue
             entry = self.app.entry(entry_id)
             if not entry_path(self.folder, entry.slug).exists():
+                self.read_or_written = True
                 write_entry(self.app, self.folder, entry)
                 self.report.restored.append(entry.slug)
             self.ids_by_name[entry_path(self.folder, entry.slug).name] = str(entry_id)

@@ -89,8 +89,7 @@ def import_file(session: Session, file: Path, allow_duplicate: bool, allow_futur
         recorded, skipped = session.app.import_entries(rows, options, problems)
     except ImportRejected as rejected:
         raise ImportRejected(rejected.problems, file) from None
-    for entry in recorded:
-        session.mirror(entry, durable=False)
+    session.mirror(*recorded, durable=False)
     click.echo(
         f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
         f"in {time.perf_counter() - started:.1f} s"

@@ -15,8 +15,9 @@ from timeline.config import DEFAULT_STORE, Archive, find_archive, resolve_editor
 from timeline.domainmodel import PolicyEvent
 from timeline.entrydata import entry_to_dict
 from timeline.errors import InvalidField
-from timeline.mirror import write_entry
+from timeline.mirror import entry_path, write_entry
 from timeline.store import StoreLocation, parse_store_url
+from timeline.syncstate import SyncState
 from timeline.validation import clean_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,9 +59,16 @@ class Session:
         return entry_to_dict(entry, self.app.slug_of)
 
     def mirror(self, *entries: PolicyEvent, durable: bool = True) -> None:
-        """Rewrite the changed entries' events/ files, so the files always reflect the store."""
+        """Rewrite the changed entries' events/ files, so the files always reflect the store, and
+        remember that they do, so the next sync need not read them."""
+        folder = self.archive.events_dir
         for entry in entries:
-            write_entry(self.app, self.archive.events_dir, entry, durable=durable)
+            write_entry(self.app, folder, entry, durable=durable)
+        state = SyncState(folder, self.app.location.display)
+        try:
+            state.record({entry_path(folder, e.slug).name: str(e.id) for e in entries}, self.app.position())
+        finally:
+            state.close()
 
     def close(self) -> None:
         if self._app is not None:

@@ -30,7 +30,7 @@ from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
 from timeline.site import urls
-from timeline.site.projection import GLOBAL_PAGES, catch_up
+from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
@@ -78,7 +78,8 @@ def write_bytes_atomically(path: Path, content: bytes) -> None:
 
 def all_keys(view: SiteView) -> set[str]:
     """Every page key of the site, for a build that renders everything."""
-    keys = set(GLOBAL_PAGES) | {"static"}
+    keys = set(SITE_PAGES) | {"static"}
+    keys |= {f"data-year:{y}" for y, _ in view.start_year_counts()}
     for entry_id in view.all_entry_ids():
         keys.add(f"entry:{entry_id}")
         keys |= {f"revision:{entry_id}:{r['number']}" for r in view.revisions(entry_id)}

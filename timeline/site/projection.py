@@ -28,7 +28,9 @@ from timeline.site.urls import PAGE_SIZE
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
-GLOBAL_PAGES = ("home", "changes", "feeds", "data", "sitemap")
+GLOBAL_PAGES = ("home", "changes", "feeds", "data")
+# Pages rendered once for the whole site; the sitemap changes only when addresses come or go.
+SITE_PAGES = (*GLOBAL_PAGES, "sitemap")
 
 
 def _moment(when: dt.datetime) -> str:
@@ -52,6 +54,7 @@ class _Projector:
         self.app = app
         self.c = cursor
         self.dirty: set[str] = set()
+        self.change_count: int | None = None  # revisions projected so far, counted once per batch
 
     def lookup(self, entry_id: UUID | str) -> tuple[str, str, bool]:
         """(slug, title, live) of an entry as the read model holds it now."""
@@ -151,11 +154,22 @@ class _Projector:
             self.c.execute(
                 "UPDATE entries SET data = ? WHERE id = ?", (json.dumps(source, ensure_ascii=False), source_id)
             )
-            self.dirty |= self.pages_of(source) | {"home", "data"}
+            self.dirty |= self.pages_of(source) | {"home"}
 
     def live_years(self) -> set[int]:
         self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
         return {int(r[0]) for r in self.c.fetchall()}
+
+    def years_live(self, years: set[int]) -> dict[int, bool]:
+        """Whether each of these years has a live entry (asked per change, so by index, not by scan)."""
+        live = {}
+        for year in years:
+            self.c.execute(
+                "SELECT 1 FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 LIMIT 1",
+                (year,),
+            )
+            live[year] = self.c.fetchone() is not None
+        return live
 
     def pages_of(self, doc: dict[str, Any] | None) -> set[str]:
         """The pages that show this state of an entry."""
@@ -166,9 +180,14 @@ class _Projector:
         for facet, key, _, _ in self.memberships(doc):
             keys |= {f"facet:{facet}:{key}", f"facets:{facet}"}
         keys |= {f"entry:{r['target_id']}" for r in doc["relations"]}
+        keys.add(f"data-year:{doc['date_start'][:4]}")
         if doc["merged_into"]:
             keys.add(f"entry:{doc['merged_into']}")
         return keys
+
+    def addresses(self, doc: dict[str, Any]) -> set[tuple[str, str]]:
+        """The facet and year pages an entry puts in the sitemap."""
+        return {(facet, key) for facet, key, _, _ in self.memberships(doc)} | {("year", str(y)) for y in doc["years"]}
 
     def apply_bundle(self, domain_event: Any, before: Bundle | None) -> Bundle:
         after = domain_event.mutate(before)
@@ -194,8 +213,9 @@ class _Projector:
         self.c.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
         row = self.c.fetchone()
         old = json.loads(row[0]) if row else None
-        years_before = self.live_years()
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
+        touched_years = set(old["years"] if old else []) | set(doc["years"])
+        years_before = self.years_live(touched_years)
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
             "title, recorded, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -231,13 +251,15 @@ class _Projector:
         )
         self.c.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
         self.c.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
-        years_after = self.live_years()
-        if years_after != years_before:
+        if self.years_live(touched_years) != years_before:
             # Every year page lists the years: a year that appears or disappears changes them all.
-            self.dirty |= {f"year:{y}" for y in years_before | years_after}
+            self.dirty |= {f"year:{y}" for y in self.live_years() | touched_years}
 
-        self.c.execute("SELECT COUNT(*) FROM revisions")
-        change_index = int(self.c.fetchone()[0])
+        if self.change_count is None:
+            self.c.execute("SELECT COUNT(*) FROM revisions")
+            self.change_count = int(self.c.fetchone()[0])
+        change_index = self.change_count
+        self.change_count += 1
         revision = {
             "entry_id": entry_id,
             "number": domain_event.originator_version,
@@ -264,6 +286,8 @@ class _Projector:
         if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
             self.refresh_links(entry_id, doc["title"], doc["live"])
         self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
+        if old is None or old["live"] != doc["live"] or self.addresses(old) != self.addresses(doc):
+            self.dirty.add("sitemap")
         self.dirty.add(f"revision:{entry_id}:{revision['number']}")
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(f"changes-page:{page}")

@@ -98,6 +98,20 @@ class SiteView(SQLiteTrackingRecorder):
             json.loads(r[0]) for r in self._rows(f"SELECT data FROM entries WHERE live = 1 ORDER BY {order}{clause}")
         ]
 
+    def live_entries_of_year(self, year: int) -> list[dict]:
+        """Live entries whose date starts in ``year``, in date order (by index, not by scan)."""
+        rows = self._rows(
+            "SELECT data FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
+            "ORDER BY date_start, date_end, title, id",
+            (f"{year:04d}", f"{year + 1:04d}"),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def start_year_counts(self) -> list[tuple[int, int]]:
+        """(year, live entries whose date starts in it), oldest first: the data files there are."""
+        rows = self._rows("SELECT substr(date_start, 1, 4), COUNT(*) FROM entries WHERE live = 1 GROUP BY 1 ORDER BY 1")
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     def count_live(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM entries WHERE live = 1")[0][0])
 

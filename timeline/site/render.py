@@ -2,9 +2,10 @@
 
 Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
 ``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``,
-``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data``, ``sitemap``,
-``static``. Rendering reads only the read model, so a page is the same whether
-it is rebuilt alone or with the whole site.
+``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data`` (the downloads page),
+``data-year:<y>`` (one year's data files), ``sitemap``, ``static``. Rendering reads
+only the read model, so a page is the same whether it is rebuilt alone or with the
+whole site.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ class Renderer:
             "changes": lambda _: self.changes_index(),
             "changes-page": self.changes_page,
             "feeds": lambda _: self.feeds(),
-            "data": lambda _: self.data(),
+            "data": lambda _: self.data_index(),
+            "data-year": self.data_year,
             "sitemap": lambda _: self.sitemap(),
             "static": lambda _: self.static(),
             "bundle": self.bundle,
@@ -340,9 +342,27 @@ class Renderer:
         files[urls.feed_changes()] = xml.encode("utf-8")
         return files
 
-    def data(self) -> Files:
-        docs = self.view.live_entries()
-        return {urls.data_json(): data.entries_json(docs), urls.data_csv(): data.entries_csv(docs)}
+    def data_index(self) -> Files:
+        years = self.view.start_year_counts()
+        listing = [
+            {
+                "year": year,
+                "entries": count,
+                "json": urls.absolute(self.archive.base_url, urls.data_json(year)),
+                "csv": urls.absolute(self.archive.base_url, urls.data_csv(year)),
+            }
+            for year, count in years
+        ]
+        files = self.page("data.html", urls.data_index(), years=years)
+        files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
+        return files
+
+    def data_year(self, args: list[str]) -> Files:
+        number = int(args[0])
+        docs = self.view.live_entries_of_year(number)
+        if not docs:
+            return {}
+        return {urls.data_json(number): data.entries_json(docs), urls.data_csv(number): data.entries_csv(docs)}
 
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.changes()]

@@ -1,0 +1,76 @@
+"""What the store and the events/ files last agreed on, so a sync reads only what changed.
+
+For each file: its (mtime, size) when it was last written from the store or read
+into it, and its entry's id. A file whose stat is unchanged since then holds what
+the store held, so a sync does not read it again. Every command that writes a file
+from the store records it here, and so does every sync: the first build after an
+import of 10,000 entries stats 10,000 files instead of parsing them.
+
+The state belongs to one store (a store URL) and one position: a store that lost
+changes (a new clone, a replaced file) has a lower position than the state, and
+the state is dropped, so everything is read. It is a cache: losing it costs one
+slow sync, never a wrong one, so it is written without waiting for the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+STATE_FILE = "sync-state.sqlite"
+
+
+class SyncState:
+    def __init__(self, folder: Path, store: str):
+        """``folder`` is the archive's events/ folder; the state lives beside it in .timeline/."""
+        self.folder = folder
+        self.store = store
+        state = folder.parent / ".timeline" / STATE_FILE
+        state.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(state, timeout=30, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=OFF")
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, entry_id TEXT)"
+        )
+        self.connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _meta(self) -> tuple[str | None, int]:
+        rows = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+        return rows.get("store"), int(rows.get("position") or 0)
+
+    def known(self, position: int) -> dict[str, tuple[int, int, str]]:
+        """Every file's (mtime_ns, size, entry id) as last agreed, or nothing if the state is not
+        for this store or is ahead of it (``position`` is the store's)."""
+        store, saved = self._meta()
+        if store != self.store or saved > position:
+            return {}
+        rows = self.connection.execute("SELECT name, mtime, size, entry_id FROM files")
+        return {name: (mtime, size, entry_id) for name, mtime, size, entry_id in rows}
+
+    def record(self, ids: Mapping[str, str], position: int, *, complete: bool = False) -> None:
+        """Remember the files named in ``ids`` (file name -> entry id) as they are on disk now.
+
+        ``complete`` says ``ids`` names every file (after a sync): other rows are dropped.
+        """
+        rows = []
+        for name, entry_id in ids.items():
+            try:
+                stat = os.stat(self.folder / name)
+            except FileNotFoundError:
+                continue
+            rows.append((name, stat.st_mtime_ns, stat.st_size, entry_id))
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            store, _ = self._meta()
+            if complete or store != self.store:
+                self.connection.execute("DELETE FROM files")
+            self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("store", self.store), ("position", str(position))]
+            )
