@@ -49,6 +49,8 @@ from click.testing import CliRunner, Result
 from conftest import IN_CI, ArchiveUnderTest
 from lxml import html as lxml_html
 
+from timeline.site.manifest import read as read_manifest
+
 ROOT = Path(__file__).resolve().parent.parent
 CSL_SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/csl-data.json"
 LEGISLATION_KINDS = {"executive-order", "legislation", "regulation"}
@@ -90,13 +92,14 @@ def tree(out: Path) -> dict[str, bytes]:
     return {
         path: content
         for path, content in files.items()
-        if not path.startswith(SEARCH_INDEX) and path != "manifest.json"
+        if not path.startswith(SEARCH_INDEX) and path != "manifest.json" and not path.startswith("manifest/")
     }
 
 
 def manifest(out: Path) -> dict[str, Any]:
-    """manifest.json, without the search index's files."""
-    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest, its parts merged, without the search index's files."""
+    data = read_manifest(out)
+    assert data is not None
     data["files"] = {path: entry for path, entry in data["files"].items() if not path.startswith(SEARCH_INDEX)}
     return data
 

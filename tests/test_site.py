@@ -54,6 +54,8 @@ from lxml import etree
 from timeline.cli.session import Session
 from timeline.site import render
 from timeline.site.build import build_site
+from timeline.site.manifest import part_of
+from timeline.site.manifest import read as read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP_BASE_URL = "https://example.org/timeline/"
@@ -76,6 +78,10 @@ def tree(out: Path) -> dict[str, bytes]:
         for p in sorted(out.rglob("*"))
         if p.is_file() and not (path := p.relative_to(out).as_posix()).startswith(f"{SEARCH_INDEX}/")
     }
+
+
+def is_manifest(path: str) -> bool:
+    return path == "manifest.json" or path.startswith("manifest/")
 
 
 def folders(out: Path) -> set[str]:
@@ -313,9 +319,9 @@ def test_a_crawl_of_the_flagship_site_finds_no_broken_link(flagship: tuple[Archi
 
 def test_the_manifest_lists_every_file_with_its_sha256(flagship: tuple[ArchiveUnderTest, Path]) -> None:
     archive, out = flagship
-    manifest = json.loads((out / "manifest.json").read_bytes())
-    files = tree(out)
-    del files["manifest.json"]
+    manifest = read_manifest(out)
+    assert manifest is not None
+    files = {path: content for path, content in tree(out).items() if not is_manifest(path)}
     assert sorted(manifest["files"]) == sorted(files)
     for name, content in files.items():
         assert manifest["files"][name] == {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}, name
@@ -381,13 +387,15 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "feeds/changes.xml",
         "data/2020/entries.json",
         "data/2020/entries.csv",
-        "manifest.json",
     }
+    # and the manifest: its top file, and the parts that list the files above
+    listing = {"manifest.json", *(f"manifest/{part_of(name)}.json" for name in expected)}
+    expected |= listing
     changed = {name for name in after if before.get(name) != after[name]}
     assert sorted(changed) == sorted(expected)
     assert set(before) - set(after) == set()
     assert touched(out) == expected, "files with the same bytes were rewritten"
-    assert counts["written"] == len(expected - {"manifest.json"})
+    assert counts["written"] == len(expected - listing)
     assert counts["removed"] == 0
     assert feed_ids_in(after["feeds/entries.xml"]) == feed_ids_in(before["feeds/entries.xml"])
 
@@ -647,7 +655,7 @@ def test_incremental_builds_after_every_kind_of_change_equal_a_full_build(
     differing = sorted(name for name in complete if incremental[name] != complete[name])
     assert differing == []
     assert folders(a) == folders(b)
-    assert full["files"] == len(complete) - 1  # all but the manifest
+    assert full["files"] == len([path for path in complete if not is_manifest(path)])
 
     age_every_file(a)
     again = build(store, a)
@@ -717,8 +725,8 @@ def test_pages_no_longer_produced_are_removed_with_their_folders(
     assert not (out / "data/2017").exists()
     assert (out / "data/2018/entries.csv").is_file()
     assert (out / "timeline/2018/index.html").is_file()
-    manifest = json.loads((out / "manifest.json").read_bytes())
-    assert "timeline/2017/index.html" not in manifest["files"]
+    manifest = read_manifest(out)
+    assert manifest is not None and "timeline/2017/index.html" not in manifest["files"]
     for year in (2018, 2019, 2020):
         assert "2017" not in html(out / f"timeline/{year}/index.html").find("nav", class_="years").get_text()
     assert broken_links(out, SMALL_BASE_URL) == []

@@ -37,6 +37,7 @@ from timeline.site import urls
         (urls.robots(), "robots.txt"),
         (urls.not_found(), "404.html"),
         (urls.manifest(), "manifest.json"),
+        (urls.manifest_part("events-2020"), "manifest/events-2020.json"),
     ],
 )
 def test_addresses(url: str, expected: str) -> None:

@@ -29,7 +29,7 @@ from timeline.application import TimelineArchive
 from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
-from timeline.site import urls
+from timeline.site import manifest, urls
 from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -142,18 +142,20 @@ def _build(
     app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool, stop: int | None = None
 ) -> BuildReport:
     report = BuildReport()
-    previously_published = _manifest_files(out)
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
     report.changes = catch_up(app, view, stop=stop)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
+    previously_published: set[str] = set()
     if fresh_output:
+        previously_published = _manifest_files(out)
         with view.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM files")
     report.keys = len(keys)
-    known = view.files()
+    # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
+    known = {} if fresh_output else view.files_at(view.paths_of_keys(keys))
     if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         rendered = _render_in_parallel(archive, Path(view.datastore.pool.db_name), out, keys, known, fresh_output)
     else:
@@ -173,7 +175,11 @@ def _build(
         if changed:
             report.search_indexed = index_for_search(out, changed)
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
-        _write_manifest(out, view)
+        if fresh_output:
+            parts = view.parts() | set((manifest.read_top(out) or {}).get("parts", {}))
+        else:
+            parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
+        manifest.write(out, view.position(), f"{SEARCH_FOLDER}/", parts, view.files_of_part, write_bytes_atomically)
     return report
 
 
@@ -316,10 +322,7 @@ def index_for_search(out: Path, buckets: set[str] | None) -> bool:
 
 def _manifest_files(out: Path) -> set[str]:
     """The files the last build of this folder published, by its manifest."""
-    try:
-        return set(json.loads((out / urls.manifest()).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+    return set((manifest.read(out) or {}).get("files", {}))
 
 
 def _remove(out: Path, relative: str) -> None:
@@ -338,18 +341,3 @@ def _sweep(out: Path, stale: set[str]) -> list[str]:
     for relative in sorted(stale):
         _remove(out, relative)
     return sorted(stale)
-
-
-def _write_manifest(out: Path, view: SiteView) -> None:
-    # The search index is left out: Pagefind does not write the same bytes twice for the same
-    # pages, and it is rebuilt from the pages whenever they change.
-    files = view.files()
-    manifest = {
-        "position": view.position(),
-        "search_index": f"{SEARCH_FOLDER}/",
-        "files": {path: {"sha256": sha, "size": size} for path, (sha, size) in sorted(files.items())},
-    }
-    content = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-    target = out / urls.manifest()
-    if not target.is_file() or target.read_bytes() != content:
-        write_bytes_atomically(target, content)

@@ -15,6 +15,8 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from timeline.site.manifest import part_of
+
 APPLICATION = "timeline"
 
 TABLES = [
@@ -41,8 +43,10 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
 ]
+# Made after the table, so that a read model from before parts gets the column first.
+INDEXES = ["CREATE INDEX IF NOT EXISTS files_by_part ON files (part)"]
 
 
 class SiteView(SQLiteTrackingRecorder):
@@ -56,7 +60,19 @@ class SiteView(SQLiteTrackingRecorder):
         path.parent.mkdir(parents=True, exist_ok=True)
         view = cls(SQLiteDatastore(db_name=str(path)))
         view.create_table()
+        view._add_file_parts()
         return view
+
+    def _add_file_parts(self) -> None:
+        """Read models made before the manifest had parts: file each listed file under its part."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA table_info(files)")
+            if "part" not in [row[1] for row in c.fetchall()]:
+                c.execute("ALTER TABLE files ADD COLUMN part TEXT")
+                c.execute("SELECT path FROM files")
+                c.executemany("UPDATE files SET part = ? WHERE path = ?", [(part_of(r[0]), r[0]) for r in c.fetchall()])
+            for statement in INDEXES:
+                c.execute(statement)
 
     def close(self) -> None:
         self.datastore.close()
@@ -215,6 +231,29 @@ class SiteView(SQLiteTrackingRecorder):
     def files(self) -> dict[str, tuple[str, int]]:
         return {r[0]: (r[1], int(r[2])) for r in self._rows("SELECT path, sha256, size FROM files")}
 
+    def files_of_part(self, part: str) -> dict[str, tuple[str, int]]:
+        rows = self._rows("SELECT path, sha256, size FROM files WHERE part = ?", (part,))
+        return {r[0]: (r[1], int(r[2])) for r in rows}
+
+    def files_at(self, paths: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """The recorded sha256 and size of these paths (those the site has)."""
+        wanted, found = sorted(set(paths)), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(f"SELECT path, sha256, size FROM files WHERE path IN ({marks})", tuple(chunk))
+            found.update({r[0]: (r[1], int(r[2])) for r in rows})
+        return found
+
+    def parts(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT DISTINCT part FROM files")}
+
+    def paths_of_keys(self, keys: Iterable[str]) -> set[str]:
+        paths: set[str] = set()
+        for key in keys:
+            paths.update(self.page_paths(key))
+        return paths
+
     def finish_pages(
         self, produced: dict[str, list[str]], written: dict[str, tuple[str, int]], removed: Iterable[str]
     ) -> None:
@@ -226,7 +265,7 @@ class SiteView(SQLiteTrackingRecorder):
             )
             c.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in removed])
             c.executemany(
-                "INSERT OR REPLACE INTO files (path, sha256, size) VALUES (?, ?, ?)",
-                [(p, sha, size) for p, (sha, size) in written.items()],
+                "INSERT OR REPLACE INTO files (path, sha256, size, part) VALUES (?, ?, ?, ?)",
+                [(p, sha, size, part_of(p)) for p, (sha, size) in written.items()],
             )
             c.executemany("DELETE FROM dirty WHERE key = ?", [(k,) for k in produced])

@@ -136,6 +136,11 @@ def manifest() -> str:
     return "manifest.json"
 
 
+def manifest_part(part: str) -> str:
+    """One part of the manifest (see timeline/site/manifest.py)."""
+    return f"manifest/{part}.json"
+
+
 def output_path(url: str) -> str:
     """The file a URL is served from: a folder URL is its index.html."""
     if url == "" or url.endswith("/"):

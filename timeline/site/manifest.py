@@ -1,0 +1,90 @@
+"""The site's manifest: every published file's sha256 and size, and the store position built.
+
+A site of 10,000 entries has some 170,000 files; one JSON file listing them all is
+~20 MB, and rewriting it would cost more than the rest of an incremental build. So
+``manifest.json`` names the store position and a list of parts, each part file
+(``manifest/<part>.json``) lists the files of one part of the site with its sha256
+in ``manifest.json``; a build rewrites only the parts whose files changed. Entry
+pages are grouped by the year their slug starts with, other pages by their folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from timeline.site import urls
+
+FileRows = dict[str, tuple[str, int]]
+
+
+def part_of(path: str) -> str:
+    """The manifest part a published file is listed in (a name safe as a file name)."""
+    segments = path.split("/")
+    if len(segments) == 1:
+        return "site"
+    first, second = segments[0], segments[1]
+    if first == "events":
+        return f"events-{second[:4] if second[:4].isdigit() else second[:1]}"
+    if len(segments) == 2:
+        return first
+    return f"{first}-{second[:1]}"
+
+
+def _encode(data: Any) -> bytes:
+    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write(
+    out: Path,
+    position: int,
+    search_index: str,
+    parts: Iterable[str],
+    files_of: Callable[[str], FileRows],
+    write_bytes: Callable[[Path, bytes], None],
+) -> None:
+    """Rewrite the named parts from ``files_of(part)``, drop parts left empty, then write the
+    top file last, so that it never names a part that is not on disk."""
+    top = read_top(out)
+    listed: dict[str, str] = dict(top.get("parts", {})) if top else {}
+    for part in sorted(set(parts)):
+        rows = files_of(part)
+        target = out / urls.manifest_part(part)
+        if not rows:
+            listed.pop(part, None)
+            target.unlink(missing_ok=True)
+            continue
+        content = _encode({"files": {p: {"sha256": sha, "size": size} for p, (sha, size) in sorted(rows.items())}})
+        listed[part] = hashlib.sha256(content).hexdigest()
+        if not target.is_file() or target.read_bytes() != content:
+            write_bytes(target, content)
+    content = _encode({"position": position, "search_index": search_index, "parts": listed})
+    target = out / urls.manifest()
+    if not target.is_file() or target.read_bytes() != content:
+        write_bytes(target, content)
+
+
+def read_top(out: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((out / urls.manifest()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read(out: Path) -> dict[str, Any] | None:
+    """The manifest with every part merged: ``{"position", "search_index", "files": {path: {sha256, size}}}``,
+    or None when the folder has no readable manifest."""
+    top = read_top(out)
+    if top is None:
+        return None
+    files: dict[str, Any] = dict(top.get("files", {}))  # a manifest written before it had parts
+    for part in top.get("parts", {}):
+        try:
+            files.update(json.loads((out / urls.manifest_part(part)).read_text(encoding="utf-8"))["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {"position": top.get("position"), "search_index": top.get("search_index"), "files": files}
