@@ -884,3 +884,27 @@ def test_a_change_re_indexes_only_its_part_of_the_search_index(
     build(sqlite_archive, out)
     after = {part: (out / "pagefind" / part / "pagefind-entry.json").stat().st_ino for part in parts}
     assert [part for part in parts if before[part] != after[part]] == ["2019"]
+
+
+def test_a_second_build_of_the_same_folder_waits_for_the_first_and_then_says_so(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """Two builds of one folder would write the same files and read model at once: the second
+    waits for the lock, and gives up with one line if the first does not finish in time."""
+    import fcntl
+
+    from timeline.config import find_archive
+    from timeline.site.build import view_path
+
+    sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")
+    out = tmp_path / "site"
+    lock = view_path(find_archive(sqlite_archive.root, str(sqlite_archive.root)), out).with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # a build in progress, as another process would hold it
+        refused = sqlite_archive.run("--lock-timeout", "0", "build", "--out", str(out))
+        assert refused.exit_code == 2
+        expected = f"error: another 'timeline build' is writing {out}; try again when it has finished"
+        assert refused.stderr.strip() == expected
+        assert not out.exists()
+    assert build(sqlite_archive, out)["written"] > 0

@@ -24,7 +24,8 @@ out_option = click.option(
 def _build(session: Session, out: Path | None, full: bool, editor: str | None) -> tuple[BuildReport, list[str]]:
     """Sync events/ into the store, then bring the site up to date."""
     report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor))
-    built = build_site(session.app, session.archive, out or session.archive.root / "_site", full=full)
+    target = out or session.archive.root / "_site"
+    built = build_site(session.app, session.archive, target, full=full, wait=session.lock_timeout)
     return built, report.problems
 
 

@@ -8,7 +8,9 @@ manifest, listing every file's sha256 and the store position, is written last.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,10 +97,48 @@ def all_keys(view: SiteView) -> set[str]:
 
 
 def build_site(
-    app: TimelineArchive, archive: Archive, out: Path, *, full: bool = False, as_of: int | None = None
+    app: TimelineArchive,
+    archive: Archive,
+    out: Path,
+    *,
+    full: bool = False,
+    as_of: int | None = None,
+    wait: float = 10.0,
 ) -> BuildReport:
-    """Bring ``out`` up to date with the store, or with the store as it stood at position ``as_of``."""
+    """Bring ``out`` up to date with the store, or with the store as it stood at position ``as_of``.
+
+    ``wait`` is how many seconds to wait for another build of the same folder to finish."""
     started = time.perf_counter()
+    with _only_build_of(view_path(archive, out), out, wait):
+        report = _build_locked(app, archive, out, full=full, as_of=as_of)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextlib.contextmanager
+def _only_build_of(view_file: Path, out: Path, wait: float) -> Iterator[None]:
+    """Hold the output folder's build lock: two builds of one folder would write the same files
+    and the same read model at once. The operating system releases it if the process dies."""
+    view_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(view_file.with_suffix(".lock"), "a+b") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimelineError(
+                        f"another 'timeline build' is writing {out}; try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bool, as_of: int | None) -> BuildReport:
     citations_cache = archive.root / STATE_FOLDER / "citations.sqlite"
     citations_cache.parent.mkdir(parents=True, exist_ok=True)
     REMEMBERED.use(str(citations_cache))
@@ -119,7 +160,6 @@ def build_site(
             report = _build(app, archive, view, out, full=full)
         finally:
             view.close()
-    report.seconds = time.perf_counter() - started
     return report
 
 

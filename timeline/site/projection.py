@@ -172,13 +172,12 @@ class _Projector:
         return live
 
     def pages_of(self, doc: dict[str, Any] | None) -> set[str]:
-        """The pages that show this state of an entry."""
+        """The pages that show this state of an entry (facet indexes, which show counts, are settled in apply)."""
         if doc is None:
             return set()
         keys = {f"entry:{doc['id']}"}
         keys |= {f"year:{y}" for y in doc["years"]}
-        for facet, key, _, _ in self.memberships(doc):
-            keys |= {f"facet:{facet}:{key}", f"facets:{facet}"}
+        keys |= {f"facet:{facet}:{key}" for facet, key, _, _ in self.memberships(doc)}
         keys |= {f"entry:{r['target_id']}" for r in doc["relations"]}
         keys.add(f"data-year:{doc['date_start'][:4]}")
         if doc["merged_into"]:
@@ -288,6 +287,10 @@ class _Projector:
         self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
         if old is None or old["live"] != doc["live"] or self.addresses(old) != self.addresses(doc):
             self.dirty.add("sitemap")
+        # A facet's index lists its names with their counts: only a change of membership changes it.
+        listed_before = {(f, k, n) for f, k, n, _ in self.memberships(old)} if old else set()
+        listed_after = {(f, k, n) for f, k, n, _ in self.memberships(doc)}
+        self.dirty |= {f"facets:{facet}" for facet, _, _ in listed_before ^ listed_after}
         self.dirty.add(f"revision:{entry_id}:{revision['number']}")
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(f"changes-page:{page}")
