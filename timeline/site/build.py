@@ -38,6 +38,9 @@ from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
 STATE_FOLDER = ".timeline"
+# Raised whenever the read model's tables change: a read model of another version is dropped and
+# made anew (its output folder is then rendered in full once).
+READ_MODEL_VERSION = 2
 SEARCH_FOLDER = "pagefind"
 
 
@@ -64,7 +67,7 @@ def view_path(archive: Archive, out: Path) -> Path:
     """The read model of one output folder: which pages are dirty and which files exist is
     a fact about that folder, so each has its own."""
     digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    return archive.root / STATE_FOLDER / f"site-{digest}.sqlite"
+    return archive.root / STATE_FOLDER / f"site-{digest}-v{READ_MODEL_VERSION}.sqlite"
 
 
 def write_bytes_atomically(path: Path, content: bytes) -> None:
@@ -152,8 +155,8 @@ def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bo
                 view.close()
     else:
         path = view_path(archive, out)
-        if full:
-            for stale in path.parent.glob(f"{path.name}*"):
+        for stale in path.parent.glob(f"{path.name.rsplit('-v', 1)[0]}*.sqlite*"):
+            if full or not stale.name.startswith(path.name):
                 stale.unlink()
         view = SiteView.open(path)
         try:
@@ -209,14 +212,15 @@ def _build(
         report.removed += _sweep(out, stale)
     indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
     if fresh_output or indexed != (view.count_live() > 0):
-        report.search_indexed = index_for_search(out, None)
+        report.search_indexed = index_for_search(out, None, view.live_slugs())
     else:
         changed = _entry_page_buckets([*report.written, *report.removed])
         if changed:
-            report.search_indexed = index_for_search(out, changed)
+            report.search_indexed = index_for_search(out, changed, view.live_slugs())
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
-        if fresh_output:
-            parts = view.parts() | set((manifest.read_top(out) or {}).get("parts", {}))
+        listed = manifest.read_top(out) or {}
+        if fresh_output or "parts" not in listed:  # (a manifest from before parts lists all or nothing)
+            parts = view.parts() | set(listed.get("parts", {}))
         else:
             parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
         manifest.write(out, view.position(), f"{SEARCH_FOLDER}/", parts, view.files_of_part, write_bytes_atomically)
@@ -310,7 +314,7 @@ def _entry_page_buckets(paths: list[str]) -> set[str]:
     return {_bucket(p[1]) for p in parts if len(p) == 3 and p[0] == "events" and p[2] == "index.html"}
 
 
-def index_for_search(out: Path, buckets: set[str] | None) -> bool:
+def index_for_search(out: Path, buckets: set[str] | None, live_slugs: list[str]) -> bool:
     """Pagefind's static search index of the live entry pages, one index per year of slug, merged
     by the search page at query time: a change re-indexes its year only, not the archive.
 
@@ -318,15 +322,7 @@ def index_for_search(out: Path, buckets: set[str] | None) -> bool:
     Returns whether any part was written.
     """
     root = out / SEARCH_FOLDER
-    present = (
-        {
-            _bucket(page.parent.name)
-            for page in (out / "events").glob("*/index.html")
-            if b"data-pagefind-body" in page.read_bytes()
-        }
-        if (out / "events").is_dir()
-        else set()
-    )
+    present = {_bucket(slug) for slug in live_slugs}
     wanted = present if buckets is None else buckets
     for bucket in sorted(wanted):
         target = root / bucket

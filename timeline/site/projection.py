@@ -22,7 +22,7 @@ from timeline.domainmodel import PolicyEvent, Source
 from timeline.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.history import CHANGE_NAMES, describe
 from timeline.site.markdown import render_markdown
-from timeline.site.readmodel import SiteView
+from timeline.site.readmodel import SiteView, card_of
 from timeline.site.urls import PAGE_SIZE
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
@@ -152,7 +152,8 @@ class _Projector:
                     relation["target_title"] = title
                     relation["target_live"] = live
             self.c.execute(
-                "UPDATE entries SET data = ? WHERE id = ?", (json.dumps(source, ensure_ascii=False), source_id)
+                "UPDATE entries SET data = ?, card = ? WHERE id = ?",
+                (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
             )
             self.dirty |= self.pages_of(source) | {"home"}
 
@@ -217,7 +218,7 @@ class _Projector:
         years_before = self.years_live(touched_years)
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-            "title, recorded, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "title, recorded, data, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
                 doc["slug"],
@@ -230,6 +231,7 @@ class _Projector:
                 doc["title"],
                 doc["recorded"],
                 json.dumps(doc, ensure_ascii=False),
+                card_of(doc),
             ),
         )
         self.c.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))

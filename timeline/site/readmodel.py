@@ -22,7 +22,7 @@ APPLICATION = "timeline"
 TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
-        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT)""",
+        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT)""",
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     """CREATE TABLE IF NOT EXISTS revisions (
@@ -44,9 +44,17 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
+    "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
 ]
-# Made after the table, so that a read model from before parts gets the column first.
-INDEXES = ["CREATE INDEX IF NOT EXISTS files_by_part ON files (part)"]
+# What a listing shows of an entry: list pages read these small documents, not whole entries.
+CARD_FIELDS = (
+    "id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
+    "actors", "platforms", "relations", "updated", "live",
+)  # fmt: skip
+
+
+def card_of(doc: dict[str, Any]) -> str:
+    return json.dumps({name: doc[name] for name in CARD_FIELDS}, ensure_ascii=False)
 
 
 class SiteView(SQLiteTrackingRecorder):
@@ -60,19 +68,7 @@ class SiteView(SQLiteTrackingRecorder):
         path.parent.mkdir(parents=True, exist_ok=True)
         view = cls(SQLiteDatastore(db_name=str(path)))
         view.create_table()
-        view._add_file_parts()
         return view
-
-    def _add_file_parts(self) -> None:
-        """Read models made before the manifest had parts: file each listed file under its part."""
-        with self.datastore.transaction(commit=True) as c:
-            c.execute("PRAGMA table_info(files)")
-            if "part" not in [row[1] for row in c.fetchall()]:
-                c.execute("ALTER TABLE files ADD COLUMN part TEXT")
-                c.execute("SELECT path FROM files")
-                c.executemany("UPDATE files SET part = ? WHERE path = ?", [(part_of(r[0]), r[0]) for r in c.fetchall()])
-            for statement in INDEXES:
-                c.execute(statement)
 
     def close(self) -> None:
         self.datastore.close()
@@ -114,6 +110,18 @@ class SiteView(SQLiteTrackingRecorder):
             json.loads(r[0]) for r in self._rows(f"SELECT data FROM entries WHERE live = 1 ORDER BY {order}{clause}")
         ]
 
+    def latest_cards(self, limit: int) -> list[dict[str, Any]]:
+        """The cards of the ``limit`` live entries latest in date order, latest first."""
+        rows = self._rows(
+            "SELECT card FROM entries WHERE live = 1 ORDER BY date_start DESC, date_end DESC, title DESC, id DESC "
+            "LIMIT ?",
+            (limit,),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def live_slugs(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1")]
+
     def live_entries_of_year(self, year: int) -> list[dict]:
         """Live entries whose date starts in ``year``, in date order (by index, not by scan)."""
         rows = self._rows(
@@ -132,8 +140,9 @@ class SiteView(SQLiteTrackingRecorder):
         return int(self._rows("SELECT COUNT(*) FROM entries WHERE live = 1")[0][0])
 
     def year_entries(self, year: int) -> list[dict[str, Any]]:
+        """The cards of the live entries a year page lists, in date order."""
         rows = self._rows(
-            "SELECT e.data FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 "
+            "SELECT e.card FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 "
             "ORDER BY e.date_start, e.date_end, e.title, e.id",
             (year,),
         )
@@ -155,9 +164,9 @@ class SiteView(SQLiteTrackingRecorder):
         return [(r[0], r[1], int(r[2])) for r in rows]
 
     def facet_entries(self, facet: str, key: str) -> list[tuple[dict[str, Any], str]]:
-        """(entry, detail) pairs; the detail is e.g. an actor's role in that entry."""
+        """(card, detail) pairs; the detail is e.g. an actor's role in that entry."""
         rows = self._rows(
-            "SELECT e.data, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
+            "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
             "WHERE m.facet = ? AND m.key = ? GROUP BY e.id ORDER BY e.date_start, e.date_end, e.title, e.id",
             (facet, key),
         )

@@ -243,12 +243,14 @@ class Renderer:
             document=document,
         )
         feed_url = urls.feed_facet(facet, key)
-        recent = sorted((e for e, _ in entries), key=lambda e: e["updated"], reverse=True)[:FEED_SIZE]
+        newest = sorted((e for e, _ in entries), key=lambda e: e["updated"], reverse=True)[:FEED_SIZE]
+        found = self.view.entries_by_id(e["id"] for e in newest)
+        recent = [found[e["id"]] for e in newest]
         files.update(self.feed(feed_url, f"{FACET_TITLES[facet][:-1]}: {name}", urls.facet(facet, key), recent))
         return files
 
     def home(self) -> Files:
-        recent = list(reversed(self.view.live_entries()[-HOME_SIZE:]))
+        recent = self.view.latest_cards(HOME_SIZE)
         return self.page(
             "home.html", urls.home(), recent=recent, years=self.view.year_counts(), total=self.view.count_live()
         )
