@@ -7,8 +7,10 @@ named with its line while the others still sync.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from conftest import ArchiveUnderTest
 
 from timeline.entryfile import parse_entry_text
@@ -148,3 +150,45 @@ def test_sync_reads_only_files_that_changed_but_a_new_store_reads_them_all(
     result = sqlite_archive.ok("sync")
     assert "2 recorded" in result.stdout
     assert {e["id"] for e in sqlite_archive.json("list")} == {first["id"], second["id"]}
+
+
+def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without_its_file_gets_one(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command that writes a file remembers it, so the sync after an import reads nothing; an
+    entry whose writer died between saving and writing its file gets the file at the next sync,
+    even when other commands have written theirs since."""
+    import timeline.sync
+    from timeline.cli.session import Session
+    from timeline.drafts import WriteOptions
+    from timeline.entrydata import draft_from
+
+    rows = tmp_path / "rows.jsonl"
+    lines = [
+        {"title": f"Platform {n} labels a post", "kind": "label", "date": f"2020-05-{n:02d}",
+         "sources": [{"title": f"Report {n}", "publisher": "Wire"}]}
+        for n in range(1, 6)
+    ]  # fmt: skip
+    rows.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    sqlite_archive.ok("import", str(rows))
+
+    reads: list[Path] = []
+    original = timeline.sync.read_entry_file
+    monkeypatch.setattr(timeline.sync, "read_entry_file", lambda path: reads.append(path) or original(path))
+    assert "5 unchanged" in sqlite_archive.ok("sync").stdout
+    assert reads == []
+
+    # A writer saves an entry and dies before writing its file...
+    session = Session(archive_option=str(sqlite_archive.root))
+    draft = draft_from({"title": "Court hears the case", "kind": "court-ruling", "date": "2020-06-02",
+                        "sources": [{"title": "Court report", "publisher": "Wire"}]})  # fmt: skip
+    orphan = session.app.add(draft, WriteOptions(editor="Test Editor", reason="a writer that died"))
+    session.close()
+    assert not _file(sqlite_archive, orphan.slug).exists()
+    # ...another command writes its own file meanwhile...
+    sqlite_archive.add("Another platform labels a post", "2020-06-03", "label")
+    # ...and the next sync gives the orphan its file, without reading any of the others.
+    result = sqlite_archive.ok("sync")
+    assert "1 files restored" in result.stdout
+    assert _file(sqlite_archive, orphan.slug).is_file()
+    assert reads == []

@@ -165,9 +165,9 @@ class TimelineArchive(Application[UUID]):
         assert isinstance(reservation, Reservation)
         return reservation
 
-    def entry_ids(self) -> Iterator[UUID]:
-        """Every entry's id, in the order they were recorded."""
-        start = 1
+    def entry_ids(self, after: int = 0) -> Iterator[UUID]:
+        """Every entry's id (recorded after store position ``after``), in the order they were recorded."""
+        start = after + 1
         while True:
             batch = self.recorder.select_notifications(start, 500, topics=[RECORDED_TOPIC])
             for notification in batch:

@@ -10,6 +10,7 @@ line and skipped; the other files still sync. Entries with no file get one back.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
@@ -71,7 +72,7 @@ class _Syncer:
         self.files_by_id: set[UUID] = set()
         self.ids_by_name: dict[str, str] = {}
         self.state = SyncState(folder, app.location.display)
-        self.known = self.state.known(app.position())
+        self.known, self.agreed_at = self.state.known(app.position())
         self.read_or_written = False
 
     def options(self, reason: str) -> WriteOptions:
@@ -90,7 +91,8 @@ class _Syncer:
 
     def run(self) -> SyncReport:
         new: list[EntryFile] = []
-        for path in sorted(self.folder.glob("*.md")):
+        names = sorted(entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
+        for path in (self.folder / name for name in names):
             unchanged = self.unchanged(path)
             if unchanged is not None:
                 self.files_by_id.add(UUID(unchanged))
@@ -109,9 +111,15 @@ class _Syncer:
             except TimelineError as error:
                 self.refuse(path, error)
         self.record_new(new)
-        self.restore_missing()
+        # Entries that may lack a file: any, if a file known to the last sync has gone; else only
+        # those recorded since, as every older one had its file then.
+        vanished = not self.known or not self.known.keys() <= set(names)
+        self.restore_missing(after=0 if vanished else self.agreed_at)
+        position = self.app.position()
         if self.read_or_written or self.ids_by_name.keys() != self.known.keys():
-            self.state.record(self.ids_by_name, self.app.position(), complete=True)
+            self.state.record(self.ids_by_name, position)
+        elif position != self.agreed_at:
+            self.state.advance(position)
         self.state.close()
         return self.report
 
@@ -186,8 +194,9 @@ class _Syncer:
             path.unlink(missing_ok=True)
         self.ids_by_name[entry_path(self.folder, entry.slug).name] = str(entry_id)
 
-    def restore_missing(self) -> None:
-        for entry_id in self.app.entry_ids():
+    def restore_missing(self, after: int) -> None:
+        """Write the file of every entry recorded after store position ``after`` that has none."""
+        for entry_id in self.app.entry_ids(after=after):
             if entry_id in self.files_by_id:
                 continue
             entry = self.app.entry(entry_id)

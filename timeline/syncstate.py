@@ -44,19 +44,23 @@ class SyncState:
         rows = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
         return rows.get("store"), int(rows.get("position") or 0)
 
-    def known(self, position: int) -> dict[str, tuple[int, int, str]]:
-        """Every file's (mtime_ns, size, entry id) as last agreed, or nothing if the state is not
-        for this store or is ahead of it (``position`` is the store's)."""
+    def known(self, position: int) -> tuple[dict[str, tuple[int, int, str]], int]:
+        """Every file's (mtime_ns, size, entry id) as last agreed, and the store position of the last
+        complete agreement (a sync); nothing if the state is not for this store or is ahead of it
+        (``position`` is the store's)."""
         store, saved = self._meta()
         if store != self.store or saved > position:
-            return {}
+            return {}, 0
         rows = self.connection.execute("SELECT name, mtime, size, entry_id FROM files")
-        return {name: (mtime, size, entry_id) for name, mtime, size, entry_id in rows}
+        return {name: (mtime, size, entry_id) for name, mtime, size, entry_id in rows}, saved
 
-    def record(self, ids: Mapping[str, str], position: int, *, complete: bool = False) -> None:
+    def record(self, ids: Mapping[str, str], position: int | None) -> None:
         """Remember the files named in ``ids`` (file name -> entry id) as they are on disk now.
 
-        ``complete`` says ``ids`` names every file (after a sync): other rows are dropped.
+        With a ``position`` (after a sync), ``ids`` names every file and every entry up to that
+        store position has one: other rows are dropped. Without (after a command rewrote a few
+        files), the rows are added and the position is left alone, since entries saved by other
+        writers may still lack their files.
         """
         rows = []
         for name, entry_id in ids.items():
@@ -67,10 +71,20 @@ class SyncState:
             rows.append((name, stat.st_mtime_ns, stat.st_size, entry_id))
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            store, _ = self._meta()
-            if complete or store != self.store:
+            store, saved = self._meta()
+            if position is not None or store != self.store:
                 self.connection.execute("DELETE FROM files")
             self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
-            self.connection.executemany(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("store", self.store), ("position", str(position))]
-            )
+            position = position if position is not None else (saved if store == self.store else 0)
+            self._set_meta(position)
+
+    def advance(self, position: int) -> None:
+        """Every file is as recorded, and every entry up to ``position`` has its file."""
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self._set_meta(position)
+
+    def _set_meta(self, position: int) -> None:
+        self.connection.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("store", self.store), ("position", str(position))]
+        )

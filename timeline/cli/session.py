@@ -66,7 +66,7 @@ class Session:
             write_entry(self.app, folder, entry, durable=durable)
         state = SyncState(folder, self.app.location.display)
         try:
-            state.record({entry_path(folder, e.slug).name: str(e.id) for e in entries}, self.app.position())
+            state.record({entry_path(folder, e.slug).name: str(e.id) for e in entries}, None)
         finally:
             state.close()
 
