@@ -28,6 +28,7 @@ from timeline.site import urls
         (urls.feed_facet("platforms", "twitter"), "feeds/platforms/twitter.xml"),
         (urls.data_json(), "data/entries.json"),
         (urls.data_csv(), "data/entries.csv"),
+        (urls.data_timelinejs(), "data/timelinejs.json"),
         (urls.sitemap(), "sitemap.xml"),
         (urls.robots(), "robots.txt"),
         (urls.not_found(), "404.html"),

@@ -28,7 +28,7 @@ from timeline.site.urls import PAGE_SIZE
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
-GLOBAL_PAGES = ("home", "changes", "feeds", "data", "sitemap")
+GLOBAL_PAGES = ("home", "changes", "feeds", "data", "timelinejs", "sitemap")
 
 
 def _moment(when: dt.datetime) -> str:

@@ -2,7 +2,7 @@
 
 Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
 ``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``,
-``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data``, ``sitemap``,
+``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data``, ``timelinejs``, ``sitemap``,
 ``static``. Rendering reads only the read model, so a page is the same whether
 it is rebuilt alone or with the whole site.
 """
@@ -22,7 +22,7 @@ import jinja2
 from timeline.citation import bibtex, ris
 from timeline.config import Archive
 from timeline.domainmodel import RelationType
-from timeline.site import citations, data, urls
+from timeline.site import citations, data, timelinejs, urls
 from timeline.site.readmodel import SiteView
 
 FACET_TITLES = {
@@ -86,6 +86,7 @@ class Renderer:
             "changes-page": self.changes_page,
             "feeds": lambda _: self.feeds(),
             "data": lambda _: self.data(),
+            "timelinejs": lambda _: self.timelinejs(),
             "sitemap": lambda _: self.sitemap(),
             "static": lambda _: self.static(),
             "bundle": self.bundle,
@@ -343,6 +344,9 @@ class Renderer:
     def data(self) -> Files:
         docs = self.view.live_entries()
         return {urls.data_json(): data.entries_json(docs), urls.data_csv(): data.entries_csv(docs)}
+
+    def timelinejs(self) -> Files:
+        return {urls.data_timelinejs(): timelinejs.timelinejs_json(self.view.live_entries(), self.site)}
 
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.changes()]
