@@ -86,13 +86,15 @@ class _SafeMarkdown(MarkdownConverter):
         # TimelineJS quotations name their speaker in <cite>: set it apart from the words quoted.
         if "blockquote" not in parent_tags or not text.strip():
             return text
-        return f" — {text.strip()}"
+        before = el.previous_sibling
+        spaced = isinstance(before, str) and before[-1:].isspace()
+        return f"{'' if spaced else ' '}— {text.strip()}"
 
     def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(el.get("alt") or "")
 
 
-_CONVERTER = _SafeMarkdown(heading_style="ATX", bullets="-", strong_em_symbol="*")
+_CONVERTER = _SafeMarkdown(heading_style="ATX", bullets="-", strong_em_symbol="*", newline_style="backslash")
 
 
 def _soup(html: str) -> BeautifulSoup:

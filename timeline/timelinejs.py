@@ -13,8 +13,9 @@ Each slide becomes one row of the import, as the mapping ``draft_from`` reads:
 - an entry with no source of its own rests on the file itself: a source titled with the file's
   title slide (or its name), accessed on the day of the import.
 
-The title slide (or a row whose Type is ``title``) and eras are not entries. A JSON slide's
-``unique_id`` names its entry for good: importing a later version of the same file records only
+The title slide (or a row whose Type is ``title``) and eras are not entries. A slide is known,
+as TimelineJS knows it, by its ``unique_id`` or else its headline, within its file (its name and
+title): an entry's id derives from that, so importing a later version of the same file records only
 the slides it has not seen.
 """
 
@@ -169,7 +170,27 @@ def _media(slide: Slide) -> tuple[dict[str, Any] | None, str]:
     return source, ""
 
 
-def slide_mapping(slide: Slide, options: TimelineJSOptions, file_source: dict[str, Any], scope: str) -> dict[str, Any]:
+class SlideIds:
+    """Entry ids for a file's slides: from the slide's unique_id, or its headline when it has none
+    (as TimelineJS names slides), made unique within the file, and scoped to the file's name and title."""
+
+    def __init__(self, file_name: str, title: str):
+        self.scope = f"{file_name}\n{title}"
+        self.used: set[str] = set()
+
+    def __call__(self, slide: Slide) -> str:
+        key = slugify(slide.unique_id) or slugify(html_to_text(slide.headline)) or "slide"
+        candidate, number = key, 1
+        while candidate in self.used:
+            number += 1
+            candidate = f"{key}-{number}"
+        self.used.add(candidate)
+        return str(uuid.uuid5(TIMELINEJS_NAMESPACE, f"{self.scope}\n{candidate}"))
+
+
+def slide_mapping(
+    slide: Slide, options: TimelineJSOptions, file_source: dict[str, Any], entry_id: str
+) -> dict[str, Any]:
     """The import mapping (events/ field names) of one slide."""
     title = html_to_text(slide.headline)
     if not title:
@@ -183,17 +204,15 @@ def slide_mapping(slide: Slide, options: TimelineJSOptions, file_source: dict[st
         kind = slugify(group) or group
     elif group:
         topics.append(group)
-    mapping: dict[str, Any] = {
+    return {
         "title": title,
         "kind": kind,
         "date": slide.date,
         "summary": summary,
         "topics": topics,
         "sources": [source or file_source],
+        "id": entry_id,
     }
-    if slide.unique_id.strip():
-        mapping["id"] = str(uuid.uuid5(TIMELINEJS_NAMESPACE, f"{scope}\n{slide.unique_id.strip()}"))
-    return mapping
 
 
 def _file_source(title: str, file_name: str, what: str) -> dict[str, Any]:
@@ -258,9 +277,11 @@ def read_json(text: str, file_name: str, options: TimelineJSOptions) -> Iterator
     if isinstance(title, Mapping) and isinstance(title.get("text"), Mapping):
         headline = html_to_text(str(title["text"].get("headline") or ""))
     file_source = _file_source(headline, file_name, "file")
+    ids = SlideIds(file_name, headline)
     for number, event in enumerate(data["events"], 1):
         try:
-            yield number, slide_mapping(_json_slide(event), options, file_source, file_name)
+            slide = _json_slide(event)
+            yield number, slide_mapping(slide, options, file_source, ids(slide))
         except ValueError as error:
             yield number, error
 
@@ -307,8 +328,10 @@ def read_csv(text: str, file_name: str, options: TimelineJSOptions) -> Iterator[
         elif kind != "era" and any(row.values()):
             rows.append((number, row))
     file_source = _file_source(title, file_name, "spreadsheet")
+    ids = SlideIds(file_name, title)
     for number, row in rows:
         try:
-            yield number, slide_mapping(_csv_slide(row), options, file_source, file_name)
+            slide = _csv_slide(row)
+            yield number, slide_mapping(slide, options, file_source, ids(slide))
         except ValueError as error:
             yield number, error
