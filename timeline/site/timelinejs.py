@@ -5,8 +5,8 @@ Each live entry is one slide: its slug as the ``unique_id`` (slugs never change,
 bookmarked slide keeps working), its title as the headline, its summary as HTML (already
 rendered safely in the read model) with a link to its permanent page, its date at the
 precision recorded (a year, a month or a day; a range has an end date; an approximate date
-says "c." in ``display_date``), the first source with a URL as its media, and its kind as
-its group. The title slide names the archive and links to it.
+says "c." in ``display_date``), the first source with a URL as its media (linked to it), and
+its kind as its group. The title slide names the archive and links to it.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def slide(doc: Mapping[str, Any], base_url: str) -> dict[str, Any]:
     data["text"] = {"headline": html.escape(doc["title"]), "text": text}
     source = next((s for s in doc["sources"] if s.get("url")), None)
     if source is not None:
-        media = {"url": source["url"], "caption": html.escape(source["title"])}
+        # TimelineJS embeds what it recognises (videos, posts, pictures); for anything else the
+        # link makes the caption shown in place of the picture lead to the document.
+        media = {"url": source["url"], "link": source["url"], "caption": html.escape(source["title"])}
         if source.get("publisher"):
             media["credit"] = html.escape(source["publisher"])
         data["media"] = media
