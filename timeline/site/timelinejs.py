@@ -65,4 +65,5 @@ def timelinejs_json(docs: list[dict[str, Any]], site: Mapping[str, str]) -> byte
         "events": [slide(doc, site["base_url"]) for doc in docs if doc["live"]],
         "scale": "human",
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact: the file is for TimelineJS, not for reading, and the indenting encoder is four times slower.
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
