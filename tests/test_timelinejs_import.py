@@ -44,12 +44,14 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
     store: ArchiveUnderTest,
 ) -> None:
     result = store.ok("import", str(JSON_FILE))
-    assert "imported 6 entries from platform-policy.json (0 already imported)" in result.stdout
+    assert "imported 7 entries from platform-policy.json (0 already imported)" in result.stdout
+    assert result.stderr == ""
     entries = by_title(store)
 
-    # Six events, six entries: the title slide and the era are not entries.
+    # Seven events, seven entries: the title slide and the era are not entries.
     assert sorted(entries) == [
         "A year of civic integrity enforcement",
+        "DHS summons Twitter to unmask a critic",
         "Labels on posts disputing the result",
         "Platforms change their moderation rules over the summer",
         "Trump signs an executive order on Section 230",
@@ -57,7 +59,8 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
         "Twitter expands its civic integrity policy until election day",
     ]
 
-    # Dates keep the precision the file gives; hours, minutes and display dates are not kept.
+    # Dates keep the precision the file gives; hours, minutes and display dates are not kept,
+    # but a display date that says "c." makes the date approximate.
     assert {title: e["date"] for title, e in entries.items()} == {
         "Twitter adds fact-check labels to two tweets": "2020-05-26",  # given to the millisecond
         "Trump signs an executive order on Section 230": "2020-05-28",  # its end date is its start date
@@ -65,6 +68,7 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
         "A year of civic integrity enforcement": "2021",
         "Twitter expands its civic integrity policy until election day": "2020-09-10/2020-11-03",
         "Labels on posts disputing the result": "2020-11/2021-01",
+        "DHS summons Twitter to unmask a critic": "2017~",
     }
     assert {e["kind"] for e in entries.values()} == {"policy-change"}
 
@@ -73,6 +77,10 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
     assert labels["topics"] == ["Election misinformation"]
     assert entries["Trump signs an executive order on Section 230"]["topics"] == ["Section 230"]
     assert entries["A year of civic integrity enforcement"]["topics"] == []
+    assert (
+        entries["DHS summons Twitter to unmask a critic"]["summary"]
+        == "The summons was *withdrawn* a day after Twitter sued."
+    )
 
     # The media URL is the source: credit -> publisher, caption -> title; the thumbnail is not kept.
     (source,) = labels["sources"]
@@ -105,6 +113,7 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
         "A year of civic integrity enforcement",
         "Twitter expands its civic integrity policy until election day",
         "Labels on posts disputing the result",
+        "DHS summons Twitter to unmask a critic",
     ):
         (file_source,) = entries[title]["sources"]
         assert file_source["accessed"] in today_candidates(), title
@@ -123,7 +132,7 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
     # The same file again records nothing twice.
     before = store.notifications()
     assert (
-        "imported 0 entries from platform-policy.json (6 already imported)" in store.ok("import", str(JSON_FILE)).stdout
+        "imported 0 entries from platform-policy.json (7 already imported)" in store.ok("import", str(JSON_FILE)).stdout
     )
     assert store.notifications() == before
 
@@ -131,7 +140,8 @@ def test_a_timelinejs_json_file_comes_over_with_its_dates_media_groups_and_prove
 def test_the_spreadsheet_template_saved_as_csv_comes_over_at_the_right_precision(
     sqlite_archive: ArchiveUnderTest,
 ) -> None:
-    assert "imported 6 entries" in sqlite_archive.ok("import", str(CSV_FILE)).stdout
+    result = sqlite_archive.ok("import", str(CSV_FILE))
+    assert "imported 7 entries" in result.stdout and result.stderr == ""
     entries = by_title(sqlite_archive)
 
     # The title row and the era row are not entries; Time, End Time and Display Date are not kept.
@@ -142,6 +152,7 @@ def test_the_spreadsheet_template_saved_as_csv_comes_over_at_the_right_precision
         "Facebook asks Diba organisers for identity cards": "2019-08-17/2019-08-20",  # with times
         "Platforms publish transparency reports": "2019/2020",  # Year written "2,019"
         "Chinese foreign ministry responds": "2019-08-20",  # End day = day
+        "Platforms debate transparency rules": "2018~",  # Display Date "circa 2018"
     }
     suspension = entries["Twitter suspends 936 accounts tied to a state-backed operation"]
     assert suspension["topics"] == ["State-backed operations"]
@@ -252,10 +263,10 @@ def test_every_bad_event_of_a_json_file_is_named_by_its_place(sqlite_archive: Ar
 def test_the_format_is_told_by_the_content_not_the_name(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
     renamed = tmp_path / "Takedowns - Sheet1.txt"
     shutil.copy(CSV_FILE, renamed)
-    assert "imported 6 entries" in sqlite_archive.ok("import", str(renamed), "--format", "timelinejs").stdout
+    assert "imported 7 entries" in sqlite_archive.ok("import", str(renamed), "--format", "timelinejs").stdout
     no_suffix = tmp_path / "timeline-data"
     shutil.copy(JSON_FILE, no_suffix)
-    assert "imported 6 entries" in sqlite_archive.ok("import", str(no_suffix)).stdout
+    assert "imported 7 entries" in sqlite_archive.ok("import", str(no_suffix)).stdout
 
     ours = tmp_path / "ours.csv"
     ours.write_text("title,kind,date,source_title\nA,statement,2020,B\n", encoding="utf-8")
@@ -295,7 +306,7 @@ def test_a_later_version_of_the_file_brings_only_the_new_slides(
     )
     path.write_text(json.dumps(data), encoding="utf-8")
     result = sqlite_archive.ok("import", str(path))
-    assert "imported 1 entries from platform-policy.json (6 already imported)" in result.stdout
+    assert "imported 1 entries from platform-policy.json (7 already imported)" in result.stdout
     assert by_title(sqlite_archive)["Platforms label vaccine claims"]["date"] == "2021-03"
 
     # Under another name it is another file: its slides are new, and refused as likely duplicates.
@@ -303,7 +314,7 @@ def test_a_later_version_of_the_file_brings_only_the_new_slides(
     shutil.copy(path, copy)
     result = sqlite_archive.run("import", str(copy))
     assert result.exit_code == 2
-    assert "nothing imported, 7 bad rows: event 1: likely duplicate of 2021-03-platforms-label-vaccine-claims" in (
+    assert "nothing imported, 8 bad rows: event 1: likely duplicate of 2021-03-platforms-label-vaccine-claims" in (
         result.stderr
     )
 

@@ -11,10 +11,11 @@ even text that looks like a tag stays text.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from markdownify import MarkdownConverter
 
 # Elements whose content is code or an embedded document, never words for the reader.
@@ -98,7 +99,10 @@ _CONVERTER = _SafeMarkdown(heading_style="ATX", bullets="-", strong_em_symbol="*
 
 
 def _soup(html: str) -> BeautifulSoup:
-    soup = BeautifulSoup(html or "", "html.parser")
+    with warnings.catch_warnings():
+        # A caption that is only a URL is still text to convert, not an address to fetch.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html or "", "html.parser")
     for element in soup.find_all(DROPPED):
         element.decompose()
     return soup

@@ -3,8 +3,9 @@
 Each slide becomes one row of the import, as the mapping ``draft_from`` reads:
 
 - the date from ``start_date``/``end_date`` (or Year, Month, Day, End Year...) at the precision
-  given: a year, a month or a day, and a range when the end differs. Times and ``display_date``
-  are not kept: an entry's date is a day at most, and it is shown the archive's way;
+  given: a year, a month or a day, and a range when the end differs. Times are not kept (an
+  entry's date is a day at most), nor ``display_date`` (it is shown the archive's way), but a
+  display date that says "c.", "circa" or "about" makes the date approximate;
 - the headline (HTML) as the title, in plain words; the text (HTML) as the summary, in safe Markdown;
 - the media URL as a source: the credit is its publisher, the caption its title (a long caption is
   its note, and the URL its title). Media that is HTML rather than a URL (a quotation) joins the
@@ -24,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -122,11 +124,17 @@ def edtf_part(year: Any, month: Any, day: Any, labels: tuple[str, str, str]) -> 
     return f"{y:04d}" + (f"-{m:02d}" if m is not None else "") + (f"-{d:02d}" if d is not None else "")
 
 
-def edtf_date(start: str | None, end: str | None, start_label: str) -> str:
-    """The entry's date: the start, or a range when an end is given and differs."""
+# A display date that says "about" makes the date approximate, the one thing of it the archive keeps.
+_ABOUT = re.compile(r"^\s*(c\.|ca\.|c |circa\b|about\b|around\b|approx)", re.IGNORECASE)
+
+
+def edtf_date(start: str | None, end: str | None, start_label: str, display: str = "") -> str:
+    """The entry's date: the start, or a range when an end is given and differs; approximate
+    (``2017~``) when the display date reads "c. 2017", "circa 2017", "about 2017"..."""
     if start is None:
         raise ValueError(f"{start_label}: is empty; every entry needs at least a year")
-    return start if end is None or end == start else f"{start}/{end}"
+    mark = "~" if _ABOUT.match(html_to_text(display)) else ""
+    return f"{start}{mark}" if end is None or end == start else f"{start}{mark}/{end}{mark}"
 
 
 # Slides --------------------------------------------------------------------------------------------
@@ -245,6 +253,13 @@ def _json_date(value: Any, label: str) -> str | None:
     )
 
 
+def _display_date(data: Mapping[str, Any]) -> str:
+    """The slide's display date, or else its start date's."""
+    start = data.get("start_date")
+    inner = start.get("display_date") if isinstance(start, Mapping) else None
+    return _text(data.get("display_date") or inner, "display_date")
+
+
 def _json_slide(data: Any) -> Slide:
     if not isinstance(data, Mapping):
         raise ValueError("each event must be a JSON object (a slide)")
@@ -253,7 +268,7 @@ def _json_slide(data: Any) -> Slide:
     start = _json_date(data.get("start_date"), "start_date")
     end = _json_date(data.get("end_date"), "end_date")
     return Slide(
-        date=edtf_date(start, end, "start_date.year"),
+        date=edtf_date(start, end, "start_date.year", _display_date(data)),
         headline=_text(text.get("headline"), "text.headline"),
         text=_text(text.get("text"), "text.text"),
         media_url=_text(media.get("url"), "media.url"),
@@ -293,7 +308,7 @@ def _csv_slide(row: Mapping[str, str]) -> Slide:
     start = edtf_part(row.get("Year"), row.get("Month"), row.get("Day"), ("Year", "Month", "Day"))
     end = edtf_part(row.get("End Year"), row.get("End Month"), row.get("End Day"), ("End Year", "End Month", "End Day"))
     return Slide(
-        date=edtf_date(start, end, "Year"),
+        date=edtf_date(start, end, "Year", row.get("Display Date", "")),
         headline=row.get("Headline", ""),
         text=row.get("Text", ""),
         media_url=row.get("Media", ""),
