@@ -279,6 +279,11 @@ def test_the_format_is_told_by_the_content_not_the_name(sqlite_archive: ArchiveU
     assert result.exit_code == 2
     assert "unknown column 'Notes' in a TimelineJS spreadsheet; its columns are Year, Month, Day" in result.stderr
 
+    pretty = tmp_path / "entries.json"
+    pretty.write_text(json.dumps({"entries": []}, indent=2), encoding="utf-8")
+    result = sqlite_archive.run("import", str(pretty))
+    assert result.exit_code == 2 and "entries.json: is one JSON document but not a TimelineJS file" in result.stderr
+
     neither = tmp_path / "list.txt"
     neither.write_text("just some words\n", encoding="utf-8")
     result = sqlite_archive.run("import", str(neither))

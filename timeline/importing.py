@@ -142,7 +142,14 @@ def detect_format(path: Path, text: str) -> str:
             whole = json.loads(text)
         except ValueError:
             whole = None
-        return "timelinejs-json" if is_timelinejs_json(whole) else "jsonl"
+        if is_timelinejs_json(whole):
+            return "timelinejs-json"
+        if whole is not None and (not isinstance(whole, dict) or "\n" in text.strip()):
+            raise TimelineError(
+                f"{path.name}: is one JSON document but not a TimelineJS file (an object with an 'events' list); "
+                "JSON Lines has one entry per line"
+            )
+        return "jsonl"
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl"
     headers = next(csv.reader(io.StringIO(text, newline="")), [])
