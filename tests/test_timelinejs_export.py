@@ -31,7 +31,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import IN_CI, ArchiveUnderTest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from timeline.htmltext import html_to_text
 from timeline.site.markdown import render_markdown
@@ -42,7 +42,6 @@ SCHEMA = json.loads((FIXTURES / "timelinejs.schema.json").read_text(encoding="ut
 TIMELINEJS_CACHE = ROOT / ".cache" / "timelinejs"
 TIMELINEJS_PACKAGE = "@knight-lab/timelinejs@3"
 TIMELINEJS_DIST = TIMELINEJS_CACHE / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BASE_URL = "https://example.org/tl/"
 
@@ -281,16 +280,6 @@ def origin(built: Built, timelinejs_dist: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        unavailable(f"Chromium is not at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 @dataclass
