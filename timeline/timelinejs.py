@@ -86,6 +86,7 @@ def is_template_header(headers: list[str]) -> bool:
 
 
 def is_timelinejs_json(data: Any) -> bool:
+    """Whether parsed JSON is a TimelineJS file: an object with an ``events`` list."""
     return isinstance(data, dict) and isinstance(data.get("events"), list)
 
 
