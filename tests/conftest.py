@@ -20,11 +20,21 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, sync_playwright
 
 from timeline.cli import main
 
 POSTGRES_DSN = os.environ.get("TIMELINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def postgres_reachable() -> str | None:
@@ -143,3 +153,31 @@ def sqlite_archive(tmp_path: Path) -> ArchiveUnderTest:
     archive = ArchiveUnderTest(root=tmp_path / "archive", store_url=None, runner=CliRunner())
     archive.ok("init", str(archive.root), "--title", "Test archive")
     return archive
+
+
+@pytest.fixture(scope="session")
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Debian's Chromium, headless, shared by every test module that uses a browser (Playwright's
+    sync API runs one instance per process); its version goes into the test report."""
+    if not CHROMIUM.is_file():
+        message = f"the browser tests need Chromium at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(f"{message}, and must run in CI")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        announce(request.config, f"browser tests: Chromium {launched.version} ({CHROMIUM})")
+        yield launched
+        launched.close()
+
+
+def announce(config: pytest.Config, line: str) -> None:
+    """Write LINE to the terminal report, whatever the output capturing (-s or not)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.ensure_newline()
+        reporter.write_line(line)

@@ -285,6 +285,7 @@ def test_the_flagship_build_writes_every_page_type(flagship: tuple[ArchiveUnderT
         "data/index.json",
         "data/2020/entries.json",
         "data/2020/entries.csv",
+        "data/timelinejs.json",
         "sitemap.xml",
         "robots.txt",
         "404.html",
@@ -387,6 +388,7 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "feeds/changes.xml",
         "data/2020/entries.json",
         "data/2020/entries.csv",
+        "data/timelinejs.json",
     }
     # and the manifest: its top file, and the parts that list the files above
     listing = {"manifest.json", *(f"manifest/{part_of(name)}.json" for name in expected)}
@@ -860,7 +862,8 @@ def test_serve_serves_the_site_and_rebuilds_it_when_the_store_changes(
         second = sqlite_archive.add("Trump signs an order on platform liability", "2020-05-28", "executive-order")
         page = f"{url}events/{second['slug']}/"
         deadline = time.monotonic() + 15
-        while fetch(page)[0] != 200 and time.monotonic() < deadline:
+        # Pages are written one by one as the rebuild goes: wait for the home page to list it too.
+        while (fetch(page)[0] != 200 or b"Trump signs an order" not in fetch(url)[1]) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert fetch(page)[0] == 200, "the new entry's page was not served within 15 s"
         assert b"Trump signs an order on platform liability" in fetch(url)[1]

@@ -33,6 +33,7 @@ from timeline.site import urls
         (urls.data_listing(), "data/index.json"),
         (urls.data_json(2020), "data/2020/entries.json"),
         (urls.data_csv(1998), "data/1998/entries.csv"),
+        (urls.data_timelinejs(), "data/timelinejs.json"),
         (urls.sitemap(), "sitemap.xml"),
         (urls.robots(), "robots.txt"),
         (urls.not_found(), "404.html"),

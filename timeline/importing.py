@@ -1,4 +1,4 @@
-"""Bulk import from spreadsheets (CSV) and from JSON Lines (the export format).
+"""Bulk import from spreadsheets (CSV), from JSON Lines (the export format) and from TimelineJS files.
 
 All or nothing: every row is checked first, and any bad row rejects the whole
 file with a list of every bad row and its problem. Only then are entries saved,
@@ -15,6 +15,10 @@ CSV columns (one row per entry; lists separated by ``;``):
   ``source_date``, ``source_authors``, ``source_quote``, ``source_quote_by``,
   ``source_language``, ``source_archived_url``, ``source_note``, ``source_accessed``;
   more sources as ``source2_title``, ``source2_url``... up to ``source9_*``.
+
+A file's format is told by its content: a JSON object with ``events`` is a TimelineJS file,
+other JSON is JSON Lines, and a CSV is ours when its columns include ``title`` and the
+TimelineJS template's when they include Year and Headline (see :mod:`timeline.timelinejs`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from timeline.drafts import Draft, WriteOptions, record_draft
 from timeline.entrydata import SOURCE_FIELDS, draft_from, relations_from
 from timeline.errors import DuplicateEntry, InvalidChange, TimelineError
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
+from timeline.timelinejs import TimelineJSOptions, is_template_header, is_timelinejs_json
+from timeline.timelinejs import read_csv as read_timelinejs_csv
+from timeline.timelinejs import read_json as read_timelinejs_json
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -43,6 +50,8 @@ if TYPE_CHECKING:
 
 LIST_SEPARATOR = ";"
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
+# What --format accepts; "auto" tells the format by the file's content.
+FORMATS = ("auto", "csv", "jsonl", "timelinejs")
 ENTRY_COLUMNS = (
     "title",
     "kind",
@@ -80,9 +89,14 @@ class ImportRejected(TimelineError):
 
 @dataclass(frozen=True)
 class ImportRow:
-    number: int  # the line number in the file, so people can find it
+    number: int  # the line number in the file (a TimelineJS file's row or event number), so people can find it
     draft: Draft
     relations: tuple[tuple[str, str], ...]
+    unit: str = "row"
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit} {self.number}"
 
 
 def _split(value: str | None) -> list[str]:
@@ -120,8 +134,54 @@ def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _read_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
+def detect_format(path: Path, text: str) -> str:
+    """csv, jsonl, timelinejs-json or timelinejs-csv, told by the content (the name only breaks a tie)."""
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        try:
+            whole = json.loads(text)
+        except ValueError:
+            whole = None
+        if is_timelinejs_json(whole):
+            return "timelinejs-json"
+        if whole is not None and (not isinstance(whole, dict) or "\n" in text.strip()):
+            raise TimelineError(
+                f"{path.name}: is one JSON document but not a TimelineJS file (an object with an 'events' list); "
+                "JSON Lines has one entry per line"
+            )
+        return "jsonl"
     if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return "jsonl"
+    headers = next(csv.reader(io.StringIO(text, newline="")), [])
+    if "title" in headers:
+        return "csv"
+    if is_template_header(headers):
+        return "timelinejs-csv"
+    raise TimelineError(
+        f"{path.name}: not a file the import reads: a CSV whose first line names the columns (title, kind, "
+        "date, source_title...), the TimelineJS spreadsheet saved as CSV (Year, Month, Day, ..., Headline, Text, "
+        "Media...), a TimelineJS JSON file, or JSON Lines"
+    )
+
+
+def _chosen_format(path: Path, text: str, wanted: str) -> str:
+    found = detect_format(path, text) if wanted == "auto" or wanted == "timelinejs" else wanted
+    if wanted == "timelinejs" and not found.startswith("timelinejs"):
+        raise TimelineError(
+            f"{path.name}: is not a TimelineJS file: give a JSON object with 'events', "
+            "or the TimelineJS spreadsheet saved as CSV (its first line: Year, Month, Day, ... Headline, Text...)"
+        )
+    return found
+
+
+def _read_rows(path: Path, text: str, fmt: str, timelinejs: TimelineJSOptions) -> Iterator[tuple[int, Any]]:
+    if fmt == "timelinejs-json":
+        yield from read_timelinejs_json(text, path.name, timelinejs)
+        return
+    if fmt == "timelinejs-csv":
+        yield from read_timelinejs_csv(text, path.name, timelinejs)
+        return
+    if fmt == "jsonl":
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
@@ -135,8 +195,6 @@ def _read_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | Ex
             except ValueError as error:
                 yield number, error
         return
-    if path.suffix.lower() != ".csv":
-        raise TimelineError(f"{path.name}: unsupported file type; accepted: .csv, .jsonl")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "title" not in reader.fieldnames:
         raise TimelineError(f"{path.name}: the first line must name the columns (title, kind, date, source_title...)")
@@ -147,9 +205,13 @@ def _read_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | Ex
             yield reader.line_num, error
 
 
-def read_import(path: Path) -> tuple[list[ImportRow], list[str]]:
+def read_import(
+    path: Path, fmt: str = "auto", timelinejs: TimelineJSOptions | None = None
+) -> tuple[list[ImportRow], list[str]]:
     """The rows whose fields are good, and a line for every bad row (checked against the
-    store later, with the others, so one message lists every problem)."""
+    store later, with the others, so one message lists every problem).
+
+    ``fmt`` is one of FORMATS; ``timelinejs`` says how TimelineJS slides become entries."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -158,11 +220,13 @@ def read_import(path: Path) -> tuple[list[ImportRow], list[str]]:
     except UnicodeDecodeError:
         raise TimelineError(f"{path.name}: is not UTF-8 text") from None
     digest = hashlib.sha256(raw).hexdigest()
+    found = _chosen_format(path, text, fmt)
+    unit = "event" if found == "timelinejs-json" else "row"
     rows: list[ImportRow] = []
     problems: list[str] = []
-    for number, data in _read_rows(path, text):
+    for number, data in _read_rows(path, text, found, timelinejs or TimelineJSOptions()):
         if isinstance(data, Exception):
-            problems.append(f"row {number}: {data}")
+            problems.append(f"{unit} {number}: {data}")
             continue
         try:
             draft = draft_from(data)
@@ -170,9 +234,9 @@ def read_import(path: Path) -> tuple[list[ImportRow], list[str]]:
                 raise ValueError("sources: an entry needs at least one source (source_title)")
             if draft.id is None:
                 draft = replace(draft, id=uuid.uuid5(IMPORT_NAMESPACE, f"{digest}:{number}"))
-            rows.append(ImportRow(number, draft, relations_from(data.get("relations"))))
+            rows.append(ImportRow(number, draft, relations_from(data.get("relations")), unit))
         except (TimelineError, ValueError) as error:
-            problems.append(f"row {number}: {error}")
+            problems.append(f"{unit} {number}: {error}")
     return rows, problems
 
 
@@ -221,7 +285,7 @@ class ImportPlan:
             slug = self.free_slug(draft)
             short_id = self.free_short_id(draft)
         except TimelineError as error:
-            self.problems.append(f"row {row.number}: {error}")
+            self.problems.append(f"{row.label}: {error}")
             return
         self.slugs[slug] = draft
         self.short_ids.add(short_id)
@@ -280,12 +344,12 @@ class ImportPlan:
                     if relation not in relations:
                         relations.append(relation)
             except TimelineError as error:
-                self.problems.append(f"row {planned.row.number}: {error}")
+                self.problems.append(f"{planned.row.label}: {error}")
                 continue
             self.entries.append(self.make(planned, tuple(relations)))
         for planned in self.planned:
             if _reaches(supersedes, planned.row.draft.id, planned.row.draft.id):
-                self.problems.append(f"row {planned.row.number}: its 'supersedes' relations make a cycle")
+                self.problems.append(f"{planned.row.label}: its 'supersedes' relations make a cycle")
 
     def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
         draft = planned.row.draft

@@ -10,9 +10,10 @@ import click
 from timeline.cli.session import Session, allow_future_option, editor_option, pass_session
 from timeline.config import resolve_editor
 from timeline.drafts import WriteOptions
-from timeline.importing import ImportRejected, read_import
+from timeline.importing import FORMATS, ImportRejected, read_import
 from timeline.mirror import export_all, export_jsonl
 from timeline.sync import sync_folder
+from timeline.timelinejs import GROUP_AS, TimelineJSOptions
 
 
 @click.command()
@@ -61,24 +62,60 @@ def export(session: Session, directory: Path) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="The file's format; auto tells it by the content.",
+)
+@click.option(
+    "--kind",
+    default="policy-change",
+    show_default=True,
+    metavar="KIND",
+    help="TimelineJS: the kind of every entry (unless --group-as kind gives one).",
+)
+@click.option(
+    "--group-as",
+    type=click.Choice(GROUP_AS),
+    default="topic",
+    show_default=True,
+    help="TimelineJS: a slide's group becomes a topic, or the kind.",
+)
 @click.option("--allow-duplicate", is_flag=True, help="Import rows that look like entries already recorded.")
 @allow_future_option
 @editor_option
 @pass_session
-def import_file(session: Session, file: Path, allow_duplicate: bool, allow_future: bool, editor: str | None) -> None:
-    """Import entries from a CSV spreadsheet or a JSON Lines file, all or nothing.
+def import_file(
+    session: Session,
+    file: Path,
+    fmt: str,
+    kind: str,
+    group_as: str,
+    allow_duplicate: bool,
+    allow_future: bool,
+    editor: str | None,
+) -> None:
+    """Import entries, all or nothing, from a CSV spreadsheet, JSON Lines (what export writes),
+    or TimelineJS: its JSON file, or its Google spreadsheet template saved as CSV.
 
-    Any bad row rejects the whole file, listing every bad row with its number.
-    Running the same import again skips the rows already imported. CSV columns
-    are listed in the README ("Bulk import").
+    The format is told by the file's content (or --format). Any bad row rejects the
+    whole file, listing every bad row with its number. Running the same import again
+    skips the rows already imported. CSV columns are listed in the README ("Bulk
+    import"); how TimelineJS slides become entries, in "Coming from TimelineJS".
 
     \b
     Example:
       timeline import entries.csv
       timeline import other-archive.jsonl
+      timeline import timeline.json --kind statement
+      timeline import "My timeline - Sheet1.csv" --group-as kind
     """
     started = time.perf_counter()
-    rows, problems = read_import(file)
+    session.app.check_kind(kind)
+    rows, problems = read_import(file, fmt, TimelineJSOptions(kind=kind, group_as=group_as))
     options = WriteOptions(
         editor=resolve_editor(editor),
         reason=f"imported from {file.name}",

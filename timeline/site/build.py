@@ -40,7 +40,7 @@ from timeline.site.render import Renderer
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 2
+READ_MODEL_VERSION = 3
 SEARCH_FOLDER = "pagefind"
 
 
@@ -65,8 +65,10 @@ class BuildReport:
 
 def view_path(archive: Archive, out: Path) -> Path:
     """The read model of one output folder: which pages are dirty and which files exist is
-    a fact about that folder, so each has its own."""
-    digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    a fact about that folder, so each has its own. The site's settings are part of its name:
+    pages name the base URL and the title, so a change of either builds everything anew."""
+    settings = [str(out.resolve()), archive.base_url, archive.title, archive.language]
+    digest = hashlib.sha256("\n".join(settings).encode()).hexdigest()[:12]
     return archive.root / STATE_FOLDER / f"site-{digest}-v{READ_MODEL_VERSION}.sqlite"
 
 
@@ -158,8 +160,9 @@ def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bo
                 view.close()
     else:
         path = view_path(archive, out)
-        for stale in path.parent.glob(f"{path.name.rsplit('-v', 1)[0]}*.sqlite*"):
-            if full or not stale.name.startswith(path.name):
+        for stale in path.parent.glob("site-*.sqlite*"):
+            # This one when rebuilding, and read models of older versions (of any folder) always.
+            if (full and stale.name.startswith(path.name)) or f"-v{READ_MODEL_VERSION}." not in stale.name:
                 stale.unlink()
         view = SiteView.open(path)
         try:
@@ -191,7 +194,7 @@ def _build(
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
-    report.changes = catch_up(app, view, stop=stop)
+    report.changes = catch_up(app, view, archive.base_url, stop=stop)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
     previously_published: set[str] = set()

@@ -23,12 +23,13 @@ from timeline.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.history import CHANGE_NAMES, describe
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
+from timeline.site.timelinejs import slide_json
 from timeline.site.urls import PAGE_SIZE
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
-GLOBAL_PAGES = ("home", "changes", "feeds", "data")
+GLOBAL_PAGES = ("home", "changes", "feeds", "data", "timelinejs")
 # Pages rendered once for the whole site; the sitemap changes only when addresses come or go.
 SITE_PAGES = (*GLOBAL_PAGES, "sitemap")
 
@@ -50,8 +51,9 @@ def source_key(source: Source) -> str:
 
 
 class _Projector:
-    def __init__(self, app: TimelineArchive, cursor: SQLiteCursor):
+    def __init__(self, app: TimelineArchive, cursor: SQLiteCursor, base_url: str):
         self.app = app
+        self.base_url = base_url
         self.c = cursor
         self.dirty: set[str] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
@@ -218,7 +220,7 @@ class _Projector:
         years_before = self.years_live(touched_years)
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-            "title, recorded, data, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "title, recorded, data, card, slide) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
                 doc["slug"],
@@ -232,6 +234,7 @@ class _Projector:
                 doc["recorded"],
                 json.dumps(doc, ensure_ascii=False),
                 card_of(doc),
+                slide_json(doc, self.base_url) if doc["live"] else "",
             ),
         )
         self.c.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))
@@ -301,7 +304,7 @@ class _Projector:
         return after
 
 
-def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None) -> int:
+def catch_up(app: TimelineArchive, view: SiteView, base_url: str, stop: int | None = None) -> int:
     """Project every domain event after the view's position (up to ``stop``); returns how many."""
     position = view.position()
     cache: dict[UUID, Any] = {}
@@ -311,7 +314,7 @@ def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None) -> i
         if not batch:
             return processed
         with view.datastore.transaction(commit=True) as cursor:
-            projector = _Projector(app, cursor)
+            projector = _Projector(app, cursor, base_url)
             for notification in batch:
                 domain_event = app.mapper.to_domain_event(notification)
                 originator = domain_event.originator_id

@@ -22,7 +22,8 @@ APPLICATION = "timeline"
 TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
-        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT)""",
+        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT,
+        slide TEXT)""",
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     """CREATE TABLE IF NOT EXISTS revisions (
@@ -46,6 +47,7 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
 ]
+DATE_ORDER = "date_start, date_end, title, id"
 # What a listing shows of an entry: list pages read these small documents, not whole entries.
 CARD_FIELDS = (
     "id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
@@ -120,7 +122,17 @@ class SiteView(SQLiteTrackingRecorder):
         return [json.loads(r[0]) for r in rows]
 
     def live_slugs(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1")]
+        """The live entries' slugs, in date order."""
+        return [
+            r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
+        ]
+
+    def live_slides(self) -> list[str]:
+        """The live entries' TimelineJS slides (JSON text made by the projection), in date order."""
+        return [
+            r[0]
+            for r in self._rows("SELECT slide FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
+        ]
 
     def live_entries_of_year(self, year: int) -> list[dict]:
         """Live entries whose date starts in ``year``, in date order (by index, not by scan)."""

@@ -3,7 +3,7 @@
 Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
 ``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``,
 ``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data`` (the downloads page),
-``data-year:<y>`` (one year's data files), ``sitemap``, ``static``. Rendering reads
+``data-year:<y>`` (one year's data files), ``timelinejs``, ``sitemap``, ``static``. Rendering reads
 only the read model, so a page is the same whether it is rebuilt alone or with the
 whole site.
 """
@@ -23,7 +23,7 @@ import jinja2
 from timeline.citation import bibtex, ris
 from timeline.config import Archive
 from timeline.domainmodel import RelationType
-from timeline.site import citations, data, urls
+from timeline.site import citations, data, timelinejs, urls
 from timeline.site.readmodel import SiteView
 
 FACET_TITLES = {
@@ -88,6 +88,7 @@ class Renderer:
             "feeds": lambda _: self.feeds(),
             "data": lambda _: self.data_index(),
             "data-year": self.data_year,
+            "timelinejs": lambda _: self.timelinejs(),
             "sitemap": lambda _: self.sitemap(),
             "static": lambda _: self.static(),
             "bundle": self.bundle,
@@ -366,10 +367,13 @@ class Renderer:
             return {}
         return {urls.data_json(number): data.entries_json(docs), urls.data_csv(number): data.entries_csv(docs)}
 
+    def timelinejs(self) -> Files:
+        return {urls.data_timelinejs(): timelinejs.timelinejs_json(self.view.live_slides(), self.site)}
+
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.changes()]
         addresses += [urls.year(y) for y, _ in self.view.year_counts()]
-        addresses += [urls.entry(d["slug"]) for d in self.view.live_entries()]
+        addresses += [urls.entry(slug) for slug in self.view.live_slugs()]
         for facet in urls.FACETS:
             addresses.append(urls.facet_index(facet))
             addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]

@@ -112,6 +112,11 @@ def data_csv(number: int) -> str:
     return f"data/{number:04d}/entries.csv"
 
 
+def data_timelinejs() -> str:
+    """The live entries in Knight Lab's TimelineJS format, for ``new TL.Timeline(id, url)``."""
+    return "data/timelinejs.json"
+
+
 def stylesheet() -> str:
     return "assets/style.css"
 
