@@ -69,7 +69,7 @@ class _Syncer:
         self.editor = editor
         self.allow_future = allow_future
         self.report = SyncReport()
-        self.files_by_id: set[UUID] = set()
+        self.files_by_id: set[str] = set()
         self.ids_by_name: dict[str, str] = {}
         self.state = SyncState(folder, app.location.display)
         self.known, self.agreed_at = self.state.known(app.position())
@@ -91,14 +91,16 @@ class _Syncer:
 
     def run(self) -> SyncReport:
         new: list[EntryFile] = []
-        names = sorted(entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
-        for path in (self.folder / name for name in names):
-            unchanged = self.unchanged(path)
+        found = sorted((entry.name, entry) for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
+        names = [name for name, _ in found]
+        for name, dir_entry in found:
+            unchanged = self.unchanged(name, dir_entry)
             if unchanged is not None:
-                self.files_by_id.add(UUID(unchanged))
-                self.ids_by_name[path.name] = unchanged
+                self.files_by_id.add(unchanged)
+                self.ids_by_name[name] = unchanged
                 self.report.unchanged += 1
                 continue
+            path = self.folder / name
             self.read_or_written = True
             try:
                 entry_file = read_entry_file(path)
@@ -106,7 +108,7 @@ class _Syncer:
                 if known is None:
                     new.append(entry_file)
                 else:
-                    self.files_by_id.add(known)
+                    self.files_by_id.add(str(known))
                     self.apply_edit(entry_file, known)
             except TimelineError as error:
                 self.refuse(path, error)
@@ -123,12 +125,12 @@ class _Syncer:
         self.state.close()
         return self.report
 
-    def unchanged(self, path: Path) -> str | None:
+    def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""
-        known = self.known.get(path.name)
+        known = self.known.get(name)
         if known is None:
             return None
-        stat = path.stat()
+        stat = dir_entry.stat()
         return known[2] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
@@ -183,7 +185,7 @@ class _Syncer:
             reason = str(data.get("retraction_reason") or f"retracted in {self.name(entry_file.path)}")
             entry = self.app.retract(entry.slug, self.options(reason))
         self.report.recorded.append(entry.slug)
-        self.files_by_id.add(entry.id)
+        self.files_by_id.add(str(entry.id))
         self.settle(entry_file.path, entry.id)
 
     def settle(self, path: Path, entry_id: UUID) -> None:
@@ -197,7 +199,7 @@ class _Syncer:
     def restore_missing(self, after: int) -> None:
         """Write the file of every entry recorded after store position ``after`` that has none."""
         for entry_id in self.app.entry_ids(after=after):
-            if entry_id in self.files_by_id:
+            if str(entry_id) in self.files_by_id:
                 continue
             entry = self.app.entry(entry_id)
             if not entry_path(self.folder, entry.slug).exists():

@@ -40,7 +40,7 @@ from timeline.site.render import Renderer
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 3
+READ_MODEL_VERSION = 4
 SEARCH_FOLDER = "pagefind"
 
 
