@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -93,7 +94,12 @@ def parse_entry_text(text: str, path: Path | str) -> EntryFile:
         raise MalformedFile(
             path, key_lines.get(str(unknown[0])), f"unknown field {unknown[0]!r}; accepted: {', '.join(FILE_FIELDS)}"
         )
-    fields = _plain(data)
+    fields = {}
+    for key, value in data.items():
+        try:
+            fields[str(key)] = _plain(value)
+        except _Unsupported as error:
+            raise MalformedFile(path, key_lines.get(str(key)), f"{key}: {error}") from None
     fields["summary"] = "\n".join(lines[end + 1 :]).strip("\n")
     key_lines["summary"] = end + 2
     return EntryFile(path=path, data=fields, lines=key_lines)
@@ -109,8 +115,22 @@ def read_entry_file(path: Path) -> EntryFile:
     return parse_entry_text(text, path)
 
 
+# YAML 1.2's core schema. Other tags (!!python/object/apply:..., !!binary, !custom) name types an
+# entry has no use for: they are refused, never read as something else.
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+class _Unsupported(Exception):
+    pass
+
+
 def _plain(value: Any) -> Any:
     """ruamel's commented containers and scalars as plain dicts, lists and strings."""
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag is not None and tag not in _CORE_TAGS:
+        raise _Unsupported(f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not accepted; write plain text")
+    if isinstance(value, TaggedScalar):
+        return str(value.value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -119,6 +139,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)):
         return value if isinstance(value, int) else float(value)
+    if not isinstance(value, str):
+        raise _Unsupported("only text, numbers, lists and mappings are accepted")
     return str(value)
 
 
