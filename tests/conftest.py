@@ -143,3 +143,11 @@ def sqlite_archive(tmp_path: Path) -> ArchiveUnderTest:
     archive = ArchiveUnderTest(root=tmp_path / "archive", store_url=None, runner=CliRunner())
     archive.ok("init", str(archive.root), "--title", "Test archive")
     return archive
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The archive with every hostile string in every field, and its built site (see hostile.py)."""
+    from hostile import build_hostile_archive
+
+    return build_hostile_archive(tmp_path_factory.mktemp("hostile"))
