@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, sync_playwright
 
 from timeline.cli import main
 
@@ -151,3 +152,44 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from hostile import build_hostile_archive
 
     return build_hostile_archive(tmp_path_factory.mktemp("hostile"))
+
+
+# The browser: one Chromium for every browser test of the session (Playwright's sync API allows
+# one running instance per thread) ----------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Debian's Chromium, headless; its version goes into the test report."""
+    if not CHROMIUM.is_file():
+        message = f"the browser tests need Chromium at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(f"{message}, and must run in CI")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        announce(request.config, f"browser tests: Chromium {launched.version} ({CHROMIUM})")
+        yield launched
+        launched.close()
+
+
+def announce(config: pytest.Config, line: str) -> None:
+    """Write LINE to the terminal report, whatever the output capturing (-s or not)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.ensure_newline()
+        reporter.write_line(line)

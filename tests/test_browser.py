@@ -53,7 +53,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from click.testing import CliRunner
-from conftest import IN_CI, ArchiveUnderTest
+from conftest import ArchiveUnderTest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -62,20 +62,10 @@ from playwright.sync_api import (
     Request,
     Response,
     expect,
-    sync_playwright,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SUBPATH = "timeline/"  # the site is hosted under a sub-path, as the README says it may be
 
 EXECUTIVE_ORDER = "2020-05-28-trump-signs-executive-order-targeting-section-230-protections"
@@ -213,33 +203,6 @@ def record_extra_entries(archive: ArchiveUnderTest) -> dict[str, str]:
 
 
 # The browser ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """Debian's Chromium, headless; its version goes into the test report."""
-    if not CHROMIUM.is_file():
-        message = f"the browser tests need Chromium at {CHROMIUM}"
-        if IN_CI:
-            pytest.fail(f"{message}, and must run in CI")
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        announce(request.config, f"browser tests: Chromium {launched.version} ({CHROMIUM})")
-        yield launched
-        launched.close()
-
-
-def announce(config: pytest.Config, line: str) -> None:
-    """Write LINE to the terminal report, whatever the output capturing (-s or not)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        print(line)
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.ensure_newline()
-        reporter.write_line(line)
 
 
 def only_this_host(context: BrowserContext, site: Site) -> BrowserContext:

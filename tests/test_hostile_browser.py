@@ -24,10 +24,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import IN_CI
 from hostile import ENTITIES, MARKDOWN, MARKUP, HostileArchive
-from playwright.sync_api import Browser, Page, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Browser, Page
 
 # Every violation the page sees is kept where the test can read it.
 RECORD_VIOLATIONS = """
@@ -58,23 +56,11 @@ def served(hostile: HostileArchive) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        if IN_CI:
-            pytest.fail(f"the browser tests need Chromium at {CHROMIUM}, and must run in CI")
-        pytest.skip(f"the browser tests need Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def watched(chromium: Browser, served: str) -> Iterator[tuple[Page, list[str]]]:
+def watched(browser: Browser, served: str) -> Iterator[tuple[Page, list[str]]]:
     """A page that records dialogs, script errors, CSP violations and requests to other hosts
     (which it refuses)."""
-    context = chromium.new_context()
+    context = browser.new_context()
     context.add_init_script(RECORD_VIOLATIONS)
     context.route(lambda url: not url.startswith(served), lambda route: route.abort("blockedbyclient"))
     page = context.new_page()
