@@ -125,3 +125,26 @@ def test_the_policy_stops_a_script_added_at_run_time(watched: tuple[Page, list[s
     )
     assert ran is False
     assert page.evaluate("window.__violations") == ["script-src-elem inline"]
+
+
+def test_the_filter_chips_name_each_kind_and_platform_whole(
+    watched: tuple[Page, list[str]], served: str, hostile: HostileArchive
+) -> None:
+    """The chips are made by script from the cards' data: a name with any character in it (a pipe,
+    quotes, markup) makes one chip with that exact name."""
+    page, seen = watched
+    entries = {case.entry["title"]: case.entry for case in hostile.cases if case.slug.startswith("2020-")}
+    visit(page, seen, f"{served}timeline/2020/index.html", ready=".chip")
+    titles = page.locator(".entry-card h3").all_text_contents()
+    listed = [entries[title] for title in titles if title in entries]
+    assert len(listed) > 20
+    chips = page.locator(".chip").all_text_contents()
+    assert sorted(c.removeprefix("Platform: ") for c in chips if c.startswith("Platform: ")) == sorted(
+        {entry["platforms"][0] for entry in listed}
+    )
+    assert sorted(c.removeprefix("Kind: ") for c in chips if c.startswith("Kind: ")) == sorted(
+        {entry["kind"] for entry in listed} | ({"statement"} if len(listed) < len(titles) else set())
+    )
+    page.get_by_role("button", name="Platform: =cmd|' /C calc'!A0", exact=True).click()
+    assert page.locator(".entry-card:not([hidden]) h3").all_text_contents() == ["=cmd|' /C calc'!A0"]
+    assert seen == [], "\n".join(seen)
