@@ -17,9 +17,9 @@ NAME_MAX = 300
 TEXT_MAX = 20_000
 
 
-# Characters that are not text anywhere: lone surrogates cannot be written as UTF-8, and
-# non-characters (U+FFFE, U+FFFF, ...) are not allowed in XML, so they would break the feeds.
-_NOT_TEXT = {"Cs"}
+# Control characters, and lone surrogates (Cs), which cannot be written as UTF-8. Non-characters
+# (U+FFFE, U+FFFF, ...) are refused too: XML cannot hold them, so they would break the feeds.
+_NOT_TEXT = ("Cc", "Cs")
 # Besides the control characters, these end a line wherever Unicode text is read.
 _LINE_SEPARATORS = "\u2028\u2029"
 
@@ -33,7 +33,7 @@ def _control_characters(text: str, allowed: str) -> list[str]:
         f"U+{ord(ch):04X}"
         for ch in text
         if ch not in allowed
-        and (unicodedata.category(ch) in ("Cc", *_NOT_TEXT) or _is_noncharacter(ch) or ch in _LINE_SEPARATORS)
+        and (unicodedata.category(ch) in _NOT_TEXT or _is_noncharacter(ch) or ch in _LINE_SEPARATORS)
     ]
 
 
