@@ -9,9 +9,9 @@
   var status = box.querySelector(".filters-status");
   var active = { kind: new Set(), platform: new Set() };
 
+  // A card's kind, or its platforms as a JSON list: any character may be in a name.
   function values(card, field) {
-    var raw = field === "kind" ? card.dataset.kind : card.dataset.platforms;
-    return raw ? raw.split("|") : [];
+    return field === "kind" ? [card.dataset.kind] : JSON.parse(card.dataset.platforms || "[]");
   }
   function matches(card, field) {
     var wanted = active[field];

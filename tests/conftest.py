@@ -156,6 +156,14 @@ def sqlite_archive(tmp_path: Path) -> ArchiveUnderTest:
 
 
 @pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The archive with every hostile string in every field, and its built site (see hostile.py)."""
+    from hostile import build_hostile_archive
+
+    return build_hostile_archive(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="session")
 def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
     """Debian's Chromium, headless, shared by every test module that uses a browser (Playwright's
     sync API runs one instance per process); its version goes into the test report."""

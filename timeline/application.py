@@ -49,6 +49,7 @@ from timeline.errors import (
 from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
 from timeline.store import StoreLocation, check_sqlite_store, postgres_tables_exist, store_error
+from timeline.validation import TITLE_MAX, clean_line
 
 BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -508,6 +509,7 @@ class TimelineArchive(Application[UUID]):
             raise InvalidField("entries", "a bundle needs at least one entry")
         if Bundle.create_id(name) in self.repository:
             raise InvalidChange(f"bundle {name} already exists; add entries with 'timeline bundle add'")
+        title = clean_line(title, "bundle title", max_length=TITLE_MAX)
         pins = self._pins(refs)
         bundle = Bundle(name=name, title=title or name, pins=pins, editor=options.editor, reason=options.reason)
         self.save(bundle)  # a second writer creating the same name fails here: the id is the name's

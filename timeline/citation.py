@@ -85,11 +85,27 @@ def csl_item(
 # biblatex ---------------------------------------------------------------------
 
 _LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
-_LATEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX_REPLACEMENTS = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    # BibTeX counts every brace, escaped or not, to find where a value ends: "\}" would end it.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+}
+# Pairs TeX would print as one sign (-- as a dash, `` and '' as quotes, ?` as ¿): kept apart.
+_LIGATURE = re.compile(r"(?<=[-`'?!<>,])(?=[-`'<>,])")
 
 
 def _latex(text: str) -> str:
-    return _LATEX_SPECIAL.sub(lambda m: _LATEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
+    """Text as LaTeX that prints the same characters, and a braced BibTeX value nothing can end."""
+    escaped = _LATEX_SPECIAL.sub(lambda m: _LATEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
+    return _LIGATURE.sub("{}", escaped)
+
+
+def _bibtex_url(url: str) -> str:
+    # A URL field is verbatim, but its braces still count; percent-encoding them names the same page.
+    return url.replace("{", "%7B").replace("}", "%7D")
 
 
 def _iso(parts: dict[str, Any]) -> str:
@@ -106,7 +122,7 @@ def bibtex(items: list[dict[str, Any]]) -> str:
             ("organization", _latex(item["container-title"])),
             ("date", _iso(item["issued"])),
             ("urldate", _iso(item["accessed"])),
-            ("url", item["URL"]),
+            ("url", _bibtex_url(item["URL"])),
             ("eventdate", _iso(item["event-date"])),
             ("langid", item["language"]),
         ]
@@ -127,7 +143,8 @@ def _ris_date(parts: dict[str, Any]) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A RIS value: a line break inside it would start a new (forged) tag, so lines are joined."""
+    return " ".join(text.splitlines())
 
 
 def ris(items: list[dict[str, Any]]) -> str:

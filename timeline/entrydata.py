@@ -16,6 +16,7 @@ from timeline.dates import PartialDate
 from timeline.domainmodel import Actor, PolicyEvent, Source
 from timeline.drafts import Draft
 from timeline.errors import InvalidField
+from timeline.naming import check_short_id
 from timeline.validation import (
     clean_language,
     clean_line,
@@ -171,7 +172,7 @@ def draft_from(data: Mapping[str, Any]) -> Draft:
         sources=sources_from(data.get("sources")),
         slug=clean_line(data.get("slug"), "slug"),
         id=parsed_id,
-        short_id=clean_line(data.get("short_id"), "short_id"),
+        short_id=check_short_id(clean_line(data.get("short_id"), "short_id")),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from yaml.error import MarkedYAMLError, YAMLError
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 from yamlcore import CCoreLoader, CoreLoader
 
 from timeline.entrydata import ENTRY_FIELDS
@@ -55,6 +55,7 @@ def _load(front: str) -> tuple[Any, dict[str, int]]:
                 if name in lines:
                     raise MalformedFile("", key.start_mark.line + 2, f"the field {name!r} is given twice")
                 lines[name] = key.start_mark.line + 2  # +1 for the fence, +1 as lines count from 1
+        _refuse_tags(node)
         return loader.construct_document(node), lines
     finally:
         loader.dispose()
@@ -104,7 +105,12 @@ def parse_entry_text(text: str, path: Path | str) -> EntryFile:
         raise MalformedFile(
             path, key_lines.get(str(unknown[0])), f"unknown field {unknown[0]!r}; accepted: {', '.join(FILE_FIELDS)}"
         )
-    fields = _plain(data)
+    fields = {}
+    for key, value in data.items():
+        try:
+            fields[str(key)] = _plain(value)
+        except _Unsupported as error:
+            raise MalformedFile(path, key_lines.get(str(key)), f"{key}: {error}") from None
     fields["summary"] = "\n".join(lines[end + 1 :]).strip("\n")
     key_lines["summary"] = end + 2
     return EntryFile(path=path, data=fields, lines=key_lines)
@@ -120,6 +126,30 @@ def read_entry_file(path: Path) -> EntryFile:
     return parse_entry_text(text, path)
 
 
+# YAML 1.2's core schema. Other tags (!!python/object/apply:..., !!binary, !custom) name types an
+# entry has no use for: they are refused, never read as something else.
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _refuse_tags(node: Node) -> None:
+    """Refuse, at its line, any value tagged beyond the core schema (before anything is made of it)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.tag not in _CORE_TAGS:
+            tag = current.tag.replace("tag:yaml.org,2002:", "!!")
+            problem = f"the YAML tag {tag} is not accepted; write plain text"
+            raise MalformedFile("", current.start_mark.line + 2, problem)
+        if isinstance(current, MappingNode):
+            pending += [part for pair in current.value for part in pair]
+        elif isinstance(current, SequenceNode):
+            pending += current.value
+
+
 def _plain(value: Any) -> Any:
     """The parsed front matter with string keys, and any other scalar (a float, a date-like
     value) as the text it was written as."""
@@ -131,6 +161,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)):
         return value if isinstance(value, int) else float(value)
+    if not isinstance(value, str):
+        raise _Unsupported("only text, numbers, lists and mappings are accepted")
     return str(value)
 
 

@@ -73,7 +73,7 @@ CSV_COLUMNS = [
     *(f"{prefix}_{name}" for prefix in ("source", *(f"source{n}" for n in range(2, 10))) for name in SOURCE_FIELDS),
 ]
 # entries.csv puts an apostrophe before a cell a spreadsheet would run as a formula; reading drops it.
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+_NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
 class ImportRejected(TimelineError):

@@ -35,6 +35,16 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+def check_short_id(short_id: str) -> str:
+    """A short id given in a file: it names a folder of the site (``/e/<short_id>/``), so it is
+    held to the characters of a slug; the archive's own are 8 lowercase base32 characters."""
+    if short_id and (not SLUG_PATTERN.fullmatch(short_id) or len(short_id) > 32):
+        raise InvalidField(
+            "short_id", f"{short_id!r} is not a short id; use lowercase ASCII letters, digits and hyphens"
+        )
+    return short_id
+
+
 def title_key(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 

@@ -17,20 +17,45 @@ NAME_MAX = 300
 TEXT_MAX = 20_000
 
 
+# Control characters, and lone surrogates (Cs), which cannot be written as UTF-8. Non-characters
+# (U+FFFE, U+FFFF, ...) are refused too: XML cannot hold them, so they would break the feeds.
+_NOT_TEXT = ("Cc", "Cs")
+# Besides the control characters, these end a line wherever Unicode text is read.
+_LINE_SEPARATORS = "\u2028\u2029"
+
+
+def _is_noncharacter(ch: str) -> bool:
+    return 0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE
+
+
 def _control_characters(text: str, allowed: str) -> list[str]:
-    return [f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed]
+    return [
+        f"U+{ord(ch):04X}"
+        for ch in text
+        if ch not in allowed
+        and (unicodedata.category(ch) in _NOT_TEXT or _is_noncharacter(ch) or ch in _LINE_SEPARATORS)
+    ]
+
+
+def _named(bad: list[str]) -> str:
+    return f"control characters or other non-text characters ({', '.join(sorted(set(bad)))})"
+
+
+def _text(value: object, field: str) -> str:
+    # A list or a mapping (from a file or an import) would otherwise be stored as its Python repr.
+    if isinstance(value, (list, tuple, dict, set, bytes)):
+        raise InvalidField(field, f"is a {type(value).__name__}; give text")
+    return "" if value is None else str(value)
 
 
 def clean_line(value: object, field: str, *, required: bool = False, max_length: int = NAME_MAX) -> str:
     """A single line of text: no control characters, no line breaks, surrounding spaces removed."""
-    text = "" if value is None else str(value).strip()
+    text = _text(value, field).strip()
     if required and not text:
         raise InvalidField(field, "is empty; give a non-empty text")
     bad = _control_characters(text, allowed="")
     if bad:
-        raise InvalidField(
-            field, f"contains control characters ({', '.join(sorted(set(bad)))}); give plain text on one line"
-        )
+        raise InvalidField(field, f"contains {_named(bad)}; give plain text on one line")
     if len(text) > max_length:
         raise InvalidField(field, f"is {len(text)} characters long; at most {max_length} are accepted")
     return text
@@ -42,13 +67,10 @@ def clean_title(value: object) -> str:
 
 def clean_text(value: object, field: str) -> str:
     """Multi-line text (Markdown summaries, quotations): line breaks and tabs allowed."""
-    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
-    bad = _control_characters(text, allowed="\n\t")
+    text = _text(value, field).replace("\r\n", "\n").strip()
+    bad = _control_characters(text, allowed="\n\t" + _LINE_SEPARATORS)
     if bad:
-        raise InvalidField(
-            field,
-            f"contains control characters ({', '.join(sorted(set(bad)))}); only line breaks and tabs are accepted",
-        )
+        raise InvalidField(field, f"contains {_named(bad)}; only line breaks and tabs are accepted")
     if len(text) > TEXT_MAX:
         raise InvalidField(field, f"is {len(text)} characters long; at most {TEXT_MAX} are accepted")
     return text

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from timeline.importing import CSV_COLUMNS
 
-# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it
+# text. A cell that already starts with apostrophes before one of them gets one more, so that
+# dropping one leading apostrophe always gives the text back (the import does).
+NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
 
 
 def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +54,8 @@ def entry_json(doc: dict[str, Any]) -> bytes:
 
 
 def neutralise(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    """The cell as a spreadsheet shows it as text, never runs it as a formula."""
+    return f"'{cell}" if NEUTRALISED.match(cell) else cell
 
 
 def _csv_row(doc: dict[str, Any], sources: int) -> list[str]:
@@ -64,7 +68,10 @@ def _csv_row(doc: dict[str, Any], sources: int) -> list[str]:
         "kind": entry["kind"],
         "date": entry["date"],
         "summary": entry["summary"],
-        "actors": "; ".join(f"{a['name']}:{a['role']}" if a["role"] else a["name"] for a in entry["actors"]),
+        # NAME:ROLE is read at the last colon: a name with a colon keeps its (maybe empty) role.
+        "actors": "; ".join(
+            f"{a['name']}:{a['role']}" if a["role"] or ":" in a["name"] else a["name"] for a in entry["actors"]
+        ),
         "platforms": "; ".join(entry["platforms"]),
         "topics": "; ".join(entry["topics"]),
         "jurisdictions": "; ".join(entry["jurisdictions"]),

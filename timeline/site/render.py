@@ -40,6 +40,17 @@ STATIC_FILES = ("style.css", "cite.js", "timeline.js", "search.js", "favicon.svg
 
 Files = dict[str, bytes]
 
+# Every page allows only the site's own scripts, stylesheet, images and requests: text from the
+# archive can never run, even where a template forgets to escape it. JSON-LD blocks are data and
+# never run. The search page also runs Pagefind's WebAssembly, which needs 'wasm-unsafe-eval'.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+
 
 def template_folders(archive: Archive) -> list[Path]:
     """The archive's own site_templates/ first (to override any template), then the package's."""
@@ -106,9 +117,11 @@ class Renderer:
                 return urls.absolute(self.archive.base_url, target)
             return urls.relative(url, target)
 
+        policy = SEARCH_CONTENT_SECURITY_POLICY if url == urls.search() else CONTENT_SECURITY_POLICY
         html = self.env.get_template(template).render(
             site=self.site,
             page_url=url,
+            content_security_policy=policy,
             canonical=urls.absolute(self.archive.base_url, url),
             rel=rel,
             urls=urls,

@@ -147,10 +147,15 @@ def manifest_part(part: str) -> str:
 
 
 def output_path(url: str) -> str:
-    """The file a URL is served from: a folder URL is its index.html."""
-    if url == "" or url.endswith("/"):
-        return f"{url}index.html"
-    return url
+    """The file a URL is served from: a folder URL is its index.html.
+
+    Every path stays inside the output folder: the names in URLs are slugs, keys and short ids
+    made of ``[a-z0-9-]``, so a path that could leave the folder is a bug, refused here.
+    """
+    path = f"{url}index.html" if url == "" or url.endswith("/") else url
+    if any(part in ("", ".", "..") for part in path.split("/")) or any(ch in path for ch in "\\:\0"):
+        raise ValueError(f"{url!r} is not a path inside the site's folder")
+    return path
 
 
 def relative(from_url: str, to_url: str) -> str:
