@@ -34,6 +34,8 @@ import lxml.html
 from hostile import SITE_TITLE, Case, HostileArchive
 from lxml import etree
 
+from timeline.site.manifest import read as read_manifest
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKDOWN_TAGS = {"p", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "blockquote", "hr", "br"}
 MARKDOWN_TAGS |= {f"h{n}" for n in range(1, 7)}
@@ -140,7 +142,7 @@ def page_problems(where: str, content: bytes) -> list[str]:
 
 
 def published(hostile: HostileArchive, suffix: str) -> list[str]:
-    files = json.loads((hostile.out / "manifest.json").read_bytes())["files"]
+    files = read_manifest(hostile.out)["files"]
     return sorted(name for name in files if name.endswith(suffix))
 
 
