@@ -61,6 +61,11 @@ def _revision(entry_file: EntryFile) -> int | None:
     return value
 
 
+def sync_state_path(folder: Path) -> Path:
+    """Where the last sync of ``folder`` (an archive's events/) recorded what it found."""
+    return folder.parent / ".timeline" / "sync-state.json"
+
+
 class _SeenFiles:
     """What the last sync found: each file's (mtime, size) and entry id, for one store.
 
@@ -113,7 +118,7 @@ class _Syncer:
         self.report = SyncReport()
         self.files_by_id: set[UUID] = set()
         self.ids_by_name: dict[str, str] = {}
-        self.seen = _SeenFiles(folder.parent / ".timeline" / "sync-state.json", app.location.display, app.position())
+        self.seen = _SeenFiles(sync_state_path(folder), app.location.display, app.position())
 
     def options(self, reason: str) -> WriteOptions:
         return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
