@@ -113,6 +113,7 @@ def test_a_dump_restored_into_postgresql_and_back_into_sqlite_keeps_every_change
         out = tmp_path / f"site-of-{archive.root.name}"
         archive.ok("build", "--out", str(out))
         sites.append(site_files(out))
+        archive.ok("verify", "--out", str(out))
     assert "manifest.json" in sites[0] and len(sites[0]) > 50
     assert sites[0].keys() == sites[1].keys() == sites[2].keys()
     assert [name for name in sites[0] if not sites[0][name] == sites[1][name] == sites[2][name]] == []
@@ -334,3 +335,4 @@ def test_restoring_an_older_dump_over_a_lost_store_brings_back_that_state(
     assert "Executive order on preventing online censorship" in page
     archive.ok("build", "--full", "--out", str(tmp_path / "full"))
     assert site_files(archive.root / "_site") == site_files(tmp_path / "full")
+    assert archive.ok("verify").stdout.startswith("verified: ")

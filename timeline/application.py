@@ -420,6 +420,16 @@ class TimelineArchive(Application[UUID]):
         self._save(build)
         return self.get(ref), changed
 
+    def file_differences(
+        self, entry: PolicyEvent, draft: Draft, relations: Sequence[tuple[str, str]], retracted: bool
+    ) -> list[str]:
+        """The fields where the state an events/ file describes differs from the entry's, as
+        :meth:`revise` compares them, but reading only: nothing is checked for writing or saved."""
+        wanted = tuple(Relation(relation_type(kind), self.resolve(target)) for kind, target in relations)
+        sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
+        fields = {name: getattr(draft, name) for name in CORRECTABLE}
+        return entry.differences(fields, sources, wanted, retracted)
+
     def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
         return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
 

@@ -1,4 +1,4 @@
-"""`timeline dump` and `timeline restore`: keeping the archive safe."""
+"""`timeline dump`, `timeline restore` and `timeline verify`: keeping the archive safe."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import click
 
 from timeline.backup import dump_archive, restore_archive
 from timeline.cli.session import Session, pass_session
+from timeline.verify import verify_archive
+
+# Exit status of a verify that found differences (2 stays "could not check": bad input, no store).
+DIFFERENCES_FOUND = 1
 
 
 @click.command()
@@ -49,4 +53,34 @@ def restore(session: Session, file: Path) -> None:
     click.echo(report.summary())
 
 
-COMMANDS = [dump, restore]
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site to check, as given to 'timeline build --out' (default: _site/).",
+)
+@pass_session
+def verify(session: Session, out: Path | None) -> None:
+    """Check that the store, the site and events/ agree; writes nothing.
+
+    Replays every entry, reservation and bundle from the store; rebuilds the site's
+    read model in a scratch folder and compares it with the live one; checks every
+    site file against manifest.json; checks every events/ file against the store.
+    Exit status 0 when all agree, 1 when differences are found (each listed).
+
+    \b
+    Example:
+      timeline verify
+      timeline verify --out /var/www/timeline
+    """
+    folder = out or session.archive.root / "_site"
+    report = verify_archive(session.open_app(create=False), session.archive, folder, out_named=out is not None)
+    for problem in report.problems:
+        click.echo(problem)
+    if not report.ok:
+        click.echo(f"error: {report.summary()}", err=True)
+        raise SystemExit(DIFFERENCES_FOUND)
+    click.echo(report.summary())
+
+
+COMMANDS = [dump, restore, verify]
