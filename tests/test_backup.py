@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -155,6 +157,9 @@ def test_dump_replaces_a_file_only_with_force(sqlite_archive: ArchiveUnderTest, 
     assert target.read_text(encoding="utf-8") == "an older backup\n"
 
     sqlite_archive.ok("dump", str(target), "--force")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not left private, as temporary files are
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert lines[0] == {"format": "timeline-dump", "version": 1}
     assert lines[-1] == {"end": "timeline-dump", "events": 3}

@@ -142,6 +142,8 @@ def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> Du
     stop = app.position()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private; a dump gets the permissions any new file would.
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(json.dumps(HEADER) + "\n")
             for notification in notifications(app, stop):
@@ -157,6 +159,12 @@ def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> Du
         raise
     _sync_folder(path.parent)
     return report
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sync_folder(folder: Path) -> None:
@@ -178,14 +186,22 @@ def _sync_folder(folder: Path) -> None:
 
 @dataclass
 class _Reader:
-    """Reads and checks a dump line by line, yielding each stored event."""
+    """Reads and checks a dump line by line, yielding each stored event.
+
+    The first reading decodes every state into its domain event. The second, which
+    writes, checks each line's form again but relies on the first for the decoding: it
+    compares the whole file's digest with the first reading's instead, at the end,
+    before the writing commits.
+    """
 
     app: TimelineArchive
     path: Path
+    checked_digest: str | None = None  # the first reading's, when this is the second
     events: int = 0
     entries: int = 0
     bundles: int = 0
     versions: dict[UUID, int] = field(default_factory=dict)
+    digest: Any = field(default_factory=hashlib.sha256)
 
     def fail(self, line: int, problem: str) -> MalformedDump:
         return MalformedDump(self.path, line, problem)
@@ -193,12 +209,15 @@ class _Reader:
     def stored_events(self) -> Iterator[StoredEvent]:
         with self.path.open("rb") as stream:
             yield from self._read(stream)
+        if self.checked_digest is not None and self.digest.hexdigest() != self.checked_digest:
+            raise self.fail(1, "the file changed while it was being restored")
 
     def _read(self, stream: BinaryIO) -> Iterator[StoredEvent]:
         position = 0
         number = 0
         header_seen = ended = False
         for number, raw in enumerate(stream, start=1):
+            self.digest.update(raw)
             if not raw.strip():
                 continue  # blank lines carry nothing
             data = self._json(number, raw)
@@ -274,6 +293,9 @@ class _Reader:
             raise self.fail(number, "topic must be a non-empty string")
         state = self._state(number, data)
         stored = StoredEvent(originator_id=originator_id, originator_version=version, topic=data["topic"], state=state)
+        if self.checked_digest is not None:
+            self.versions[originator_id] = version
+            return stored
         try:
             domain_event: Any = self.app.mapper.to_domain_event(stored)
         except Exception as error:  # unknown topic, or a state the event class cannot take
@@ -352,8 +374,8 @@ def restore_archive(app: TimelineArchive, archive: Archive, path: Path) -> Resto
     checked = _Reader(app, path)
     for _ in checked.stored_events():
         pass
-    # Read again to write: the file is checked again line by line, and any problem rolls back.
-    written = app.restore(_batches(_Reader(app, path)))
+    # Read again to write; a problem found now (the file changed since) rolls everything back.
+    written = app.restore(_batches(_Reader(app, path, checked_digest=checked.digest.hexdigest())))
     report = RestoreReport(events=written, entries=checked.entries, bundles=checked.bundles)
     report.store = app.location.display
     _forget_derived_state(archive)
