@@ -34,8 +34,8 @@ from conftest import ArchiveUnderTest, record_every_kind_of_change
 from eventsourcing.persistence import StoredEvent
 
 from timeline.application import TimelineArchive
-from timeline.backup import MalformedDump
 from timeline.config import DEFAULT_KINDS
+from timeline.dumpfile import MalformedDump
 from timeline.store import parse_store_url
 
 SEARCH_INDEX = "pagefind/"
@@ -256,6 +256,8 @@ MALFORMED = [
                  "position must be a whole number after the previous line's (2)", id="position-backwards"),
     pytest.param(lambda lines: _edit_line(lines, 3, originator_id="not-a-uuid"), 3,
                  "originator_id 'not-a-uuid' is not a UUID", id="bad-originator"),
+    pytest.param(lambda lines: [lines[0], lines[1].replace('"state_sha256"', '"sha"'), *lines[2:]], 2,
+                 "missing state_sha256; unexpected sha", id="a-key-renamed"),
     pytest.param(lambda lines: [*lines[:-1], lines[-1], lines[1]], 11,
                  "a line after the dump's closing line", id="after-the-end"),
 ]  # fmt: skip
