@@ -8,8 +8,8 @@ What these tests prove, each on an archive with every kind of change, built:
    (in a folder named with --out).
 3. A read model changed behind the build's back (an UPDATE in the live site-*.sqlite) is
    reported with the row and the field that differ.
-4. An events/ file edited by hand is reported with the field it changed; a new file no entry
-   has is reported too.
+4. An events/ file edited by hand is reported with the field it changed; a removed file, and a
+   new file no entry has, are reported too.
 5. A stored change that no longer replays is reported with its aggregate.
 6. Verify writes nothing: every file of the archive (store, events/, site, read models) has
    the same bytes and modification time after it as before, even when it finds differences.
@@ -123,9 +123,11 @@ def test_an_events_file_edited_by_hand_is_reported(built: tuple[ArchiveUnderTest
     path = archive.root / "events" / f"{slugs['labels']}.md"
     path.write_text(path.read_text(encoding="utf-8").replace("kind: label", "kind: statement"), encoding="utf-8")
     (archive.root / "events" / "a-new-file.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
+    (archive.root / "events" / f"{slugs['ruling']}.md").unlink()
     assert differences(archive) == [
         f"events: events/{slugs['labels']}.md differs from the store in kind (edited by hand?); "
         "'timeline sync' applies the file, 'timeline export events' puts back the store's version",
+        f"events: events/{slugs['ruling']}.md is missing; 'timeline export events' writes it back",
         "events: events/a-new-file.md is no entry of the store; 'timeline sync' records it",
     ]
 
