@@ -189,3 +189,49 @@ def announce(config: pytest.Config, line: str) -> None:
     with capture.global_and_fixture_disabled():
         reporter.ensure_newline()
         reporter.write_line(line)
+
+
+def record_every_kind_of_change(archive: ArchiveUnderTest) -> dict[str, str]:
+    """Entries with every field, then every kind of change to them: corrections, sources added and
+    withdrawn, links and unlinks, a retraction, a merge, and a bundle made, grown and shrunk.
+    Returns the entries' slugs by name."""
+    order = archive.add(
+        "Order on preventing online censorship", "2020-05-28", "executive-order",
+        "--actor", "Donald Trump:issuer", "--actor", "Twitter:target", "--platform", "Twitter",
+        "--platform", "Facebook", "--topic", "Section 230", "--jurisdiction", "United States",
+        "--source-url", "https://example.com/order", "--source-author", "A. Reporter",
+        "--summary", "The order asks agencies to *review* the liability shield.\n\nA second paragraph.",
+    )  # fmt: skip
+    labels = archive.add(
+        "Twitter labels two tweets on mail-in ballots", "2020-05-26", "label",
+        "--actor", "Twitter:author", "--platform", "Twitter", "--topic", "election misinformation",
+    )  # fmt: skip
+    ruling = archive.add(
+        "Landgericht Köln: „Löschpflicht“ für Beiträge", "2021-03", "court-ruling",
+        "--actor", "Landgericht Köln:court", "--jurisdiction", "Germany", "--source-language", "de",
+        "--source-quote", "Die Plattform muss löschen 🙂", "--source-quote-by", "das Gericht",
+    )  # fmt: skip
+    wrong = archive.add("A takedown that never happened", "2019-08-19", "takedown", "--platform", "Facebook")
+    duplicate = archive.add(
+        "White House order on online censorship", "2020-05-28", "executive-order", "--allow-duplicate"
+    )
+    changes = [
+        ("correct", order["slug"], "--title", "Executive order on preventing online censorship",
+         "--date", "2020-05-28~", "--reason", "the official title"),
+        ("source", "add", labels["slug"], "--title", "Labels explained", "--publisher", "Other Wire",
+         "--url", "https://example.com/labels", "--date", "2020-05-27", "--reason", "a second account"),
+        ("source", "withdraw", labels["slug"], "1", "--reason", "the first report was wrong"),
+        ("link", order["slug"], "responds-to", labels["slug"], "--reason", "the order answers the labels"),
+        ("link", ruling["slug"], "related", order["slug"], "--reason", "the same question"),
+        ("unlink", ruling["slug"], "related", order["slug"], "--reason", "a different question after all"),
+        ("retract", wrong["slug"], "--reason", "the takedown never happened"),
+        ("merge", duplicate["slug"], order["slug"], "--reason", "the same order twice"),
+        ("bundle", "create", "smith-2026", order["slug"], labels["slug"], "--title", "Smith (2026)"),
+        ("correct", labels["slug"], "--summary", "Corrected after the bundle was made.", "--reason", "clarity"),
+        ("bundle", "add", "smith-2026", ruling["slug"]),
+        ("bundle", "remove", "smith-2026", labels["slug"], "--reason", "not cited after all"),
+    ]  # fmt: skip
+    for change in changes:
+        archive.ok(*change)
+    slugs = {"order": order, "labels": labels, "ruling": ruling, "wrong": wrong, "duplicate": duplicate}
+    return {name: entry["slug"] for name, entry in slugs.items()}

@@ -911,3 +911,18 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first_and_then_says_so(
         assert refused.stderr.strip() == expected
         assert not out.exists()
     assert build(sqlite_archive, out)["written"] > 0
+
+
+def test_published_files_and_entry_files_are_readable_by_others_as_the_umask_allows(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """A web server running as another user must be able to read the site."""
+    entry = sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")
+    out = tmp_path / "site"
+    build(sqlite_archive, out)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    expected = 0o666 & ~umask
+    for path in [out / "index.html", out / f"events/{entry['slug']}/index.html", out / "manifest.json"]:
+        assert path.stat().st_mode & 0o777 == expected, path
+    assert (sqlite_archive.root / "events" / f"{entry['slug']}.md").stat().st_mode & 0o777 == expected

@@ -14,14 +14,14 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, StoredEvent
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
 from eventsourcing.utils import Environment, EnvType
 
@@ -44,11 +44,12 @@ from timeline.errors import (
     EntryNotFound,
     InvalidChange,
     InvalidField,
+    StoreNotEmpty,
     SyncConflict,
 )
 from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
-from timeline.store import StoreLocation, check_sqlite_store, postgres_tables_exist, store_error
+from timeline.store import StoreLocation, check_sqlite_store, one_transaction, postgres_tables_exist, store_error
 from timeline.validation import TITLE_MAX, clean_line
 
 BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -107,6 +108,8 @@ class TimelineArchive(Application[UUID]):
             if location.kind == "postgresql":
                 tables_exist = postgres_tables_exist(location)
                 settings["CREATE_TABLE"] = "yes" if create and not tables_exist else "no"
+            elif not create:
+                settings["CREATE_TABLE"] = "no"  # the table is there (checked above): open it without writing
             super().__init__(settings)
         except Exception as error:  # psycopg or sqlite3 failing to connect or create tables
             raise store_error(error, location) from None
@@ -418,6 +421,16 @@ class TimelineArchive(Application[UUID]):
         self._save(build)
         return self.get(ref), changed
 
+    def file_differences(
+        self, entry: PolicyEvent, draft: Draft, relations: Sequence[tuple[str, str]], retracted: bool
+    ) -> list[str]:
+        """The fields where the state an events/ file describes differs from the entry's, as
+        :meth:`revise` compares them, but reading only: nothing is checked for writing or saved."""
+        wanted = tuple(Relation(relation_type(kind), self.resolve(target)) for kind, target in relations)
+        sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
+        fields = {name: getattr(draft, name) for name in CORRECTABLE}
+        return entry.differences(fields, sources, wanted, retracted)
+
     def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
         return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
 
@@ -534,6 +547,32 @@ class TimelineArchive(Application[UUID]):
         bundle = self._save(build)[0]
         assert isinstance(bundle, Bundle)
         return bundle
+
+    # Restoring ---------------------------------------------------------------
+
+    def check_empty(self, newest: int | None = None) -> None:
+        """Refuse a store that holds changes (``newest``: its newest position, if known)."""
+        newest = self.position() if newest is None else newest
+        if newest:
+            raise StoreNotEmpty(
+                f"the store {self.location.display} is not empty (its newest change is at position {newest}); "
+                "restore only into an empty store: name a new one with --store, or run 'timeline init' for a "
+                "new archive"
+            )
+
+    def restore(self, batches: Iterable[Sequence[StoredEvent]]) -> int:
+        """Write stored domain events exactly as given (a dump's) into this store, which must be
+        empty, in one transaction: an error from the batches, or from the store, writes nothing.
+
+        Returns how many were written.
+        """
+        written = 0
+        with one_transaction(self.recorder) as (newest, insert):
+            self.check_empty(newest)
+            for batch in batches:
+                insert(batch)
+                written += len(batch)
+        return written
 
     # Reading history ---------------------------------------------------------
 

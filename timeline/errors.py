@@ -32,6 +32,10 @@ class StoreError(TimelineError):
     """The store is missing, unreachable, locked for too long or not a timeline store."""
 
 
+class StoreNotEmpty(StoreError):
+    """A restore was asked to write into a store that already holds changes."""
+
+
 class ArchiveNotFound(TimelineError):
     """No timeline.toml in the current folder or above it, and none named."""
 

@@ -17,6 +17,17 @@ from timeline.entrydata import entry_to_dict
 from timeline.entryfile import dump_entry_text
 
 
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# What open() gives a new file (readable by all unless the umask says otherwise); files written
+# through mkstemp are made owner-only, which a web server or a colleague could not read.
+FILE_MODE = _file_mode()
+
+
 def entry_path(folder: Path, slug: str) -> Path:
     return folder / f"{slug}.md"
 
@@ -35,6 +46,7 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> boo
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, FILE_MODE)  # as open() would make it, not mkstemp's owner-only mode
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             if durable:

@@ -22,12 +22,18 @@ from pathlib import Path
 STATE_FILE = "sync-state.sqlite"
 
 
+def state_files(folder: Path) -> list[Path]:
+    """The files holding the state of ``folder`` (an archive's events/), to forget it."""
+    state = folder.parent / ".timeline" / STATE_FILE
+    return [state, *(state.with_name(state.name + suffix) for suffix in ("-wal", "-shm"))]
+
+
 class SyncState:
     def __init__(self, folder: Path, store: str):
         """``folder`` is the archive's events/ folder; the state lives beside it in .timeline/."""
         self.folder = folder
         self.store = store
-        state = folder.parent / ".timeline" / STATE_FILE
+        state = state_files(folder)[0]
         state.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(state, timeout=30, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")

@@ -48,10 +48,18 @@ class Session:
 
     @property
     def app(self) -> TimelineArchive:
+        return self.open_app()
+
+    def open_app(self, *, create: bool | None = None) -> TimelineArchive:
+        """The archive's application on its store; ``create`` overrides :meth:`location`'s rule
+        (a restore may create any store, a dump or a check never creates one)."""
         if self._app is None:
-            location, create = self.location()
+            location, may_create = self.location()
             self._app = TimelineArchive(
-                location, kinds=self.archive.kinds, lock_timeout=self.lock_timeout, create=create
+                location,
+                kinds=self.archive.kinds,
+                lock_timeout=self.lock_timeout,
+                create=may_create if create is None else create,
             )
         return self._app
 

@@ -32,6 +32,7 @@ from timeline.application import TimelineArchive
 from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
+from timeline.mirror import FILE_MODE
 from timeline.site import manifest, urls
 from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.readmodel import SiteView
@@ -79,6 +80,7 @@ def write_bytes_atomically(path: Path, content: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, FILE_MODE)  # mkstemp makes files only their owner can read: a web server could not
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
         os.replace(temporary, path)

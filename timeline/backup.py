@@ -1,0 +1,196 @@
+"""Dump and restore: the store's whole history into a file, and back into an empty store.
+
+A dump (see ``dumpfile`` for its format) holds every stored domain event (entries'
+changes, slug and short-id reservations, citation bundles) in the order of the
+store's notification log. A restore reads the dump twice: once to check every line
+(so a bad line is named before anything is written), then to write every stored
+event as it was, in one transaction, into a store that must be empty. Positions are
+given by the new store in the dump's order: they are the same unless the old store
+had gaps (PostgreSQL leaves some after failed writes).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Notification, StoredEvent
+
+from timeline.application import RECORDED_TOPIC, TimelineArchive
+from timeline.config import Archive
+from timeline.dumpfile import DumpReader, closing_line, event_line, opening_line
+from timeline.errors import TimelineError
+from timeline.mirror import entry_path, write_entry
+from timeline.site.build import STATE_FOLDER
+from timeline.syncstate import state_files
+
+BATCH = 500
+
+
+# Dumping ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DumpReport:
+    path: Path
+    events: int = 0
+    entries: int = 0
+
+    def summary(self) -> str:
+        return f"dumped {self.events:,} changes ({self.entries:,} entries) to {self.path}"
+
+
+def _event_line(app: TimelineArchive, notification: Notification) -> str:
+    try:
+        domain_event: Any = app.mapper.to_domain_event(notification)
+    except Exception as error:  # any decoding failure: the store holds something unreadable
+        raise TimelineError(
+            f"the store's change at position {notification.id} ({notification.topic}) cannot be read "
+            f"({type(error).__name__}: {error}); nothing was dumped, run 'timeline verify'"
+        ) from None
+    return event_line(notification, domain_event.timestamp.isoformat())
+
+
+def notifications(app: TimelineArchive, stop: int) -> Iterator[Notification]:
+    """Every stored event up to position ``stop``, in order, a batch in memory at a time."""
+    start = 1
+    while start <= stop:
+        batch = app.recorder.select_notifications(start, BATCH, stop=stop)
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        start = batch[-1].id + 1
+
+
+def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> DumpReport:
+    """Write the store's whole history to ``path`` (see the module's docstring).
+
+    The file appears whole or not at all: it is written beside ``path`` and renamed
+    into place. An existing file is replaced only with ``force``.
+    """
+    if path.is_dir():
+        raise TimelineError(f"{path} is a folder; name the dump file to write, e.g. backup.jsonl")
+    if path.exists() and not force:
+        raise TimelineError(f"{path} already exists; pass --force to replace it")
+    if not path.parent.is_dir():
+        raise TimelineError(f"cannot write {path}: folder {path.parent} does not exist")
+    report = DumpReport(path)
+    # Changes made while the dump runs are left for the next one: it is the store as of its start.
+    stop = app.position()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file private; a dump gets the permissions any new file would.
+        os.fchmod(handle, 0o666 & ~_umask())
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(opening_line())
+            for notification in notifications(app, stop):
+                stream.write(_event_line(app, notification))
+                report.events += 1
+                report.entries += notification.topic == RECORDED_TOPIC
+            stream.write(closing_line(report.events))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+    return report
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: flush the folder's entry for the new file."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # not every file system lets a folder be flushed
+    finally:
+        os.close(descriptor)
+
+
+# Restoring -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RestoreReport:
+    events: int = 0
+    entries: int = 0
+    bundles: int = 0
+    store: str = ""
+    files_written: int = 0
+    unknown_files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"restored {self.events:,} changes ({self.entries:,} entries, {self.bundles:,} bundles) into {self.store}",
+            f"events/: {self.entries:,} files match the store ({self.files_written:,} written)",
+        ]
+        if self.unknown_files:
+            shown = ", ".join(self.unknown_files[:5]) + (" ..." if len(self.unknown_files) > 5 else "")
+            lines.append(
+                f"events/: {len(self.unknown_files):,} files name no entry of the store and were left as they are "
+                f"({shown}); 'timeline sync' would record them as new entries"
+            )
+        return "\n".join(lines)
+
+
+def _batches(reader: DumpReader) -> Iterator[list[StoredEvent]]:
+    batch: list[StoredEvent] = []
+    for stored in reader.stored_events():
+        batch.append(stored)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def restore_archive(app: TimelineArchive, archive: Archive, path: Path) -> RestoreReport:
+    """Load a dump into the empty store, then rewrite events/ from it.
+
+    Every line is checked before anything is written, and the writing is one
+    transaction. The site's read models and the record of synced files describe the
+    store as it was before, so they are forgotten: the next build starts afresh.
+    """
+    if not path.is_file():
+        raise TimelineError(f"no dump file {path}; give a file written by 'timeline dump'")
+    app.check_empty()
+    checked = DumpReader(app.mapper, path)
+    for _ in checked.stored_events():
+        pass
+    # Read again to write; a problem found now (the file changed since) rolls everything back.
+    written = app.restore(_batches(DumpReader(app.mapper, path, checked_digest=checked.digest.hexdigest())))
+    report = RestoreReport(events=written, entries=checked.entries, bundles=checked.bundles)
+    report.store = app.location.display
+    _forget_derived_state(archive)
+    folder = archive.events_dir
+    names: set[str] = set()
+    for entry in app.entries():
+        report.files_written += write_entry(app, folder, entry, durable=False)
+        names.add(entry_path(folder, entry.slug).name)
+    report.unknown_files = sorted(p.name for p in folder.glob("*.md") if p.name not in names)
+    return report
+
+
+def _forget_derived_state(archive: Archive) -> None:
+    """Remove what was derived from the store before the restore: each output folder's read
+    model (a build then renders everything and compares it with the files on disk) and the
+    record of synced files."""
+    for stale in (archive.root / STATE_FOLDER).glob("site-*.sqlite*"):
+        stale.unlink(missing_ok=True)
+    for state in state_files(archive.events_dir):
+        state.unlink(missing_ok=True)
