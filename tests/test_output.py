@@ -143,8 +143,18 @@ def test_quiet_prints_nothing_when_all_goes_well(sqlite_archive: ArchiveUnderTes
     entry = sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")
     for args in (
         ["import", str(rows), "--quiet"],
-        ["add", "--title", "Facebook removes a page", "--kind", "takedown", "--date", "2020-06-01",
-         "--source-title", "Facebook takes a page down", "-q"],  # fmt: skip
+        [
+            "add",
+            "--title",
+            "Facebook removes a page",
+            "--kind",
+            "takedown",
+            "--date",
+            "2020-06-01",
+            "--source-title",
+            "A page down",
+            "-q",
+        ],
         ["correct", entry["slug"], "--title", "Twitter labels two Trump tweets", "--reason", "names", "-q"],
         ["sync", "--quiet"],
         ["export", str(tmp_path / "copy.jsonl"), "--quiet"],
