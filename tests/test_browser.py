@@ -137,7 +137,9 @@ class Site:
         return self.out / (path + "index.html" if path == "" or path.endswith("/") else path)
 
     def live_entries(self) -> list[dict[str, Any]]:
-        return json.loads((self.out / "data" / "entries.json").read_bytes())
+        """Every live entry, from the site's data files (one per year, listed in data/index.json)."""
+        listing = json.loads((self.out / "data" / "index.json").read_bytes())
+        return [e for row in listing for e in json.loads((self.out / f"data/{row['year']:04d}/entries.json").read_bytes())]
 
 
 @pytest.fixture(scope="module")

@@ -49,6 +49,7 @@ from timeline.errors import (
 )
 from timeline.importing import ImportPlan, ImportRow
 from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
+from timeline.progress import Progress
 from timeline.store import StoreLocation, check_sqlite_store, one_transaction, postgres_tables_exist, store_error
 from timeline.validation import TITLE_MAX, clean_line
 
@@ -278,13 +279,19 @@ class TimelineArchive(Application[UUID]):
                 )
 
     def import_entries(
-        self, rows: Sequence[ImportRow], options: WriteOptions, problems: Sequence[str] = (), batch_size: int = 200
+        self,
+        rows: Sequence[ImportRow],
+        options: WriteOptions,
+        problems: Sequence[str] = (),
+        batch_size: int = 200,
+        progress: Progress | None = None,
     ) -> tuple[list[PolicyEvent], int]:
         """Record many entries: all are checked before any is saved, then saved in batches.
 
         ``problems`` are the rows already found bad while reading; with any problem,
         nothing is saved. Rows whose id the store already holds (an earlier run of
         the same import) are skipped. Returns (entries recorded, rows skipped).
+        ``progress`` hears of every batch saved ("entries").
         """
         plan = ImportPlan(self, options, list(problems))
         for row in rows:
@@ -309,6 +316,8 @@ class TimelineArchive(Application[UUID]):
                     "run the same import again to finish"
                 ) from None
             recorded += batch
+            if progress is not None:
+                progress("entries", len(recorded), len(plan.entries))
         return recorded, plan.skipped
 
     # Changing ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from timeline.entrydata import draft_from, relations_from
 from timeline.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
 from timeline.mirror import entry_path, write_entry
+from timeline.progress import Progress
 from timeline.syncstate import SyncState
 
 
@@ -63,8 +64,13 @@ def _revision(entry_file: EntryFile) -> int | None:
 
 
 class _Syncer:
-    def __init__(self, app: TimelineArchive, folder: Path, editor: str, allow_future: bool):
+    def __init__(
+        self, app: TimelineArchive, folder: Path, editor: str, allow_future: bool, progress: Progress | None = None
+    ):
         self.app = app
+        self.progress = progress
+        self.checked = 0
+        self.total = 0
         self.folder = folder
         self.editor = editor
         self.allow_future = allow_future
@@ -93,12 +99,14 @@ class _Syncer:
         new: list[EntryFile] = []
         found = sorted((entry.name, entry) for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
         names = [name for name, _ in found]
+        self.total = len(names)
         for name, dir_entry in found:
             unchanged = self.unchanged(name, dir_entry)
             if unchanged is not None:
                 self.files_by_id.add(unchanged)
                 self.ids_by_name[name] = unchanged
                 self.report.unchanged += 1
+                self.tick()
                 continue
             path = self.folder / name
             self.read_or_written = True
@@ -107,11 +115,12 @@ class _Syncer:
                 known = _known_id(self.app, entry_file)
                 if known is None:
                     new.append(entry_file)
-                else:
-                    self.files_by_id.add(str(known))
-                    self.apply_edit(entry_file, known)
+                    continue  # checked when recorded, after the others
+                self.files_by_id.add(str(known))
+                self.apply_edit(entry_file, known)
             except TimelineError as error:
                 self.refuse(path, error)
+            self.tick()
         self.record_new(new)
         # Entries that may lack a file: any, if a file known to the last sync has gone; else only
         # those recorded since, as every older one had its file then.
@@ -124,6 +133,12 @@ class _Syncer:
             self.state.advance(position)
         self.state.close()
         return self.report
+
+    def tick(self) -> None:
+        """One more file dealt with."""
+        self.checked += 1
+        if self.progress is not None:
+            self.progress("files", self.checked, self.total)
 
     def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""
@@ -161,6 +176,7 @@ class _Syncer:
                     self.record(entry_file)
                 except TimelineError as error:
                     self.refuse(entry_file.path, error)
+                self.tick()
 
     def targets_exist(self, entry_file: EntryFile, pending: dict[Path, EntryFile]) -> bool:
         waiting = {str(f.data.get("slug") or "") for f in pending.values()} - {""}
@@ -209,8 +225,11 @@ class _Syncer:
             self.ids_by_name[entry_path(self.folder, entry.slug).name] = str(entry_id)
 
 
-def sync_folder(app: TimelineArchive, folder: Path, editor: str, *, allow_future: bool = False) -> SyncReport:
-    """Apply every file of ``folder`` to the store; see the module's docstring."""
+def sync_folder(
+    app: TimelineArchive, folder: Path, editor: str, *, allow_future: bool = False, progress: Progress | None = None
+) -> SyncReport:
+    """Apply every file of ``folder`` to the store; see the module's docstring. ``progress`` hears
+    of every file dealt with ("files")."""
     if not folder.is_dir():
         raise EntryNotFound(f"no folder {folder}; an archive keeps its entries in events/")
-    return _Syncer(app, folder, editor, allow_future).run()
+    return _Syncer(app, folder, editor, allow_future, progress).run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from timeline.cli.session import Session, editor_option, pass_session, write_options
+from timeline.cli.session import Session, editor_option, output_options, pass_session, write_options
 
 
 @click.group()
@@ -18,6 +18,7 @@ def bundle() -> None:
 @click.option("--title", default="", help="A readable title, e.g. the paper's (default: NAME).")
 @click.option("--reason", metavar="TEXT", help="Why the bundle is made (optional).")
 @editor_option
+@output_options
 @pass_session
 def bundle_create(
     session: Session, name: str, entries: tuple[str, ...], title: str, reason: str | None, editor: str | None
@@ -31,7 +32,7 @@ def bundle_create(
     """
     options = write_options(editor, reason, require_reason=False)
     made = session.app.create_bundle(name, title, entries, options)
-    click.echo(f"created bundle {made.name} with {len(made.pins)} pinned entries")
+    session.say(f"created bundle {made.name} with {len(made.pins)} pinned entries")
 
 
 @bundle.command("add")
@@ -39,6 +40,7 @@ def bundle_create(
 @click.argument("entries", nargs=-1, required=True)
 @click.option("--reason", metavar="TEXT", help="Why (optional).")
 @editor_option
+@output_options
 @pass_session
 def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: str | None, editor: str | None) -> None:
     """Pin more entries in bundle NAME, each at its current revision.
@@ -48,7 +50,7 @@ def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: st
       timeline bundle add smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
     """
     changed = session.app.add_to_bundle(name, entries, write_options(editor, reason, require_reason=False))
-    click.echo(f"bundle {changed.name} now pins {len(changed.pins)} entries")
+    session.say(f"bundle {changed.name} now pins {len(changed.pins)} entries")
 
 
 @bundle.command("remove")
@@ -56,6 +58,7 @@ def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: st
 @click.argument("entries", nargs=-1, required=True)
 @click.option("--reason", metavar="TEXT", help="Why (optional).")
 @editor_option
+@output_options
 @pass_session
 def bundle_remove(
     session: Session, name: str, entries: tuple[str, ...], reason: str | None, editor: str | None
@@ -67,7 +70,7 @@ def bundle_remove(
       timeline bundle remove smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
     """
     changed = session.app.remove_from_bundle(name, entries, write_options(editor, reason, require_reason=False))
-    click.echo(f"bundle {changed.name} now pins {len(changed.pins)} entries")
+    session.say(f"bundle {changed.name} now pins {len(changed.pins)} entries")
 
 
 COMMANDS = [bundle]

@@ -11,6 +11,7 @@ from timeline.cli.session import (
     allow_future_option,
     editor_option,
     json_option,
+    output_options,
     pass_session,
     print_json,
     reason_option,
@@ -22,12 +23,13 @@ from timeline.entrydata import field_value, source_from
 RELATIONS = click.Choice([t.value for t in RelationType])
 
 
-def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str) -> None:
+def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str, to: str = "") -> None:
+    """Mirror the changed entry to its file, then say what was done (or print its JSON)."""
     session.mirror(entry)
     if as_json:
         print_json(session.entry_dict(entry))
     else:
-        click.echo(f"{what} {entry.slug}: now revision {entry.revision}")
+        session.say(f"{what} {entry.slug}{to}: now revision {entry.revision}")
 
 
 @click.command()
@@ -46,6 +48,7 @@ def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str) -> Non
 @editor_option
 @allow_future_option
 @json_option
+@output_options
 @pass_session
 def correct(
     session: Session,
@@ -94,6 +97,7 @@ def source() -> None:
 @editor_option
 @allow_future_option
 @json_option
+@output_options
 @pass_session
 def source_add(
     session: Session,
@@ -124,6 +128,7 @@ def source_add(
 @reason_option
 @editor_option
 @json_option
+@output_options
 @pass_session
 def source_withdraw(
     session: Session, entry: str, which: str, reason: str | None, editor: str | None, as_json: bool
@@ -146,6 +151,7 @@ def source_withdraw(
 @reason_option
 @editor_option
 @json_option
+@output_options
 @pass_session
 def link(
     session: Session, entry: str, relation: str, target: str, reason: str | None, editor: str | None, as_json: bool
@@ -160,7 +166,7 @@ def link(
           2020-05-26-twitter-labels-two-trump-tweets --reason "the order cites the labels"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.link(entry, relation, target, write), as_json, "linked")
+    _done(session, session.app.link(entry, relation, target, write), as_json, "linked", f" {relation} {target}")
 
 
 @click.command()
@@ -170,6 +176,7 @@ def link(
 @reason_option
 @editor_option
 @json_option
+@output_options
 @pass_session
 def unlink(
     session: Session, entry: str, relation: str, target: str, reason: str | None, editor: str | None, as_json: bool
@@ -181,7 +188,7 @@ def unlink(
       timeline unlink 2020-05-28-a-statement related 2020-05-27-another --reason "not related after all"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.unlink(entry, relation, target, write), as_json, "unlinked")
+    _done(session, session.app.unlink(entry, relation, target, write), as_json, "unlinked", f" ({relation} {target})")
 
 
 @click.command()
@@ -189,6 +196,7 @@ def unlink(
 @reason_option
 @editor_option
 @json_option
+@output_options
 @pass_session
 def retract(session: Session, entry: str, reason: str | None, editor: str | None, as_json: bool) -> None:
     """Retract a wrong entry: its page stays with a notice, and it leaves the listings.
@@ -207,6 +215,7 @@ def retract(session: Session, entry: str, reason: str | None, editor: str | None
 @reason_option
 @editor_option
 @json_option
+@output_options
 @pass_session
 def merge(session: Session, duplicate: str, into: str, reason: str | None, editor: str | None, as_json: bool) -> None:
     """Merge DUPLICATE into TARGET: its sources move across and its address redirects to TARGET.
@@ -219,7 +228,7 @@ def merge(session: Session, duplicate: str, into: str, reason: str | None, edito
     write = write_options(editor, reason)
     merged = session.app.merge(duplicate, into, write)
     session.mirror(session.app.get(into))
-    _done(session, merged, as_json, "merged")
+    _done(session, merged, as_json, "merged", f" into {into}")
 
 
 COMMANDS = [correct, source, link, unlink, retract, merge]

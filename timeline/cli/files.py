@@ -7,18 +7,29 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.session import Session, allow_future_option, editor_option, pass_session
+from timeline.cli.session import Session, allow_future_option, editor_option, output_options, pass_session
 from timeline.config import resolve_editor
 from timeline.drafts import WriteOptions
 from timeline.importing import FORMATS, ImportRejected, read_import
 from timeline.mirror import export_all, export_jsonl
-from timeline.sync import sync_folder
+from timeline.sync import SyncReport, sync_folder
 from timeline.timelinejs import GROUP_AS, TimelineJSOptions
+
+
+def report_sync(session: Session, report: SyncReport) -> None:
+    """Print a sync's refusals (always) and, with --verbose, what happened to each file."""
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    for fate, slugs in (("recorded", report.recorded), ("revised", report.revised), ("restored", report.restored)):
+        for slug in slugs:
+            session.detail(f"{fate} events/{slug}.md")
+    session.detail(f"events/: {report.unchanged:,} files unchanged")
 
 
 @click.command()
 @editor_option
 @allow_future_option
+@output_options
 @pass_session
 def sync(session: Session, editor: str | None, allow_future: bool) -> None:
     """Apply new and hand-edited events/ files to the store.
@@ -32,16 +43,23 @@ def sync(session: Session, editor: str | None, allow_future: bool) -> None:
     Example:
       git pull && timeline sync
     """
-    report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor), allow_future=allow_future)
-    for problem in report.problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(report.summary())
+    with session.progress() as progress:
+        report = sync_folder(
+            session.app,
+            session.archive.events_dir,
+            resolve_editor(editor),
+            allow_future=allow_future,
+            progress=progress,
+        )
+    report_sync(session, report)
+    session.say(report.summary())
     if not report.ok:
         raise SystemExit(2)
 
 
 @click.command()
 @click.argument("directory", metavar="DIRECTORY|FILE.jsonl", type=click.Path(path_type=Path))
+@output_options
 @pass_session
 def export(session: Session, directory: Path) -> None:
     """Write every entry, retracted and merged ones too, as events/ files into DIRECTORY,
@@ -54,10 +72,10 @@ def export(session: Session, directory: Path) -> None:
     """
     if directory.suffix.lower() == ".jsonl":
         total = export_jsonl(session.app, directory)
-        click.echo(f"exported {total} entries to {directory}")
+        session.say(f"exported {total} entries to {directory}")
         return
     total, changed = export_all(session.app, directory)
-    click.echo(f"exported {total} entries to {directory} ({changed} files written)")
+    session.say(f"exported {total} entries to {directory} ({changed} files written)")
 
 
 @click.command("import")
@@ -87,6 +105,7 @@ def export(session: Session, directory: Path) -> None:
 @click.option("--allow-duplicate", is_flag=True, help="Import rows that look like entries already recorded.")
 @allow_future_option
 @editor_option
+@output_options
 @pass_session
 def import_file(
     session: Session,
@@ -123,11 +142,12 @@ def import_file(
         allow_duplicate=allow_duplicate,
     )
     try:
-        recorded, skipped = session.app.import_entries(rows, options, problems)
+        with session.progress() as progress:
+            recorded, skipped = session.app.import_entries(rows, options, problems, progress=progress)
     except ImportRejected as rejected:
         raise ImportRejected(rejected.problems, file) from None
     session.mirror(*recorded, durable=False)
-    click.echo(
+    session.say(
         f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
         f"in {time.perf_counter() - started:.1f} s"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from timeline.application import TimelineArchive
-from timeline.cli.session import Session, pass_session
+from timeline.cli.session import Session, output_options, pass_session
 from timeline.config import DEFAULT_STORE, Archive, create_archive, load_archive
 from timeline.store import parse_store_url
 from timeline.validation import clean_language, clean_line, clean_url
@@ -22,6 +22,7 @@ from timeline.validation import clean_language, clean_line, clean_url
 @click.option(
     "--kind", "kinds", multiple=True, metavar="NAME", help="An extra kind for this archive's taxonomy (repeatable)."
 )
+@output_options
 @pass_session
 def init(
     session: Session,
@@ -61,7 +62,7 @@ def init(
     archive = create_archive(root, settings)
     if location.kind == "sqlite":
         TimelineArchive(location, kinds=archive.kinds, create=True).close()
-    click.echo(f"created archive {archive.title!r} in {root} (store {location.display})")
+    session.say(f"created archive {archive.title!r} in {root} (store {location.display})")
 
 
 COMMANDS = [init]

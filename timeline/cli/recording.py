@@ -10,11 +10,13 @@ import click
 
 from timeline.application import Draft
 from timeline.cli.display import entry_text
+from timeline.cli.progress import NORMAL
 from timeline.cli.session import (
     Session,
     allow_future_option,
     editor_option,
     json_option,
+    output_options,
     pass_session,
     print_json,
     write_options,
@@ -78,6 +80,7 @@ PROMPTS = (
 @editor_option
 @click.option("--reason", metavar="TEXT", help="Why it is recorded (optional).")
 @json_option
+@output_options
 @pass_session
 def add(
     session: Session,
@@ -123,9 +126,9 @@ def add(
     if as_json:
         print_json(session.entry_dict(entry))
     else:
-        click.echo(f"recorded {entry.slug} (short id {entry.short_id}, revision {entry.revision})")
-        if sys.stdout.isatty():
+        if sys.stdout.isatty() and session.verbosity >= NORMAL:
             click.echo(entry_text(entry, session.app.slug_of))
+        session.say(f"recorded {entry.slug} (short id {entry.short_id}, revision {entry.revision})")
 
 
 def _from_file(path: Path) -> tuple[Draft, tuple[tuple[str, str], ...]]:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from timeline.application import TimelineArchive, WriteOptions
+from timeline.cli.progress import NORMAL, QUIET, VERBOSE, ProgressDisplay
 from timeline.config import DEFAULT_STORE, Archive, find_archive, resolve_editor
 from timeline.domainmodel import PolicyEvent
 from timeline.entrydata import entry_to_dict
@@ -30,6 +31,7 @@ class Session:
     archive_option: str | None = None
     store_option: str | None = None
     lock_timeout: int = 10
+    verbosity: int = NORMAL  # QUIET, NORMAL or VERBOSE: set by --quiet / --verbose
     _archive: Archive | None = None
     _app: TimelineArchive | None = field(default=None, repr=False)
 
@@ -78,12 +80,56 @@ class Session:
         finally:
             state.close()
 
+    def say(self, text: str) -> None:
+        """Print what the command did (its closing summary): on stdout, unless --quiet."""
+        if self.verbosity > QUIET:
+            click.echo(text)
+
+    def detail(self, text: str) -> None:
+        """Print a detail of what the command did, only with --verbose."""
+        if self.verbosity >= VERBOSE:
+            click.echo(text)
+
+    def progress(self) -> ProgressDisplay:
+        """A progress callback for the core, shown as --quiet, --verbose and the terminal decide."""
+        return ProgressDisplay(self.verbosity)
+
     def close(self) -> None:
         if self._app is not None:
             self._app.close()
 
 
 pass_session = click.make_pass_decorator(Session)
+
+
+def _set_verbosity(context: click.Context, parameter: click.Parameter, value: bool) -> bool:
+    session = context.find_object(Session)
+    if value and session is not None:
+        wanted = QUIET if parameter.name == "quiet" else VERBOSE
+        if session.verbosity not in (NORMAL, wanted):
+            raise click.UsageError("--quiet and --verbose cannot be used together", context)
+        session.verbosity = wanted
+    return value
+
+
+def output_options(command: F) -> F:
+    """--quiet and --verbose, for every command that reports what it did."""
+    command = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Say more: each stage and batch, and what happened to each file or kind of page.",
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Print nothing but errors: no progress, no summary (--json output is still printed).",
+    )(command)
 
 
 def editor_option(command: F) -> F:

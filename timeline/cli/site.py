@@ -7,26 +7,42 @@ import functools
 import http.server
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from timeline.cli.session import Session, editor_option, pass_session
+from timeline.cli.files import report_sync
+from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.config import resolve_editor
 from timeline.site.build import BuildReport, build_site, position_at
-from timeline.sync import sync_folder
+from timeline.sync import SyncReport, sync_folder
 
 out_option = click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: _site/)."
 )
 
 
-def _build(session: Session, out: Path | None, full: bool, editor: str | None) -> tuple[BuildReport, list[str]]:
+def _build(session: Session, out: Path | None, full: bool, editor: str | None) -> tuple[BuildReport, SyncReport]:
     """Sync events/ into the store, then bring the site up to date."""
-    report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor))
     target = out or session.archive.root / "_site"
-    built = build_site(session.app, session.archive, target, full=full, wait=session.lock_timeout)
-    return built, report.problems
+    with session.progress() as progress:
+        report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor), progress=progress)
+        built = build_site(
+            session.app, session.archive, target, full=full, wait=session.lock_timeout, progress=progress
+        )
+    return built, report
+
+
+def _report_build(session: Session, report: BuildReport) -> None:
+    """With --verbose, the files written and removed by kind of page (their top folder)."""
+    for what, paths in (("written", report.written), ("removed", report.removed)):
+        by_kind = Counter(path.split("/")[0] + "/" if "/" in path else path for path in paths)
+        for kind, count in sorted(by_kind.items()):
+            session.detail(f"{what} {count:,} {kind}")
+    session.detail(f"site: {report.keys:,} pages rendered, {report.unchanged:,} files unchanged")
+    if report.search_indexed:
+        session.detail("search index updated")
 
 
 def _as_of(session: Session, text: str) -> int:
@@ -57,6 +73,7 @@ def _as_of(session: Session, text: str) -> int:
     help="Build the whole site as the store stood then (nothing after it); needs --out.",
 )
 @editor_option
+@output_options
 @pass_session
 def build(session: Session, out: Path | None, full: bool, as_of: str | None, editor: str | None) -> None:
     """Build the static site: sync events/, catch up with the store, write the changed pages.
@@ -75,13 +92,16 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
         if out is None:
             raise click.UsageError("--as-of needs --out, so the current site is not overwritten")
         position = _as_of(session, as_of)
-        click.echo(build_site(session.app, session.archive, out, as_of=position).summary())
+        with session.progress() as progress:
+            built = build_site(session.app, session.archive, out, as_of=position, progress=progress)
+        _report_build(session, built)
+        session.say(built.summary())
         return
-    report, problems = _build(session, out, full, editor)
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(report.summary())
-    if problems:
+    report, synced = _build(session, out, full, editor)
+    report_sync(session, synced)
+    _report_build(session, report)
+    session.say(report.summary())
+    if not synced.ok:
         raise SystemExit(2)
 
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
 from timeline.mirror import FILE_MODE
+from timeline.progress import Progress
 from timeline.site import manifest, urls
 from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.readmodel import SiteView
@@ -114,13 +115,15 @@ def build_site(
     full: bool = False,
     as_of: int | None = None,
     wait: float = 10.0,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Bring ``out`` up to date with the store, or with the store as it stood at position ``as_of``.
 
-    ``wait`` is how many seconds to wait for another build of the same folder to finish."""
+    ``wait`` is how many seconds to wait for another build of the same folder to finish.
+    ``progress`` hears of the store changes read ("changes") and the pages rendered ("pages")."""
     started = time.perf_counter()
     with _only_build_of(view_path(archive, out), out, wait):
-        report = _build_locked(app, archive, out, full=full, as_of=as_of)
+        report = _build_locked(app, archive, out, full=full, as_of=as_of, progress=progress)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -148,7 +151,9 @@ def _only_build_of(view_file: Path, out: Path, wait: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bool, as_of: int | None) -> BuildReport:
+def _build_locked(
+    app: TimelineArchive, archive: Archive, out: Path, *, full: bool, as_of: int | None, progress: Progress | None
+) -> BuildReport:
     citations_cache = archive.root / STATE_FOLDER / "citations.sqlite"
     citations_cache.parent.mkdir(parents=True, exist_ok=True)
     REMEMBERED.use(str(citations_cache))
@@ -157,7 +162,7 @@ def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bo
         with tempfile.TemporaryDirectory(prefix="timeline-as-of-") as scratch:
             view = SiteView.open(Path(scratch) / "site.sqlite")
             try:
-                report = _build(app, archive, view, out, full=True, stop=as_of)
+                report = _build(app, archive, view, out, full=True, stop=as_of, progress=progress)
             finally:
                 view.close()
     else:
@@ -168,7 +173,7 @@ def _build_locked(app: TimelineArchive, archive: Archive, out: Path, *, full: bo
                 stale.unlink()
         view = SiteView.open(path)
         try:
-            report = _build(app, archive, view, out, full=full)
+            report = _build(app, archive, view, out, full=full, progress=progress)
         finally:
             view.close()
     return report
@@ -190,13 +195,20 @@ def position_at(app: TimelineArchive, moment: dt.datetime) -> int:
 
 
 def _build(
-    app: TimelineArchive, archive: Archive, view: SiteView, out: Path, *, full: bool, stop: int | None = None
+    app: TimelineArchive,
+    archive: Archive,
+    view: SiteView,
+    out: Path,
+    *,
+    full: bool,
+    stop: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     report = BuildReport()
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
-    report.changes = catch_up(app, view, archive.base_url, stop=stop)
+    report.changes = catch_up(app, view, archive.base_url, stop=stop, progress=progress)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
     previously_published: set[str] = set()
@@ -208,9 +220,10 @@ def _build(
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
     known = {} if fresh_output else view.files_at(view.paths_of_keys(keys))
     if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        rendered = _render_in_parallel(archive, Path(view.datastore.pool.db_name), out, keys, known, fresh_output)
+        view_file = Path(view.datastore.pool.db_name)
+        rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
     else:
-        rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output)
+        rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output, progress)
     report.written, report.unchanged, report.removed = rendered.written_paths, rendered.unchanged, rendered.removed
     produced, written = rendered.produced, rendered.written
     view.finish_pages(produced, written, report.removed)
@@ -255,10 +268,16 @@ class _Rendered:
 
 
 def _render_keys(
-    renderer: Renderer, view: SiteView, out: Path, keys: list[str], known: dict[str, tuple[str, int]], fresh: bool
+    renderer: Renderer,
+    view: SiteView,
+    out: Path,
+    keys: list[str],
+    known: dict[str, tuple[str, int]],
+    fresh: bool,
+    progress: Progress | None = None,
 ) -> _Rendered:
     done = _Rendered()
-    for key in keys:
+    for count, key in enumerate(keys, 1):
         files = renderer.render(key)
         for relative, content in files.items():
             digest = hashlib.sha256(content).hexdigest()
@@ -276,6 +295,8 @@ def _render_keys(
             _remove(out, relative)
             done.removed.append(relative)
         done.produced[key] = sorted(files)
+        if progress is not None:
+            progress("pages", count, len(keys))
     REMEMBERED.flush()
     return done
 
@@ -297,7 +318,13 @@ def _render_chunk(keys: list[str]) -> _Rendered:
 
 
 def _render_in_parallel(
-    archive: Archive, view_file: Path, out: Path, keys: list[str], known: dict[str, tuple[str, int]], fresh: bool
+    archive: Archive,
+    view_file: Path,
+    out: Path,
+    keys: list[str],
+    known: dict[str, tuple[str, int]],
+    fresh: bool,
+    progress: Progress | None = None,
 ) -> _Rendered:
     workers = os.cpu_count() or 2
     chunks = [keys[i :: workers * 4] for i in range(workers * 4)]
@@ -306,8 +333,13 @@ def _render_in_parallel(
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(archive, view_file, out, known, fresh)
     ) as pool:
-        for part in pool.map(_render_chunk, chunks):
-            done.add(part)
+        sizes = {pool.submit(_render_chunk, chunk): len(chunk) for chunk in chunks}
+        rendered = 0
+        for finished in as_completed(sizes):
+            done.add(finished.result())
+            rendered += sizes[finished]
+            if progress is not None:
+                progress("pages", rendered, len(keys))
     return done
 
 

@@ -21,6 +21,7 @@ from timeline.bundle import Bundle
 from timeline.domainmodel import PolicyEvent, Source
 from timeline.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.history import CHANGE_NAMES, describe
+from timeline.progress import Progress
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.timelinejs import slide_json
@@ -304,14 +305,23 @@ class _Projector:
         return after
 
 
-def catch_up(app: TimelineArchive, view: SiteView, base_url: str, stop: int | None = None) -> int:
-    """Project every domain event after the view's position (up to ``stop``); returns how many."""
+def catch_up(
+    app: TimelineArchive, view: SiteView, base_url: str, stop: int | None = None, progress: Progress | None = None
+) -> int:
+    """Project every domain event after the view's position (up to ``stop``); returns how many.
+
+    ``progress`` hears of every batch, counted in store positions ("changes"): other records,
+    such as name reservations, share the positions, so the count is of positions passed."""
     position = view.position()
+    start = position
+    end = (stop if stop is not None else app.position()) if progress is not None else 0
     cache: dict[UUID, Any] = {}
     processed = 0
     while True:
         batch = app.recorder.select_notifications(position + 1, BATCH, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS)
         if not batch:
+            if progress is not None and end > start:
+                progress("changes", end - start, end - start)
             return processed
         with view.datastore.transaction(commit=True) as cursor:
             projector = _Projector(app, cursor, base_url)
@@ -329,5 +339,7 @@ def catch_up(app: TimelineArchive, view: SiteView, base_url: str, stop: int | No
             view.record_position(cursor, batch[-1].id)
         processed += len(batch)
         position = batch[-1].id
+        if progress is not None:
+            progress("changes", min(position, end) - start, max(end, position) - start)
         if len(cache) > 50_000:  # bound memory on very large archives
             cache.clear()
