@@ -139,7 +139,8 @@ class Site:
     def live_entries(self) -> list[dict[str, Any]]:
         """Every live entry, from the site's data files (one per year, listed in data/index.json)."""
         listing = json.loads((self.out / "data" / "index.json").read_bytes())
-        return [e for row in listing for e in json.loads((self.out / f"data/{row['year']:04d}/entries.json").read_bytes())]
+        files = [self.out / f"data/{row['year']:04d}/entries.json" for row in listing]
+        return [entry for path in files for entry in json.loads(path.read_bytes())]
 
 
 @pytest.fixture(scope="module")
