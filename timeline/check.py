@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 
 from timeline.domainmodel import PolicyEvent
 from timeline.errors import InvalidField
-from timeline.similarnames import near_duplicates
-from timeline.weekdays import contradictions
 
 
 class Severity(StrEnum):
@@ -137,6 +135,9 @@ def check_unrelated(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
 
 def check_weekdays(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
     """A weekday in the summary or a source's quotation that the calendar contradicts."""
+    # Imported here, as in check_actor_spellings, to keep them out of every other command's start-up.
+    from timeline.weekdays import contradictions
+
     for entry in entries:
         date = entry.date
         exact_day = date.start if date.start == date.end and not date.is_approximate else None
@@ -165,6 +166,8 @@ def check_weekdays(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
 
 def check_actor_spellings(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
     """One actor, probably, under two spellings: its facet page splits in two."""
+    from timeline.similarnames import near_duplicates
+
     users: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
         for name in dict.fromkeys(actor.name for actor in entry.actors):
