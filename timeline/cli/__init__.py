@@ -119,9 +119,20 @@ def main(ctx: click.Context, archive: str | None, store: str | None, lock_timeou
 
 
 def _register() -> None:
-    from timeline.cli import bundles, changing, citing, files, init_command, reading, recording, safety, site
+    from timeline.cli import (
+        bundles,
+        changing,
+        checking,
+        citing,
+        files,
+        init_command,
+        reading,
+        recording,
+        safety,
+        site,
+    )
 
-    for module in (init_command, recording, changing, reading, files, site, citing, bundles, safety):
+    for module in (init_command, recording, changing, reading, checking, files, site, citing, bundles, safety):
         for command in module.COMMANDS:
             main.add_command(command)
 

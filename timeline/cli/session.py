@@ -148,8 +148,8 @@ def reason_option(command: F) -> F:
     )(command)
 
 
-def json_option(command: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON (the events/ file field names).")(command)
+def json_option(command: F, *, what: str = "JSON (the events/ file field names)") -> F:
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what}.")(command)
 
 
 def allow_future_option(command: F) -> F:
