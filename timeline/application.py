@@ -275,12 +275,12 @@ class TimelineArchive(Application[UUID]):
 
     def import_entries(
         self, rows: Sequence[ImportRow], options: WriteOptions, problems: Sequence[str] = (), batch_size: int = 200
-    ) -> tuple[list[PolicyEvent], int]:
+    ) -> tuple[list[PolicyEvent], list[UUID]]:
         """Record many entries: all are checked before any is saved, then saved in batches.
 
         ``problems`` are the rows already found bad while reading; with any problem,
         nothing is saved. Rows whose id the store already holds (an earlier run of
-        the same import) are skipped. Returns (entries recorded, rows skipped).
+        the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
         """
         plan = ImportPlan(self, options, list(problems))
         for row in rows:
