@@ -149,7 +149,7 @@ def _build(
     # disk, and sweep what is no longer produced.
     fresh_output = full or unfinished.fresh or view.position() == 0 or not (out / urls.manifest()).is_file()
     unfinished.note(fresh=fresh_output)
-    if unfinished.found or fresh_output:
+    if unfinished.found:
         remove_temporaries(out)
     report.changes = catch_up(app, view, stop=stop)
     report.position = view.position()
