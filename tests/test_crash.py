@@ -319,16 +319,20 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_com
     assert "timeline/1998/index.html" not in versions.new and "timeline/1997/index.html" not in old
     reference_parts, reference_folders = search_parts(reference), folders(reference)
 
-    # An unkilled build, timed; it too must give the reference site.
-    restore(snapshot, root)
-    duration = timed(root, "build")
-    assert site_files(site) == versions.new
-    assert search_parts(site) == reference_parts
+    # Unkilled builds, timed (the shorter of two, as a busy machine may slow one); they too must give
+    # the reference site.
+    durations = []
+    for _ in range(2):
+        restore(snapshot, root)
+        durations.append(timed(root, "build"))
+        assert site_files(site) == versions.new
+        assert search_parts(site) == reference_parts
+    duration = min(durations)
     prepared = time.monotonic() - started
 
     rng = random.Random(SEED)
     outcomes: Counter[str] = Counter()
-    stray = 0
+    stray, mixed_at = 0, []
     for moment in kill_moments(duration, KILL_POINTS, rng):
         restore(snapshot, root)
         killed = kill_after(start(root, "build"), moment)
@@ -346,6 +350,8 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_com
         outcomes["old site"] += state == versions.old
         outcomes["new site"] += state == versions.new
         outcomes["a mix"] += state not in (versions.old, versions.new)
+        if state not in (versions.old, versions.new):
+            mixed_at.append(moment)
         outcomes["finished first"] += not killed
 
         archive.ok("build")  # in this process: the command as a process was proven above, and it saves time
@@ -363,6 +369,14 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_com
     )
     # The kills landed all over the build: before it wrote anything, in the middle, and after.
     assert outcomes["a mix"] > 0 and outcomes["old site"] > 0, outcomes
+
+    # A full build after a killed one completes it just as well, leftovers included.
+    restore(snapshot, root)
+    kill_after(start(root, "build"), mixed_at[0])
+    archive.ok("build", "--full")
+    assert temporary_files(site) == []
+    assert site_files(site) == versions.new
+    assert search_parts(site) == reference_parts
 
 
 # 2. timeline import ----------------------------------------------------------------------------

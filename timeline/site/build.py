@@ -144,7 +144,8 @@ def _build(
 ) -> BuildReport:
     report = BuildReport()
     previously_published = _manifest_files(out)
-    unfinished = Unfinished.read(Path(f"{view.datastore.pool.db_name}.unfinished"))
+    # Named apart from the read model's files, which --full deletes: a note left before one must be read.
+    unfinished = Unfinished.read(Path(view.datastore.pool.db_name).with_suffix(".unfinished"))
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
     fresh_output = full or unfinished.fresh or view.position() == 0 or not (out / urls.manifest()).is_file()
