@@ -1,13 +1,14 @@
 """Files -> store: apply new and hand-edited events/ files as domain events.
 
 A new file (no id, or an id the store does not know, as in a fresh clone) is
-recorded, under an id derived from its name and content when it names none: a sync
-killed between recording an entry and rewriting its file finds the entry when run
-again, and records nothing twice. An edited one becomes corrections, added or withdrawn sources, links
-and unlinks, whose reason names the file. An unchanged file appends nothing. A
-file written from an older revision than the store holds, and differing from
-it, is a conflict and is never applied. A malformed file is reported with its
-line and skipped; the other files still sync. Entries with no file get one back.
+recorded, under an id derived from its name and content when it names none: a
+sync killed between recording an entry and rewriting its file finds the entry
+when run again, and records nothing twice. An edited one becomes corrections,
+added or withdrawn sources, links and unlinks, whose reason names the file. An
+unchanged file appends nothing. A file written from an older revision than the
+store holds, and differing from it, is a conflict and is never applied. A
+malformed file is reported with its line and skipped; the other files still
+sync. Entries with no file get one back.
 """
 
 from __future__ import annotations
