@@ -285,12 +285,12 @@ class TimelineArchive(Application[UUID]):
         problems: Sequence[str] = (),
         batch_size: int = 200,
         progress: Progress | None = None,
-    ) -> tuple[list[PolicyEvent], int]:
+    ) -> tuple[list[PolicyEvent], list[UUID]]:
         """Record many entries: all are checked before any is saved, then saved in batches.
 
         ``problems`` are the rows already found bad while reading; with any problem,
         nothing is saved. Rows whose id the store already holds (an earlier run of
-        the same import) are skipped. Returns (entries recorded, rows skipped).
+        the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
         ``progress`` hears of every batch saved ("entries").
         """
         plan = ImportPlan(self, options, list(problems))

@@ -258,7 +258,7 @@ class ImportPlan:
         self.planned: list[_Planned] = []
         self.entries: list[PolicyEvent] = []
         self.problems = list(problems)
-        self.skipped = 0
+        self.skipped: list[uuid.UUID] = []  # rows an earlier run of the same import recorded
         self.slugs: dict[str, Draft] = {}
         self.short_ids: set[str] = set()
         self._titles_by_day: dict[dt.date, list[tuple[str, str]]] | None = None
@@ -276,7 +276,7 @@ class ImportPlan:
         draft = row.draft
         assert draft.id is not None  # read_import gives every row an id
         if draft.id in self.app.repository:
-            self.skipped += 1
+            self.skipped.append(draft.id)
             return
         try:
             self.app.check_draft(draft, self.options)

@@ -1,13 +1,16 @@
 """Store -> files: each entry's events/ file, rewritten after every change to it.
 
 Files are written atomically (a temporary file renamed over the old one) and
-only when their text changes, so git sees exactly the entries that changed.
+only when their text changes, so git sees exactly the entries that changed. A
+temporary file's name carries the id of the process writing it, so the ones
+left by a process that died can be told from ones being written.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,6 +18,9 @@ from timeline.application import TimelineArchive
 from timeline.domainmodel import PolicyEvent
 from timeline.entrydata import entry_to_dict
 from timeline.entryfile import dump_entry_text
+
+# ".<file name>.<process id>.<random>.tmp", as write_text_atomically names them.
+TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]{8}\.tmp")
 
 
 def _file_mode() -> int:
@@ -32,6 +38,27 @@ def entry_path(folder: Path, slug: str) -> Path:
     return folder / f"{slug}.md"
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def remove_abandoned_temporaries(folder: Path) -> list[str]:
+    """Remove the temporary files of writes whose process died before renaming them into place."""
+    removed = []
+    for path in folder.glob(".*.tmp"):
+        match = TEMPORARY_NAME.fullmatch(path.name)
+        if match and int(match["pid"]) != os.getpid() and not _running(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return sorted(removed)
+
+
 def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> bool:
     """Write ``text`` to ``path`` unless it already holds it; returns whether it wrote.
 
@@ -44,7 +71,7 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> boo
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         os.fchmod(handle, FILE_MODE)  # as open() would make it, not mkstemp's owner-only mode
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

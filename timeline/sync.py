@@ -1,17 +1,22 @@
 """Files -> store: apply new and hand-edited events/ files as domain events.
 
 A new file (no id, or an id the store does not know, as in a fresh clone) is
-recorded; an edited one becomes corrections, added or withdrawn sources, links
-and unlinks, whose reason names the file. An unchanged file appends nothing. A
-file written from an older revision than the store holds, and differing from
-it, is a conflict and is never applied. A malformed file is reported with its
-line and skipped; the other files still sync. Entries with no file get one back.
+recorded, under an id derived from its name and content when it names none: a
+sync killed between recording an entry and rewriting its file finds the entry
+when run again, and records nothing twice. An edited one becomes corrections,
+added or withdrawn sources, links and unlinks, whose reason names the file. An
+unchanged file appends nothing. A file written from an older revision than the
+store holds, and differing from it, is a conflict and is never applied. A
+malformed file is reported with its line and skipped; the other files still
+sync. Entries with no file get one back.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import UUID
 
@@ -19,9 +24,11 @@ from timeline.application import TimelineArchive, WriteOptions
 from timeline.entrydata import draft_from, relations_from
 from timeline.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
-from timeline.mirror import entry_path, write_entry
+from timeline.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.progress import Progress
 from timeline.syncstate import SyncState
+
+NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
 
 
 @dataclass
@@ -43,10 +50,18 @@ class SyncReport:
         )
 
 
+def _new_file_id(entry_file: EntryFile) -> UUID:
+    """The id a file that names none is recorded under: the same file always gives the same id."""
+    content = json.dumps(entry_file.data, sort_keys=True, ensure_ascii=False)
+    return uuid.uuid5(NEW_FILE_NAMESPACE, f"{entry_file.path.name}\n{content}")
+
+
 def _known_id(app: TimelineArchive, entry_file: EntryFile) -> UUID | None:
     raw = entry_file.data.get("id")
     if not raw:
-        return None
+        # Recorded already if an interrupted sync saved it but never rewrote its file.
+        derived = _new_file_id(entry_file)
+        return derived if derived in app.repository else None
     try:
         entry_id = UUID(str(raw))
     except ValueError:
@@ -96,6 +111,7 @@ class _Syncer:
             self.report.problems.append(f"{self.name(path)}: {error}")
 
     def run(self) -> SyncReport:
+        remove_abandoned_temporaries(self.folder)
         new: list[EntryFile] = []
         found = sorted((entry.name, entry) for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
         names = [name for name, _ in found]
@@ -150,7 +166,8 @@ class _Syncer:
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
         data = entry_file.data
-        based_on = _revision(entry_file)
+        # A file recorded by an interrupted sync, never rewritten, was written from the first revision.
+        based_on = _revision(entry_file) or (None if data.get("id") else 1)
         try:
             draft = draft_from(data)
             relations = relations_from(data.get("relations"))
@@ -191,6 +208,8 @@ class _Syncer:
             relations = relations_from(data.get("relations"))
         except InvalidField as error:
             raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
+        if draft.id is None:
+            draft = replace(draft, id=_new_file_id(entry_file))
         if data.get("merged_into"):
             raise MalformedFile(
                 entry_file.path, entry_file.line_of("merged_into"), "merged_into: merge entries with 'timeline merge'"

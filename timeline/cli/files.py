@@ -11,7 +11,7 @@ from timeline.cli.session import Session, allow_future_option, editor_option, ou
 from timeline.config import resolve_editor
 from timeline.drafts import WriteOptions
 from timeline.importing import FORMATS, ImportRejected, read_import
-from timeline.mirror import export_all, export_jsonl
+from timeline.mirror import export_all, export_jsonl, remove_abandoned_temporaries
 from timeline.sync import SyncReport, sync_folder
 from timeline.timelinejs import GROUP_AS, TimelineJSOptions
 
@@ -146,9 +146,11 @@ def import_file(
             recorded, skipped = session.app.import_entries(rows, options, problems, progress=progress)
     except ImportRejected as rejected:
         raise ImportRejected(rejected.problems, file) from None
-    session.mirror(*recorded, durable=False)
+    # A run that was interrupted may have saved entries without writing their files: this one writes them.
+    remove_abandoned_temporaries(session.archive.events_dir)
+    session.mirror(*recorded, *(session.app.entry(entry_id) for entry_id in skipped), durable=False)
     session.say(
-        f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
+        f"imported {len(recorded)} entries from {file.name} ({len(skipped)} already imported) "
         f"in {time.perf_counter() - started:.1f} s"
     )
 

@@ -1,7 +1,8 @@
 """Building the site: catch the read model up, render the dirty pages, write what changed.
 
 Files are written one by one atomically (a temporary file renamed into place)
-and only when their bytes change. A page key's dirt is cleared only after its
+and only when their bytes change: new files first, then changed ones, then
+removals (see publishing.py). A page key's dirt is cleared only after its
 files are on disk, so an interrupted build is completed by the next one. The
 manifest, listing every file's sha256 and the store position, is written last.
 """
@@ -36,6 +37,7 @@ from timeline.mirror import FILE_MODE
 from timeline.progress import Progress
 from timeline.site import manifest, urls
 from timeline.site.projection import SITE_PAGES, catch_up
+from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, stage
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
@@ -205,9 +207,14 @@ def _build(
     progress: Progress | None = None,
 ) -> BuildReport:
     report = BuildReport()
+    # Named apart from the read model's files, which --full deletes: a note left before one must be read.
+    unfinished = Unfinished.read(Path(view.datastore.pool.db_name).with_suffix(".unfinished"))
     # A new output folder, or a read model made anew: render everything, compare with what is on
     # disk, and sweep what is no longer produced.
-    fresh_output = full or view.position() == 0 or not (out / urls.manifest()).is_file()
+    fresh_output = full or unfinished.fresh or view.position() == 0 or not (out / urls.manifest()).is_file()
+    unfinished.note(fresh=fresh_output)
+    if unfinished.found:
+        remove_temporaries(out)
     report.changes = catch_up(app, view, archive.base_url, stop=stop, progress=progress)
     report.position = view.position()
     keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
@@ -219,13 +226,25 @@ def _build(
     report.keys = len(keys)
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
     known = {} if fresh_output else view.files_at(view.paths_of_keys(keys))
-    if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        view_file = Path(view.datastore.pool.db_name)
-        rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
-    else:
-        rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output, progress)
-    report.written, report.unchanged, report.removed = rendered.written_paths, rendered.unchanged, rendered.removed
+    try:
+        if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            view_file = Path(view.datastore.pool.db_name)
+            rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
+        else:
+            rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output, progress)
+    except BaseException:
+        remove_temporaries(out)  # staged files are not published; the next build renders their pages again
+        raise
     produced, written = rendered.produced, rendered.written
+    # Every new file is on disk: now replace the changed ones, and only then remove those no page links to.
+    replace_staged(rendered.staged)
+    still_produced = {path for paths in produced.values() for path in paths}
+    report.written, report.unchanged = rendered.written_paths, rendered.unchanged
+    report.removed = [path for path in rendered.removed if path not in still_produced]
+    for relative in report.removed:
+        _remove(out, relative)
+    changed = _entry_page_buckets([*report.written, *report.removed]) | unfinished.search
+    unfinished.note(fresh=fresh_output, search=changed)
     view.finish_pages(produced, written, report.removed)
     if fresh_output:
         published_now = set(view.files())
@@ -234,17 +253,16 @@ def _build(
     indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
     if fresh_output or indexed != (view.count_live() > 0):
         report.search_indexed = index_for_search(out, None, view.live_slugs())
-    else:
-        changed = _entry_page_buckets([*report.written, *report.removed])
-        if changed:
-            report.search_indexed = index_for_search(out, changed, view.live_slugs())
-    if report.written or report.removed or fresh_output or report.changes or report.search_indexed:
+    elif changed:
+        report.search_indexed = index_for_search(out, changed, view.live_slugs())
+    if report.written or report.removed or fresh_output or report.changes or report.search_indexed or unfinished.found:
         listed = manifest.read_top(out) or {}
-        if fresh_output or "parts" not in listed:  # (a manifest from before parts lists all or nothing)
+        if fresh_output or unfinished.found or "parts" not in listed:  # (an older manifest lists all or nothing)
             parts = view.parts() | set(listed.get("parts", {}))
         else:
             parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
         manifest.write(out, view.position(), f"{SEARCH_FOLDER}/", parts, view.files_of_part, write_bytes_atomically)
+    unfinished.clear()
     return report
 
 
@@ -258,6 +276,7 @@ class _Rendered:
     written_paths: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    staged: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, other: _Rendered) -> None:
         self.produced.update(other.produced)
@@ -265,6 +284,7 @@ class _Rendered:
         self.written_paths += other.written_paths
         self.unchanged += other.unchanged
         self.removed += other.removed
+        self.staged += other.staged
 
 
 def _render_keys(
@@ -286,14 +306,16 @@ def _render_keys(
                 done.unchanged += 1
                 continue
             if not fresh or not target.is_file() or target.read_bytes() != content:
-                write_bytes_atomically(target, content)
+                if target.exists():  # replaced once every new file is written: see publishing.py
+                    done.staged.append(stage(target, content))
+                else:
+                    write_bytes_atomically(target, content)
                 done.written_paths.append(relative)
             else:
                 done.unchanged += 1
             done.written[relative] = (digest, len(content))
-        for relative in set(view.page_paths(key)) - set(files):
-            _remove(out, relative)
-            done.removed.append(relative)
+        # Removed once the pages that linked to them are rewritten: see _build.
+        done.removed += sorted(set(view.page_paths(key)) - set(files))
         done.produced[key] = sorted(files)
         if progress is not None:
             progress("pages", count, len(keys))
@@ -406,9 +428,12 @@ def _remove(out: Path, relative: str) -> None:
     path = out / relative
     path.unlink(missing_ok=True)
     for folder in path.parents:
-        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+        if folder == out or not folder.is_relative_to(out):
             break
-        folder.rmdir()
+        if folder.is_dir():  # an interrupted build may have removed it already
+            if any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def _sweep(out: Path, stale: set[str]) -> list[str]:
