@@ -868,6 +868,9 @@ def test_serve_serves_the_site_and_rebuilds_it_when_the_store_changes(
         while (fetch(page)[0] != 200 or b"Trump signs an order" not in fetch(url)[1]) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert fetch(page)[0] == 200, "the new entry's page was not served within 15 s"
+        # The home page, which links to it, is replaced once every new page is written: a moment later.
+        while b"Trump signs an order on platform liability" not in fetch(url)[1] and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert b"Trump signs an order on platform liability" in fetch(url)[1]
     finally:
         server.terminate()
