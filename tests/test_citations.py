@@ -35,6 +35,8 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -812,3 +814,39 @@ def test_a_plain_text_citation_keeps_the_title_verbatim(sqlite_archive: ArchiveU
     for style in STYLES.values():
         text = sqlite_archive.ok("cite", slug, "--format", "text", "--style", style).stdout
         assert title.casefold() in text.casefold(), f"{style}: {text!r}"
+
+
+_STYLED_IN_A_FRESH_PROCESS = """
+import datetime as dt, json, sys, warnings
+warnings.simplefilter("ignore")
+import timeline.citation as citation
+if sys.argv[1] == "stock":
+    citation._speed_up_style_lookups = lambda: None  # citeproc-py exactly as released
+site = {"title": "Archive & Co", "base_url": "https://example.org/", "language": "en"}
+texts = []
+for number, (date, kind) in enumerate([("2020-05-03", "statement"), ("2020", "executive-order"),
+        ("2020-05", "lawsuit"), ("2019-01-02/2020-03-04", "legislation"), ("2020~", "takedown")]):
+    entry = {"slug": f"2020-05-03-e{number}", "title": f"Entry {number} <b>about</b> “labels”", "kind": kind,
+             "date": date, "summary": "A summary. " * number}
+    item = citation.csl_item(entry, site, f"https://example.org/events/e{number}/v2/", dt.date(2020, 1, 1),
+                             dt.date(2021, 2, 3), revision=2, pinned=bool(number % 2))
+    for style in citation.STYLES:
+        for output in ("html", "text"):
+            texts.append(citation._styled(json.dumps(item), style, output))
+print(json.dumps(texts))
+"""
+
+
+def test_the_memoised_style_lookups_render_exactly_what_stock_citeproc_renders() -> None:
+    """The build memoises facts citeproc-py works out from the style tree for every reference
+    (twice as fast); the citations must be the released processor's, character for character."""
+
+    def texts(mode: str) -> list[str]:
+        run = subprocess.run(
+            [sys.executable, "-c", _STYLED_IN_A_FRESH_PROCESS, mode], capture_output=True, text=True, check=True
+        )
+        return list(json.loads(run.stdout))
+
+    stock, memoised = texts("stock"), texts("memoised")
+    assert len(stock) == 5 * 4 * 2 and all(stock)
+    assert memoised == stock
