@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-from markdownify import MarkdownConverter
 
 # Elements whose content is code or an embedded document, never words for the reader.
 DROPPED = (
@@ -65,40 +63,47 @@ def web_address(url: str | None) -> str:
     return text if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
 
 
-class _SafeMarkdown(MarkdownConverter):
-    """markdownify with links limited to http(s) and pictures reduced to their alt text."""
+@cache
+def _converter() -> Any:
+    """markdownify and BeautifulSoup load in ~0.2 s and only TimelineJS imports need them: every
+    other command starts without them."""
+    from markdownify import MarkdownConverter
 
-    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        href = web_address(el.get("href"))
-        if not href:
-            return text
-        # A target with parentheses or angle brackets would end a Markdown link early.
-        el["href"] = href.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
-        if el.get("title"):
-            del el["title"]
-        return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]  # not in markdownify's stub
+    class _SafeMarkdown(MarkdownConverter):
+        """markdownify with links limited to http(s) and pictures reduced to their alt text."""
 
-    def escape(self, text: str, parent_tags: set[str]) -> str:
-        # Words that merely look like markup (an escaped "<script>" in the source) stay words.
-        escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in markdownify's stub
-        return _MARKUP_IN_TEXT.sub(lambda match: "\\" + match.group(0), escaped)
+        def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            href = web_address(el.get("href"))
+            if not href:
+                return text
+            # A target with parentheses or angle brackets would end a Markdown link early.
+            el["href"] = href.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+            if el.get("title"):
+                del el["title"]
+            return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]  # not in markdownify's stub
 
-    def convert_cite(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        # TimelineJS quotations name their speaker in <cite>: set it apart from the words quoted.
-        if "blockquote" not in parent_tags or not text.strip():
-            return text
-        before = el.previous_sibling
-        spaced = isinstance(before, str) and before[-1:].isspace()
-        return f"{'' if spaced else ' '}— {text.strip()}"
+        def escape(self, text: str, parent_tags: set[str]) -> str:
+            # Words that merely look like markup (an escaped "<script>" in the source) stay words.
+            escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in markdownify's stub
+            return _MARKUP_IN_TEXT.sub(lambda match: "\\" + match.group(0), escaped)
 
-    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return str(el.get("alt") or "")
+        def convert_cite(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            # TimelineJS quotations name their speaker in <cite>: set it apart from the words quoted.
+            if "blockquote" not in parent_tags or not text.strip():
+                return text
+            before = el.previous_sibling
+            spaced = isinstance(before, str) and before[-1:].isspace()
+            return f"{'' if spaced else ' '}— {text.strip()}"
+
+        def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            return str(el.get("alt") or "")
+
+    return _SafeMarkdown(heading_style="ATX", bullets="-", strong_em_symbol="*", newline_style="backslash")
 
 
-_CONVERTER = _SafeMarkdown(heading_style="ATX", bullets="-", strong_em_symbol="*", newline_style="backslash")
+def _soup(html: str) -> Any:
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
-
-def _soup(html: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         # A caption that is only a URL is still text to convert, not an address to fetch.
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
@@ -110,7 +115,7 @@ def _soup(html: str) -> BeautifulSoup:
 
 def html_to_markdown(html: str) -> str:
     """Safe Markdown from an HTML fragment (a TimelineJS slide's text)."""
-    markdown = _CONVERTER.convert_soup(_soup(html))
+    markdown = _converter().convert_soup(_soup(html))
     lines = [line.rstrip() for line in markdown.replace("\r\n", "\n").replace("\xa0", " ").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from timeline.backup import dump_archive, restore_archive
 from timeline.cli.session import Session, pass_session
-from timeline.verify import verify_archive
 
 # Exit status of a verify that found differences (2 stays "could not check": bad input, no store).
 DIFFERENCES_FOUND = 1
@@ -30,6 +28,8 @@ def dump(session: Session, file: Path, force: bool) -> None:
       timeline dump backup-2026-11-21.jsonl
       timeline --store postgresql://timeline@db.example.org/timeline dump --force nightly.jsonl
     """
+    from timeline.backup import dump_archive  # here, not at the top: see cli/site.py
+
     click.echo(dump_archive(session.open_app(create=False), file, force=force).summary())
 
 
@@ -49,6 +49,8 @@ def restore(session: Session, file: Path) -> None:
       timeline restore ../backup-2026-11-21.jsonl && timeline build
       timeline --store postgresql://timeline@db.example.org/timeline restore backup-2026-11-21.jsonl
     """
+    from timeline.backup import restore_archive
+
     report = restore_archive(session.open_app(create=True), session.archive, file)
     click.echo(report.summary())
 
@@ -74,6 +76,8 @@ def verify(session: Session, out: Path | None) -> None:
       timeline verify --out /var/www/timeline
     """
     folder = out or session.archive.root / "_site"
+    from timeline.verify import verify_archive
+
     report = verify_archive(session.open_app(create=False), session.archive, folder, out_named=out is not None)
     for problem in report.problems:
         click.echo(problem)

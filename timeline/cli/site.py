@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import http.server
 import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from timeline.cli.files import report_sync
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.config import resolve_editor
-from timeline.site.build import BuildReport, build_site, position_at
 from timeline.sync import SyncReport, sync_folder
+
+if TYPE_CHECKING:
+    from timeline.site.build import BuildReport
+
+# The site's modules (Jinja, Markdown, the read model) are imported where a command needs them:
+# every command shares one process start, and `timeline add` should not pay for the site.
 
 out_option = click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: _site/)."
@@ -25,6 +30,8 @@ out_option = click.option(
 
 def _build(session: Session, out: Path | None, full: bool, editor: str | None) -> tuple[BuildReport, SyncReport]:
     """Sync events/ into the store, then bring the site up to date."""
+    from timeline.site.build import build_site
+
     target = out or session.archive.root / "_site"
     with session.progress() as progress:
         report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor), progress=progress)
@@ -47,6 +54,8 @@ def _report_build(session: Session, report: BuildReport) -> None:
 
 def _as_of(session: Session, text: str) -> int:
     """A store position, or the position at the end of a day or at a moment (UTC unless given)."""
+    from timeline.site.build import position_at
+
     text = text.strip()
     if text.isdigit():
         return int(text)
@@ -91,6 +100,8 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
     if as_of is not None:
         if out is None:
             raise click.UsageError("--as-of needs --out, so the current site is not overwritten")
+        from timeline.site.build import build_site
+
         position = _as_of(session, as_of)
         with session.progress() as progress:
             built = build_site(session.app, session.archive, out, as_of=position, progress=progress)
@@ -123,6 +134,8 @@ def serve(session: Session, out: Path | None, port: int, interval: float) -> Non
     Example:
       timeline serve --port 8000
     """
+    import http.server
+
     folder = out or session.archive.root / "_site"
     report, _ = _build(session, folder, False, None)
     click.echo(report.summary())

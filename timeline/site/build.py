@@ -76,6 +76,10 @@ def view_path(archive: Archive, out: Path) -> Path:
     return archive.root / STATE_FOLDER / f"site-{digest}-v{READ_MODEL_VERSION}.sqlite"
 
 
+def compiled_templates(archive: Archive) -> Path:
+    return archive.root / STATE_FOLDER / "templates"
+
+
 def write_bytes_atomically(path: Path, content: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -231,7 +235,8 @@ def _build(
             view_file = Path(view.datastore.pool.db_name)
             rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
         else:
-            rendered = _render_keys(Renderer(archive, view), view, out, keys, known, fresh_output, progress)
+            renderer = Renderer(archive, view, compiled_templates(archive))
+            rendered = _render_keys(renderer, view, out, keys, known, fresh_output, progress)
     except BaseException:
         remove_temporaries(out)  # staged files are not published; the next build renders their pages again
         raise
@@ -331,7 +336,8 @@ _WORKER: dict[str, Any] = {}
 
 def _start_worker(archive: Archive, view_file: Path, out: Path, known: dict[str, tuple[str, int]], fresh: bool) -> None:
     view = SiteView(SQLiteDatastore(db_name=str(view_file)))
-    _WORKER.update(view=view, renderer=Renderer(archive, view), out=out, known=known, fresh=fresh)
+    renderer = Renderer(archive, view, compiled_templates(archive))
+    _WORKER.update(view=view, renderer=renderer, out=out, known=known, fresh=fresh)
 
 
 def _render_chunk(keys: list[str]) -> _Rendered:

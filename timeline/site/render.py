@@ -74,12 +74,17 @@ def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
 
 
 class Renderer:
-    def __init__(self, archive: Archive, view: SiteView):
+    def __init__(self, archive: Archive, view: SiteView, compiled: Path | None = None):
+        """``compiled``: a folder to keep compiled templates in. Compiling them costs ~0.3 s, a
+        third of a small incremental build; Jinja checks each against its source before use."""
         self.archive = archive
         self.view = view
         self.folders = template_folders(archive)
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
