@@ -26,6 +26,8 @@ TABLES = [
         slide TEXT)""",
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
+    # Every change asks which entries were merged into the one changed: without it, a scan per change.
+    "CREATE INDEX IF NOT EXISTS entries_by_merged_into ON entries (merged_into)",
     """CREATE TABLE IF NOT EXISTS revisions (
         entry_id TEXT, number INTEGER, position INTEGER, timestamp TEXT, data TEXT,
         PRIMARY KEY (entry_id, number))""",

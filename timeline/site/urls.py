@@ -9,6 +9,8 @@ so the site works under any sub-path and opened from disk; absolute URLs
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from urllib.parse import quote
 
 FACETS = ("actors", "platforms", "topics", "kinds", "jurisdictions", "sources")
@@ -163,16 +165,26 @@ def relative(from_url: str, to_url: str) -> str:
 
     Folder links name their index.html, since a browser opening files from disk does
     not look for one. (What ``posixpath.relpath`` gives, for site URLs, at a tenth of its
-    cost: a full build makes hundreds of thousands of links.)
+    cost: a full build makes hundreds of thousands of links, most of them to the same few
+    hundred pages, so each URL's path is worked out once.)
     """
-    here = output_path(from_url).split("/")[:-1]
-    target = output_path(to_url).split("/")
+    here = _path_parts(from_url)[:-1]
+    target = _path_parts(to_url)
     common = 0
     for mine, theirs in zip(here, target[:-1], strict=False):
         if mine != theirs:
             break
         common += 1
-    return quote("/".join([".."] * (len(here) - common) + target[common:]), safe="/#.-_~")
+    link = "/".join([".."] * (len(here) - common) + list(target[common:]))
+    return link if _NEEDS_NO_QUOTING.fullmatch(link) else quote(link, safe="/#.-_~")
+
+
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/#._~-]*")
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_parts(url: str) -> tuple[str, ...]:
+    return tuple(output_path(url).split("/"))
 
 
 def absolute(base_url: str, url: str) -> str:
