@@ -100,7 +100,8 @@ def run_through_pipes(args: list[str], archive: ArchiveUnderTest) -> subprocess.
 def test_a_build_at_a_terminal_shows_a_progress_bar_with_counts_and_time_left(
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:
-    sqlite_archive.ok("import", str(write_rows(tmp_path / "rows.csv", 50)))
+    # Enough entries for the build to last a few seconds: click shows the time left once a second has passed.
+    sqlite_archive.ok("import", str(write_rows(tmp_path / "rows.csv", 600)))
 
     status, seen = run_at_terminal(["build", "--out", str(tmp_path / "site")], sqlite_archive)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -664,6 +665,58 @@ def test_incremental_builds_after_every_kind_of_change_equal_a_full_build(
     assert (again["written"], again["removed"], again["changes"]) == (0, 0, 0)
     assert touched(a) == set()
     assert tree(a) == complete
+
+
+def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equals_a_full_build(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """A listing of 250 entries has three pages. A change that keeps an entry in it at the same dates
+    renders only the pages from its old place to its new one; one that changes who is listed, or
+    where, renders the whole listing. After each, the site is the one a full build makes."""
+    rows = tmp_path / "rows.csv"
+    with rows.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["title", "kind", "date", "platforms", "actors", "source_title"])
+        for n in range(250):
+            # Entries 90 to 129 share a day, across the boundary of the first two pages.
+            day = dt.date(2020, 6, 15) + dt.timedelta(days=0 if 90 <= n < 130 else (n - 110) // 2)
+            writer.writerow([f"Network takedown number {n:03d}", "takedown", day.isoformat(), "Twitter",
+                             "Twitter:platform", f"Report {n}"])  # fmt: skip
+    sqlite_archive.ok("import", str(rows))
+    slugs = {e["title"]: e["slug"] for e in sqlite_archive.json("list")}
+    target = slugs["Network takedown number 125"]
+    sqlite_archive.add("An answer to takedown 200", "2021-02-01", "statement", "--link", "responds-to",
+                                slugs["Network takedown number 200"])  # fmt: skip
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    build(sqlite_archive, incremental)
+    listings = ("platforms/twitter/", "timeline/2020/", "actors/twitter/")
+    listing_pages = {f"{name}{'' if n == 1 else f'page/{n}/'}index.html": n for name in listings for n in (1, 2, 3)}
+    assert all((incremental / page).is_file() for page in listing_pages)
+
+    def change(*command: str) -> set[int]:
+        """Make the change, build, check the site against a full build; the listing pages rewritten."""
+        sqlite_archive.ok(*command)
+        age_every_file(incremental)
+        build(sqlite_archive, incremental)
+        shutil.rmtree(full, ignore_errors=True)
+        build(sqlite_archive, full, "--full")
+        assert tree(incremental) == tree(full), command
+        return {listing_pages[p] for p in touched(incremental) if p in listing_pages}
+
+    # Words no card shows: no listing page changes.
+    assert change("correct", target, "--summary", "A longer account.", "--reason", "detail") == set()
+    # A new title moves the entry from page 2 to page 1 among the entries of its day: pages 1 and 2.
+    assert change("correct", target, "--title", "Network takedown number 095b", "--reason", "name") == {1, 2}
+    # A linked entry's new title shows on the cards linking to it: the page of each.
+    assert change("correct", slugs["Network takedown number 200"], "--title", "Network takedown number 200b",
+                  "--reason", "name") == {3}  # fmt: skip
+    # The actor's role shows on the actor's page only.
+    assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {1}
+    # A new date, a retraction: every page of the listings.
+    assert change("correct", slugs["Network takedown number 010"], "--date", "2020-12-30", "--reason", "day") == {
+        1, 2, 3
+    }  # fmt: skip
+    assert change("retract", slugs["Network takedown number 020"], "--reason", "never happened") == {1, 2, 3}
 
 
 # 6. A retracted entry --------------------------------------------------------------------------

@@ -13,12 +13,8 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import multiprocessing
 import os
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -40,12 +36,12 @@ from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, stage
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
+from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search
 
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
 READ_MODEL_VERSION = 4
-SEARCH_FOLDER = "pagefind"
 
 
 @dataclass
@@ -221,7 +217,8 @@ def _build(
         remove_temporaries(out)
     report.changes = catch_up(app, view, archive.base_url, stop=stop, progress=progress)
     report.position = view.position()
-    keys = sorted(all_keys(view) if fresh_output else set(view.dirty_keys()))
+    dirty = set(view.dirty_keys())
+    keys = sorted(all_keys(view) if fresh_output else _without_subsumed(dirty))
     previously_published: set[str] = set()
     if fresh_output:
         previously_published = _manifest_files(out)
@@ -229,14 +226,30 @@ def _build(
             cursor.execute("DELETE FROM files")
     report.keys = len(keys)
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
-    known = {} if fresh_output else view.files_at(view.paths_of_keys(keys))
+    # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
+    listings = {listing for key in keys if (listing := _listing_of(key))}
+    known = {} if fresh_output else view.files_at(view.paths_of_keys([*keys, *listings]))
+    indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
+    whole_index = fresh_output or indexed != (view.count_live() > 0)
+    indexing: Indexing | None = None
     try:
         if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             view_file = Path(view.datastore.pool.db_name)
             rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
         else:
             renderer = Renderer(archive, view, compiled_templates(archive))
-            rendered = _render_keys(renderer, view, out, keys, known, fresh_output, progress)
+            # Entry pages first: their part of the search index is made while the other pages render.
+            first = [k for k in keys if k.startswith("entry:")]
+            rest = [k for k in keys if not k.startswith("entry:")]
+            rendered = _render_keys(renderer, view, out, first, known, fresh_output, progress, (0, len(keys)))
+            buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | unfinished.search
+            if buckets and not whole_index:
+                unfinished.note(fresh=fresh_output, search=buckets)
+                pending: dict[str, str | None] = {p: None for p in rendered.removed}
+                pending |= {Path(target).relative_to(out).as_posix(): temp for temp, target in rendered.staged}
+                indexing = Indexing(out, buckets, view.live_slugs(), pending).start()
+            step = (len(first), len(keys))
+            rendered.add(_render_keys(renderer, view, out, rest, known, fresh_output, progress, step))
     except BaseException:
         remove_temporaries(out)  # staged files are not published; the next build renders their pages again
         raise
@@ -248,18 +261,19 @@ def _build(
     report.removed = [path for path in rendered.removed if path not in still_produced]
     for relative in report.removed:
         _remove(out, relative)
-    changed = _entry_page_buckets([*report.written, *report.removed]) | unfinished.search
+    changed = entry_page_buckets([*report.written, *report.removed]) | unfinished.search
     unfinished.note(fresh=fresh_output, search=changed)
-    view.finish_pages(produced, written, report.removed)
+    view.finish_pages(produced, written, report.removed, cleared=dirty - set(keys))
     if fresh_output:
         published_now = set(view.files())
         stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
         report.removed += _sweep(out, stale)
-    indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
-    if fresh_output or indexed != (view.count_live() > 0):
-        report.search_indexed = index_for_search(out, None, view.live_slugs())
+    if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
+        report.search_indexed = indexing.finish(write_bytes_atomically)
+    elif whole_index:
+        report.search_indexed = index_for_search(out, None, view.live_slugs(), write_bytes_atomically)
     elif changed:
-        report.search_indexed = index_for_search(out, changed, view.live_slugs())
+        report.search_indexed = index_for_search(out, changed, view.live_slugs(), write_bytes_atomically)
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed or unfinished.found:
         listed = manifest.read_top(out) or {}
         if fresh_output or unfinished.found or "parts" not in listed:  # (an older manifest lists all or nothing)
@@ -269,6 +283,19 @@ def _build(
         manifest.write(out, view.position(), f"{SEARCH_FOLDER}/", parts, view.files_of_part, write_bytes_atomically)
     unfinished.clear()
     return report
+
+
+def _listing_of(key: str) -> str | None:
+    """The whole listing's key, for the key of one of its pages (year:<y>:<n>, facet:<f>:<k>:<n>)."""
+    listing, _, page = key.rpartition(":")
+    if page.isdigit() and key.count(":") == (2 if key.startswith("year:") else 3 if key.startswith("facet:") else -1):
+        return listing
+    return None
+
+
+def _without_subsumed(keys: set[str]) -> set[str]:
+    """Dirty keys less the single pages of listings that are dirty in whole (rendered with them)."""
+    return {k for k in keys if _listing_of(k) not in keys}
 
 
 @dataclass
@@ -300,9 +327,12 @@ def _render_keys(
     known: dict[str, tuple[str, int]],
     fresh: bool,
     progress: Progress | None = None,
+    step: tuple[int, int] | None = None,
 ) -> _Rendered:
+    """Render KEYS; ``step`` is (keys rendered before these, keys in all) for the progress report."""
     done = _Rendered()
-    for count, key in enumerate(keys, 1):
+    before, total = step or (0, len(keys))
+    for count, key in enumerate(keys, before + 1):
         files = renderer.render(key)
         for relative, content in files.items():
             digest = hashlib.sha256(content).hexdigest()
@@ -323,7 +353,7 @@ def _render_keys(
         done.removed += sorted(set(view.page_paths(key)) - set(files))
         done.produced[key] = sorted(files)
         if progress is not None:
-            progress("pages", count, len(keys))
+            progress("pages", count, total)
     REMEMBERED.flush()
     return done
 
@@ -369,59 +399,6 @@ def _render_in_parallel(
             if progress is not None:
                 progress("pages", rendered, len(keys))
     return done
-
-
-def _bucket(slug: str) -> str:
-    """The part of the search index an entry page belongs to: the year its slug starts with
-    (slugs never change, so an entry never moves between parts)."""
-    return slug[:4] if slug[:4].isdigit() else f"x{slug[0]}"
-
-
-def _entry_page_buckets(paths: list[str]) -> set[str]:
-    parts = (p.split("/") for p in paths)
-    return {_bucket(p[1]) for p in parts if len(p) == 3 and p[0] == "events" and p[2] == "index.html"}
-
-
-def index_for_search(out: Path, buckets: set[str] | None, live_slugs: list[str]) -> bool:
-    """Pagefind's static search index of the live entry pages, one index per year of slug, merged
-    by the search page at query time: a change re-indexes its year only, not the archive.
-
-    ``buckets`` None means every part. Each part is written beside the old one and swapped in.
-    Returns whether any part was written.
-    """
-    root = out / SEARCH_FOLDER
-    present = {_bucket(slug) for slug in live_slugs}
-    wanted = present if buckets is None else buckets
-    for bucket in sorted(wanted):
-        target = root / bucket
-        if bucket not in present:
-            shutil.rmtree(target, ignore_errors=True)
-            continue
-        glob = f"events/{bucket}*/index.html" if not bucket.startswith("x") else f"events/{bucket[1]}*/index.html"
-        fresh, old = root / f".{bucket}.new", root / f".{bucket}.old"
-        shutil.rmtree(fresh, ignore_errors=True)
-        command = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", glob]
-        command += ["--output-path", str(fresh), "--silent"]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            shutil.rmtree(fresh, ignore_errors=True)
-            problem = " ".join((result.stderr or result.stdout).split())[:300]
-            raise TimelineError(f"the search index could not be built: {problem}")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    if root.is_dir():
-        for stale in root.iterdir():
-            if stale.is_dir() and stale.name not in present:
-                shutil.rmtree(stale, ignore_errors=True)
-    if present:
-        root.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(root / "parts.json", (json.dumps(sorted(present)) + "\n").encode())
-    else:
-        shutil.rmtree(root, ignore_errors=True)
-    return bool(wanted & present)
 
 
 def _manifest_files(out: Path) -> set[str]:

@@ -160,7 +160,8 @@ class _Projector:
                 "UPDATE entries SET data = ?, card = ? WHERE id = ?",
                 (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
             )
-            self.dirty |= self.pages_of(source) | {"home"}
+            # Its place in every listing stays: only the page showing its card changes.
+            self.dirty |= self.narrowed(self.pages_of(source), source, self.ranks(source, source)) | {"home"}
 
     def live_years(self) -> set[int]:
         self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
@@ -189,6 +190,67 @@ class _Projector:
         if doc["merged_into"]:
             keys.add(f"entry:{doc['merged_into']}")
         return keys
+
+    def listings(self, doc: dict[str, Any] | None) -> set[str]:
+        """The year and facet listings (page keys, all their pages) that show a live entry."""
+        if doc is None or not doc["live"]:
+            return set()
+        return {f"year:{y}" for y in doc["years"]} | {f"facet:{f}:{k}" for f, k, _, _ in self.memberships(doc)}
+
+    def ranks(self, old: dict[str, Any] | None, doc: dict[str, Any]) -> dict[str, tuple[int, int]]:
+        """Where the entry stands, as the read model holds it now, in the listings of more than one
+        page it stays in at the same dates: (entries listed, entries listed before it).
+
+        A change that keeps an entry in a listing at the same dates changes no other card there
+        and leaves the page count alone: only the pages from its old place to its new one (a new
+        title can move it among entries of the same dates) need rendering, not the listing's
+        every page. Listings already dirty in whole are left out: they are rendered anyway."""
+        if old is None or (old["date_start"], old["date_end"]) != (doc["date_start"], doc["date_end"]):
+            return {}
+        found = {}
+        for listing in sorted(self.listings(old) & self.listings(doc)):
+            if not self.dirty_in_whole(listing):
+                count, before = self.rank(listing, old)
+                if count > PAGE_SIZE:
+                    found[listing] = (count, before)
+        return found
+
+    def narrowed(self, keys: set[str], doc: dict[str, Any], ranks: dict[str, tuple[int, int]]) -> set[str]:
+        """KEYS with each ranked listing replaced by its pages from the entry's old place to its new one."""
+        for listing, (count, before) in ranks.items():
+            count_now, after = self.rank(listing, doc)
+            if count_now == count:
+                keys.discard(listing)
+                first, last = sorted((before // PAGE_SIZE + 1, after // PAGE_SIZE + 1))
+                keys |= {f"{listing}:{page}" for page in range(first, last + 1)}
+        return keys
+
+    def rank(self, listing: str, doc: dict[str, Any]) -> tuple[int, int]:
+        """(entries listed, entries listed before DOC) on a year or facet listing; the order is
+        the listings' own (readmodel.DATE_ORDER)."""
+        order = (doc["date_start"], doc["date_end"], doc["title"], doc["id"])
+        kind, *names = listing.split(":")
+        if kind == "year":
+            self.c.execute(
+                "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?)), 0) "
+                "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
+                (*order, int(names[0])),
+            )
+        else:
+            self.c.execute(
+                "SELECT COUNT(DISTINCT m.entry_id), COUNT(DISTINCT CASE WHEN "
+                "(e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?) THEN m.entry_id END) "
+                "FROM memberships m JOIN entries e ON e.id = m.entry_id WHERE m.facet = ? AND m.key = ?",
+                (*order, *names),
+            )
+        count, before = self.c.fetchone()
+        return int(count), int(before)
+
+    def dirty_in_whole(self, key: str) -> bool:
+        if key in self.dirty:
+            return True
+        self.c.execute("SELECT 1 FROM dirty WHERE key = ?", (key,))
+        return self.c.fetchone() is not None
 
     def addresses(self, doc: dict[str, Any]) -> set[tuple[str, str]]:
         """The facet and year pages an entry puts in the sitemap."""
@@ -221,6 +283,7 @@ class _Projector:
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         touched_years = set(old["years"] if old else []) | set(doc["years"])
         years_before = self.years_live(touched_years)
+        ranks = self.ranks(old, doc)  # (before the rows change)
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
             "title, recorded, data, card, slide) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -292,7 +355,7 @@ class _Projector:
         incoming = {f"entry:{r[0]}" for r in self.c.fetchall()}
         if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
             self.refresh_links(entry_id, doc["title"], doc["live"])
-        self.dirty |= self.pages_of(old) | self.pages_of(doc) | incoming | set(GLOBAL_PAGES)
+        self.dirty |= self.narrowed(self.pages_of(old) | self.pages_of(doc), doc, ranks) | incoming | set(GLOBAL_PAGES)
         if old is None or old["live"] != doc["live"] or self.addresses(old) != self.addresses(doc):
             self.dirty.add("sitemap")
         # A facet's index lists its names with their counts: only a change of membership changes it.

@@ -177,14 +177,30 @@ class SiteView(SQLiteTrackingRecorder):
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
 
-    def facet_entries(self, facet: str, key: str) -> list[tuple[dict[str, Any], str]]:
-        """(card, detail) pairs; the detail is e.g. an actor's role in that entry."""
+    def facet_entries(self, facet: str, key: str, limit: int = -1, offset: int = 0) -> list[tuple[dict[str, Any], str]]:
+        """(card, detail) pairs in date order (``limit`` of them from ``offset``); the detail is e.g.
+        an actor's role in that entry."""
         rows = self._rows(
             "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
-            "WHERE m.facet = ? AND m.key = ? GROUP BY e.id ORDER BY e.date_start, e.date_end, e.title, e.id",
-            (facet, key),
+            "WHERE m.facet = ? AND m.key = ? GROUP BY e.id ORDER BY e.date_start, e.date_end, e.title, e.id "
+            "LIMIT ? OFFSET ?",
+            (facet, key, limit, offset),
         )
         return [(json.loads(r[0]), r[1] or "") for r in rows]
+
+    def facet_count(self, facet: str, key: str) -> int:
+        rows = self._rows("SELECT COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? AND key = ?", (facet, key))
+        return int(rows[0][0])
+
+    def facet_newest(self, facet: str, key: str, limit: int) -> list[str]:
+        """The ids of the ``limit`` entries of a facet changed last (in date order among equals)."""
+        rows = self._rows(
+            "SELECT e.id FROM memberships m JOIN entries e ON e.id = m.entry_id WHERE m.facet = ? AND m.key = ? "
+            "GROUP BY e.id ORDER BY json_extract(e.card, '$.updated') DESC, e.date_start, e.date_end, e.title, e.id "
+            "LIMIT ?",
+            (facet, key, limit),
+        )
+        return [r[0] for r in rows]
 
     def facet_name(self, facet: str, key: str) -> str | None:
         rows = self._rows("SELECT name FROM published_facets WHERE facet = ? AND key = ?", (facet, key))
@@ -278,9 +294,14 @@ class SiteView(SQLiteTrackingRecorder):
         return paths
 
     def finish_pages(
-        self, produced: dict[str, list[str]], written: dict[str, tuple[str, int]], removed: Iterable[str]
+        self,
+        produced: dict[str, list[str]],
+        written: dict[str, tuple[str, int]],
+        removed: Iterable[str],
+        cleared: Iterable[str] = (),
     ) -> None:
-        """After the files are on disk: remember what each page key produced, and clear its dirt."""
+        """After the files are on disk: remember what each page key produced, and clear its dirt
+        (and that of the ``cleared`` keys, whose pages were rendered under other keys)."""
         with self.datastore.transaction(commit=True) as c:
             c.executemany(
                 "INSERT OR REPLACE INTO pages (key, paths) VALUES (?, ?)",
@@ -291,4 +312,4 @@ class SiteView(SQLiteTrackingRecorder):
                 "INSERT OR REPLACE INTO files (path, sha256, size, part) VALUES (?, ?, ?, ?)",
                 [(p, sha, size, part_of(p)) for p, (sha, size) in written.items()],
             )
-            c.executemany("DELETE FROM dirty WHERE key = ?", [(k,) for k in produced])
+            c.executemany("DELETE FROM dirty WHERE key = ?", [(k,) for k in [*produced, *cleared]])

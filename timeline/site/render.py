@@ -1,7 +1,8 @@
 """Page keys -> files. Each dirty key names a group of files that change together.
 
 Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
-``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``,
+``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``, a listing's
+page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``,
 ``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data`` (the downloads page),
 ``data-year:<y>`` (one year's data files), ``timelinejs``, ``sitemap``, ``static``. Rendering reads
 only the read model, so a page is the same whether it is rebuilt alone or with the
@@ -198,21 +199,37 @@ class Renderer:
 
     # Lists ---------------------------------------------------------------------
 
-    def paginated(self, template: str, url_of: Callable[[int], str], items: list[Any], **context: Any) -> Files:
-        pages = max(1, math.ceil(len(items) / urls.PAGE_SIZE))
+    def paginated(
+        self,
+        template: str,
+        url_of: Callable[[int], str],
+        items: list[Any] | tuple[int, Callable[[int], list[Any]]],
+        only: int | None = None,
+        **context: Any,
+    ) -> Files:
+        """Every page of a listing, or the ``only`` page (none if the listing has no such page).
+
+        ``items`` is the listing's every item, or (how many there are, the items of page n) for a
+        listing too long to read in whole for one page."""
+        if isinstance(items, list):
+            listed = items
+            items = (len(listed), lambda n: listed[(n - 1) * urls.PAGE_SIZE : n * urls.PAGE_SIZE])
+        total, page_items = items
+        pages = max(1, math.ceil(total / urls.PAGE_SIZE))
         files: Files = {}
-        for number in range(1, pages + 1):
-            chunk = items[(number - 1) * urls.PAGE_SIZE : number * urls.PAGE_SIZE]
+        for number in range(1, pages + 1) if only is None else [only] if 1 <= only <= pages else []:
             pagination = {
                 "number": number,
                 "pages": pages,
                 "previous": url_of(number - 1) if number > 1 else None,
                 "next": url_of(number + 1) if number < pages else None,
             }
-            files.update(self.page(template, url_of(number), items=chunk, pagination=pagination, **context))
+            context.update(items=page_items(number), pagination=pagination)
+            files.update(self.page(template, url_of(number), **context))
         return files
 
     def year(self, args: list[str]) -> Files:
+        """``year:<y>``: the year's every page; ``year:<y>:<n>``: its n-th page alone (see projection.ranks)."""
         number = int(args[0])
         entries = self.view.year_entries(number)
         if not entries:
@@ -233,6 +250,7 @@ class Renderer:
             "year.html",
             lambda page: urls.year(number, page),
             entries,
+            only=int(args[1]) if len(args) > 1 else None,
             year=number,
             years=[(y, None) for y in self.view.years()],
             months=months,
@@ -244,11 +262,21 @@ class Renderer:
         return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
 
     def facet(self, args: list[str]) -> Files:
-        facet, key = args
+        """``facet:<facet>:<key>``: every page and the feed; ``facet:<facet>:<key>:<n>``: the n-th page and the feed."""
+        facet, key = args[:2]
+        only = int(args[2]) if len(args) > 2 else None
         name = self.view.facet_name(facet, key)
         if name is None:
             return {}
-        entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
+        entries: list[Any] | tuple[int, Callable[[int], list[Any]]]
+        if only is None:
+            entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
+        else:
+            size = urls.PAGE_SIZE
+            entries = (
+                self.view.facet_count(facet, key),
+                lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size),
+            )
         document = self.view.source_document(key) if facet == "sources" else None
         if document is not None:
             name = document["title"]
@@ -256,15 +284,16 @@ class Renderer:
             "facet.html",
             lambda page: urls.facet(facet, key, page),
             entries,
+            only=only,
             facet=facet,
             key=key,
             name=name,
             document=document,
         )
+        newest = self.view.facet_newest(facet, key, FEED_SIZE)
+        found = self.view.entries_by_id(newest)
+        recent = [found[entry_id] for entry_id in newest]
         feed_url = urls.feed_facet(facet, key)
-        newest = sorted((e for e, _ in entries), key=lambda e: e["updated"], reverse=True)[:FEED_SIZE]
-        found = self.view.entries_by_id(e["id"] for e in newest)
-        recent = [found[e["id"]] for e in newest]
         files.update(self.feed(feed_url, f"{FACET_TITLES[facet][:-1]}: {name}", urls.facet(facet, key), recent))
         return files
 
@@ -391,7 +420,9 @@ class Renderer:
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.changes()]
         addresses += [urls.year(y) for y, _ in self.view.year_counts()]
-        addresses += [urls.entry(slug) for slug in self.view.live_slugs()]
+        # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
+        # addresses come or go).
+        addresses += [urls.entry(slug) for slug in sorted(self.view.live_slugs())]
         for facet in urls.FACETS:
             addresses.append(urls.facet_index(facet))
             addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]
