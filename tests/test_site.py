@@ -53,7 +53,7 @@ from conftest import ArchiveUnderTest
 from lxml import etree
 
 from timeline.cli.session import Session
-from timeline.site import render
+from timeline.site import data, render
 from timeline.site.build import build_site
 from timeline.site.manifest import part_of
 from timeline.site.manifest import read as read_manifest
@@ -592,6 +592,20 @@ def test_data_files_round_trip_cells_a_spreadsheet_would_run(sqlite_archive: Arc
     original = sqlite_archive.json("list")
     assert comparable(copy.json("list")) == comparable(original)
     assert published_entries(out) == original
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_years_data_file_joined_from_ready_parts_is_what_json_dumps_gives(count: int) -> None:
+    """The projection keeps each entry's published JSON; the year's file joins those parts, and must
+    be byte for byte the file json.dumps would write for the list."""
+    entries = [
+        {"id": str(n), "title": f"Line one\nline two “quoted” {n}", "summary": "A\n\nB \\ \"c\"", "actors": [],
+         "sources": [{"title": "Ünïcode", "authors": ["A", "B"]}], "relations": [], "retracted": False}
+        for n in range(count)
+    ]  # fmt: skip
+    parts = [json.dumps(entry, ensure_ascii=False, indent=1) for entry in entries]
+    expected = (json.dumps(entries, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    assert data.entries_json(parts) == expected
 
 
 def test_changes_pages_stay_current_past_a_hundred_changes(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, in
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 4
+READ_MODEL_VERSION = 5
 
 
 @dataclass

@@ -45,12 +45,22 @@ def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def entries_json(docs: list[dict[str, Any]]) -> bytes:
-    return (json.dumps([public_entry(d) for d in docs], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def public_json(doc: dict[str, Any]) -> str:
+    """The entry as published, as JSON text: made once per change by the projection and kept in
+    the read model, so a year's data files are joined from ready parts, not re-encoded."""
+    return json.dumps(public_entry(doc), ensure_ascii=False, indent=1)
+
+
+def entries_json(public: list[str]) -> bytes:
+    """What ``json.dumps(entries, indent=1)`` gives, from each entry's :func:`public_json`."""
+    if not public:
+        return b"[]\n"
+    items = ",\n".join(" " + text.replace("\n", "\n ") for text in public)
+    return ("[\n" + items + "\n]\n").encode("utf-8")
 
 
 def entry_json(doc: dict[str, Any]) -> bytes:
-    return (json.dumps(public_entry(doc), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (public_json(doc) + "\n").encode("utf-8")
 
 
 def neutralise(cell: str) -> str:
@@ -58,8 +68,7 @@ def neutralise(cell: str) -> str:
     return f"'{cell}" if NEUTRALISED.match(cell) else cell
 
 
-def _csv_row(doc: dict[str, Any], sources: int) -> list[str]:
-    entry = public_entry(doc)
+def _csv_row(entry: dict[str, Any], sources: int) -> list[str]:
     row = {
         "id": entry["id"],
         "short_id": entry["short_id"],
@@ -84,11 +93,12 @@ def _csv_row(doc: dict[str, Any], sources: int) -> list[str]:
     return [neutralise(row.get(column, "")) for column in CSV_COLUMNS]
 
 
-def entries_csv(docs: list[dict[str, Any]]) -> bytes:
-    """One row per entry in the import's columns, so the file imports back as it is."""
+def entries_csv(public: list[str]) -> bytes:
+    """One row per entry (given as its :func:`public_json`) in the import's columns, so the file
+    imports back as it is."""
     stream = io.StringIO(newline="")
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for doc in docs:
-        writer.writerow(_csv_row(doc, 9))
+    for text in public:
+        writer.writerow(_csv_row(json.loads(text), 9))
     return stream.getvalue().encode("utf-8")

@@ -23,6 +23,7 @@ from timeline.domainmodel import PolicyEvent, Source
 from timeline.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.history import CHANGE_NAMES, describe
 from timeline.progress import Progress
+from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.timelinejs import slide_json
@@ -286,7 +287,7 @@ class _Projector:
         ranks = self.ranks(old, doc)  # (before the rows change)
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-            "title, recorded, data, card, slide) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "title, recorded, data, card, slide, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
                 doc["slug"],
@@ -301,6 +302,7 @@ class _Projector:
                 json.dumps(doc, ensure_ascii=False),
                 card_of(doc),
                 slide_json(doc, self.base_url) if doc["live"] else "",
+                public_json(doc),
             ),
         )
         self.c.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))

@@ -23,7 +23,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
         merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT,
-        slide TEXT)""",
+        slide TEXT, public TEXT)""",
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
@@ -136,14 +136,15 @@ class SiteView(SQLiteTrackingRecorder):
             for r in self._rows("SELECT slide FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
         ]
 
-    def live_entries_of_year(self, year: int) -> list[dict]:
-        """Live entries whose date starts in ``year``, in date order (by index, not by scan)."""
+    def live_public_of_year(self, year: int) -> list[str]:
+        """The published JSON (data.public_json) of the live entries whose date starts in ``year``,
+        in date order (by index, not by scan)."""
         rows = self._rows(
-            "SELECT data FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
+            "SELECT public FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
             "ORDER BY date_start, date_end, title, id",
             (f"{year:04d}", f"{year + 1:04d}"),
         )
-        return [json.loads(r[0]) for r in rows]
+        return [r[0] for r in rows]
 
     def start_year_counts(self) -> list[tuple[int, int]]:
         """(year, live entries whose date starts in it), oldest first: the data files there are."""

@@ -409,10 +409,10 @@ class Renderer:
 
     def data_year(self, args: list[str]) -> Files:
         number = int(args[0])
-        docs = self.view.live_entries_of_year(number)
-        if not docs:
+        public = self.view.live_public_of_year(number)
+        if not public:
             return {}
-        return {urls.data_json(number): data.entries_json(docs), urls.data_csv(number): data.entries_csv(docs)}
+        return {urls.data_json(number): data.entries_json(public), urls.data_csv(number): data.entries_csv(public)}
 
     def timelinejs(self) -> Files:
         return {urls.data_timelinejs(): timelinejs.timelinejs_json(self.view.live_slides(), self.site)}
