@@ -947,18 +947,18 @@ def test_serve_serves_the_site_and_rebuilds_it_when_the_store_changes(
 def test_a_change_re_indexes_only_its_part_of_the_search_index(
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:
-    """The search index is one Pagefind index per year of slug, merged by the search page: a
-    correction re-indexes its own year, and the other years' parts are left as they were."""
+    """The search index is one Pagefind index per half-year of slug, merged by the search page: a
+    correction re-indexes its own half-year, and the other parts are left as they were."""
     entries = record_small_archive(sqlite_archive)
     out = tmp_path / "site"
     build(sqlite_archive, out)
     parts = json.loads((out / "pagefind" / "parts.json").read_text())
-    assert parts == ["2017", "2019", "2020"]
+    assert parts == ["2017-h1", "2019-h2", "2020-h1"]
     before = {part: (out / "pagefind" / part / "pagefind-entry.json").stat().st_ino for part in parts}
     sqlite_archive.ok("correct", entries["delta"]["slug"], "--title", "Delta removes a network", "--reason", "r")
     build(sqlite_archive, out)
     after = {part: (out / "pagefind" / part / "pagefind-entry.json").stat().st_ino for part in parts}
-    assert [part for part in parts if before[part] != after[part]] == ["2019"]
+    assert [part for part in parts if before[part] != after[part]] == ["2019-h2"]
 
 
 def test_a_second_build_of_the_same_folder_waits_for_the_first_and_then_says_so(

@@ -36,12 +36,12 @@ from timeline.site.projection import SITE_PAGES, catch_up
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, stage
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
-from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search
+from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
 
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 5
+READ_MODEL_VERSION = 6
 
 
 @dataclass
@@ -229,8 +229,8 @@ def _build(
     # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
     listings = {listing for key in keys if (listing := _listing_of(key))}
     known = {} if fresh_output else view.files_at(view.paths_of_keys([*keys, *listings]))
-    indexed = (out / SEARCH_FOLDER / "parts.json").is_file()
-    whole_index = fresh_output or indexed != (view.count_live() > 0)
+    live_slugs = view.live_slugs()
+    whole_index = fresh_output or not index_has_its_parts(out, live_slugs)
     indexing: Indexing | None = None
     try:
         if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
@@ -247,7 +247,7 @@ def _build(
                 unfinished.note(fresh=fresh_output, search=buckets)
                 pending: dict[str, str | None] = {p: None for p in rendered.removed}
                 pending |= {Path(target).relative_to(out).as_posix(): temp for temp, target in rendered.staged}
-                indexing = Indexing(out, buckets, view.live_slugs(), pending).start()
+                indexing = Indexing(out, buckets, live_slugs, pending).start()
             step = (len(first), len(keys))
             rendered.add(_render_keys(renderer, view, out, rest, known, fresh_output, progress, step))
     except BaseException:
@@ -271,9 +271,9 @@ def _build(
     if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
         report.search_indexed = indexing.finish(write_bytes_atomically)
     elif whole_index:
-        report.search_indexed = index_for_search(out, None, view.live_slugs(), write_bytes_atomically)
+        report.search_indexed = index_for_search(out, None, live_slugs, write_bytes_atomically)
     elif changed:
-        report.search_indexed = index_for_search(out, changed, view.live_slugs(), write_bytes_atomically)
+        report.search_indexed = index_for_search(out, changed, live_slugs, write_bytes_atomically)
     if report.written or report.removed or fresh_output or report.changes or report.search_indexed or unfinished.found:
         listed = manifest.read_top(out) or {}
         if fresh_output or unfinished.found or "parts" not in listed:  # (an older manifest lists all or nothing)

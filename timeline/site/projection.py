@@ -239,9 +239,9 @@ class _Projector:
             )
         else:
             self.c.execute(
-                "SELECT COUNT(DISTINCT m.entry_id), COUNT(DISTINCT CASE WHEN "
-                "(e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?) THEN m.entry_id END) "
-                "FROM memberships m JOIN entries e ON e.id = m.entry_id WHERE m.facet = ? AND m.key = ?",
+                "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN "
+                "(date_start, date_end, title, entry_id) < (?, ?, ?, ?) THEN entry_id END) "
+                "FROM memberships WHERE facet = ? AND key = ?",
                 (*order, *names),
             )
         count, before = self.c.fetchone()
@@ -312,9 +312,11 @@ class _Projector:
         )
         self.c.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
         memberships = self.memberships(doc)
+        listed_by = (doc["date_start"], doc["date_end"], doc["title"], doc["updated"])
         self.c.executemany(
-            "INSERT INTO memberships (facet, key, name, entry_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [(f, k, n, entry_id, d) for f, k, n, d in memberships],
+            "INSERT INTO memberships (facet, key, name, entry_id, detail, date_start, date_end, title, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(f, k, n, entry_id, d, *listed_by) for f, k, n, d in memberships],
         )
         # The first name a facet page is published under stays its name (sources keep their document).
         self.c.executemany(

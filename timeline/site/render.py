@@ -290,9 +290,7 @@ class Renderer:
             name=name,
             document=document,
         )
-        newest = self.view.facet_newest(facet, key, FEED_SIZE)
-        found = self.view.entries_by_id(newest)
-        recent = [found[entry_id] for entry_id in newest]
+        recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
         feed_url = urls.feed_facet(facet, key)
         files.update(self.feed(feed_url, f"{FACET_TITLES[facet][:-1]}: {name}", urls.facet(facet, key), recent))
         return files
