@@ -252,6 +252,7 @@ class _Remembered:
         self.connection: sqlite3.Connection | None = None
         self.pid = 0
         self.pending: list[tuple[str, str]] = []
+        self.inherited: list[sqlite3.Connection] = []
 
     def use(self, path: str | None) -> None:
         self.path, self.connection = path, None
@@ -260,6 +261,10 @@ class _Remembered:
         if self.path is None:
             return None
         if self.connection is None or self.pid != os.getpid():  # a forked worker opens its own
+            if self.connection is not None:
+                # The parent's connection, inherited by fork, must never be closed here (SQLite's
+                # locks and WAL bookkeeping belong to the parent): kept, so it is never collected.
+                self.inherited.append(self.connection)
             self.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=OFF")
