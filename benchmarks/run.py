@@ -34,18 +34,31 @@ from generate import entries, write_hugo_site, write_jsonl
 TIMELINE = [sys.executable, "-m", "timeline"]
 
 
+# Linux reports, as a child's peak memory, at least its parent's at the time of the fork (the
+# figure survives exec): measured straight from this process, which holds the generated entries
+# and, at 100,000 entries, lists of a million files, every small command would look as large.
+# So each command runs under this small process, which times it and reports its peak.
+_TIMED = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+status = subprocess.run(sys.argv[2:]).returncode
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as report:
+    report.write(f"{seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+sys.exit(status)
+"""
+
+
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MiB, stdout) of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stdout = process.stdout.read() if process.stdout else ""
-    stderr = process.stderr.read() if process.stderr else ""
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[:500]}")
-    return seconds, usage.ru_maxrss // 1024, stdout
+    """(seconds, peak RSS in MiB, stdout) of one process, from its start to its exit."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        process = subprocess.run(
+            [sys.executable, "-c", _TIMED, report.name, *command], cwd=cwd, env=env, capture_output=True, text=True
+        )
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {process.stderr.strip()[:500]}")
+        seconds, peak_kib = report.read().split()
+    return float(seconds), int(peak_kib) // 1024, process.stdout
 
 
 def summary(samples: list[tuple[float, int]]) -> dict[str, float]:
