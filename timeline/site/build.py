@@ -13,27 +13,23 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from eventsourcing.sqlite import SQLiteDatastore
 
 from timeline.application import TimelineArchive
 from timeline.citation import REMEMBERED
 from timeline.config import Archive
 from timeline.errors import TimelineError
-from timeline.mirror import FILE_MODE
 from timeline.progress import Progress
 from timeline.site import manifest, urls
+from timeline.site.pagefiles import PARALLEL_FROM, render_in_parallel, render_keys
 from timeline.site.projection import SITE_PAGES, catch_up
-from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, stage
+from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, write_bytes_atomically
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
@@ -74,22 +70,6 @@ def view_path(archive: Archive, out: Path) -> Path:
 
 def compiled_templates(archive: Archive) -> Path:
     return archive.root / STATE_FOLDER / "templates"
-
-
-def write_bytes_atomically(path: Path, content: bytes) -> None:
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:  # the folder is new (made only then: most files go to folders that exist)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)  # mkstemp makes files only their owner can read: a web server could not
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def all_keys(view: SiteView) -> set[str]:
@@ -235,13 +215,15 @@ def _build(
     try:
         if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             view_file = Path(view.datastore.pool.db_name)
-            rendered = _render_in_parallel(archive, view_file, out, keys, known, fresh_output, progress)
+            rendered = render_in_parallel(
+                archive, view_file, compiled_templates(archive), out, keys, known, fresh_output, progress
+            )
         else:
             renderer = Renderer(archive, view, compiled_templates(archive))
             # Entry pages first: their part of the search index is made while the other pages render.
             first = [k for k in keys if k.startswith("entry:")]
             rest = [k for k in keys if not k.startswith("entry:")]
-            rendered = _render_keys(renderer, view, out, first, known, fresh_output, progress, (0, len(keys)))
+            rendered = render_keys(renderer, view, out, first, known, fresh_output, progress, (0, len(keys)))
             buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | unfinished.search
             if buckets and not whole_index:
                 unfinished.note(fresh=fresh_output, search=buckets)
@@ -249,7 +231,7 @@ def _build(
                 pending |= {Path(target).relative_to(out).as_posix(): temp for temp, target in rendered.staged}
                 indexing = Indexing(out, buckets, live_slugs, pending).start()
             step = (len(first), len(keys))
-            rendered.add(_render_keys(renderer, view, out, rest, known, fresh_output, progress, step))
+            rendered.add(render_keys(renderer, view, out, rest, known, fresh_output, progress, step))
     except BaseException:
         remove_temporaries(out)  # staged files are not published; the next build renders their pages again
         raise
@@ -296,109 +278,6 @@ def _listing_of(key: str) -> str | None:
 def _without_subsumed(keys: set[str]) -> set[str]:
     """Dirty keys less the single pages of listings that are dirty in whole (rendered with them)."""
     return {k for k in keys if _listing_of(k) not in keys}
-
-
-@dataclass
-class _Rendered:
-    """What rendering a set of page keys did: files per key, the files table's new rows, and the
-    files actually written, left alone, or removed."""
-
-    produced: dict[str, list[str]] = field(default_factory=dict)
-    written: dict[str, tuple[str, int]] = field(default_factory=dict)
-    written_paths: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    staged: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, other: _Rendered) -> None:
-        self.produced.update(other.produced)
-        self.written.update(other.written)
-        self.written_paths += other.written_paths
-        self.unchanged += other.unchanged
-        self.removed += other.removed
-        self.staged += other.staged
-
-
-def _render_keys(
-    renderer: Renderer,
-    view: SiteView,
-    out: Path,
-    keys: list[str],
-    known: dict[str, tuple[str, int]],
-    fresh: bool,
-    progress: Progress | None = None,
-    step: tuple[int, int] | None = None,
-) -> _Rendered:
-    """Render KEYS; ``step`` is (keys rendered before these, keys in all) for the progress report."""
-    done = _Rendered()
-    before, total = step or (0, len(keys))
-    for count, key in enumerate(keys, before + 1):
-        files = renderer.render(key)
-        for relative, content in files.items():
-            digest = hashlib.sha256(content).hexdigest()
-            target = out / relative
-            if known.get(relative, ("",))[0] == digest and target.is_file():
-                done.unchanged += 1
-                continue
-            if not fresh or not target.is_file() or target.read_bytes() != content:
-                if target.exists():  # replaced once every new file is written: see publishing.py
-                    done.staged.append(stage(target, content))
-                else:
-                    write_bytes_atomically(target, content)
-                done.written_paths.append(relative)
-            else:
-                done.unchanged += 1
-            done.written[relative] = (digest, len(content))
-        # Removed once the pages that linked to them are rewritten: see _build.
-        done.removed += sorted(set(view.page_paths(key)) - set(files))
-        done.produced[key] = sorted(files)
-        if progress is not None:
-            progress("pages", count, total)
-    REMEMBERED.flush()
-    return done
-
-
-# Full builds render their pages on every core: pages are independent files, and the read
-# model is an SQLite file each worker opens for reading.
-PARALLEL_FROM = 400
-_WORKER: dict[str, Any] = {}
-
-
-def _start_worker(archive: Archive, view_file: Path, out: Path, known: dict[str, tuple[str, int]], fresh: bool) -> None:
-    view = SiteView(SQLiteDatastore(db_name=str(view_file)))
-    renderer = Renderer(archive, view, compiled_templates(archive))
-    _WORKER.update(view=view, renderer=renderer, out=out, known=known, fresh=fresh)
-
-
-def _render_chunk(keys: list[str]) -> _Rendered:
-    worker = _WORKER
-    return _render_keys(worker["renderer"], worker["view"], worker["out"], keys, worker["known"], worker["fresh"])
-
-
-def _render_in_parallel(
-    archive: Archive,
-    view_file: Path,
-    out: Path,
-    keys: list[str],
-    known: dict[str, tuple[str, int]],
-    fresh: bool,
-    progress: Progress | None = None,
-) -> _Rendered:
-    workers = os.cpu_count() or 2
-    chunks = [keys[i :: workers * 4] for i in range(workers * 4)]
-    done = _Rendered()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(archive, view_file, out, known, fresh)
-    ) as pool:
-        sizes = {pool.submit(_render_chunk, chunk): len(chunk) for chunk in chunks}
-        rendered = 0
-        for finished in as_completed(sizes):
-            done.add(finished.result())
-            rendered += sizes[finished]
-            if progress is not None:
-                progress("pages", rendered, len(keys))
-    return done
 
 
 def _manifest_files(out: Path) -> set[str]:
