@@ -21,9 +21,6 @@ Afterwards:
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,6 +29,7 @@ from typing import Any
 import pytest
 from conftest import ArchiveUnderTest
 from sitecheck import broken_links, whole_html
+from writers import run_at_barrier
 
 from timeline.cli.session import Session
 
@@ -142,43 +140,13 @@ for number in range(job["commands"]):
 '''
 
 
-def process_env(store: ArchiveUnderTest) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
-    return env | store.env()
-
-
 def run_writers(store: ArchiveUnderTest, workdir: Path) -> dict[str, list[dict[str, Any]]]:
     """Start the writers, release them together, wait; each writer's log."""
-    workdir.mkdir()
-    script = workdir / "writer.py"
-    script.write_text(WRITER, encoding="utf-8")
-    processes = []
-    try:
-        for seed, name in enumerate(WRITERS):
-            job = {"name": name, "workdir": str(workdir), "seed": seed, "commands": COMMANDS_PER_WRITER}
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, str(script), json.dumps(job)],
-                    env=process_env(store),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
-        deadline = time.monotonic() + 60
-        while not all((workdir / f"ready-{name}").exists() for name in WRITERS):
-            assert all(p.poll() is None for p in processes), [p.communicate() for p in processes if p.poll()]
-            assert time.monotonic() < deadline, "the writers never got ready"
-            time.sleep(0.01)
-        (workdir / "go").touch()
-        outputs = [p.communicate(timeout=PROCESS_TIMEOUT) for p in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    for name, process, (stdout, stderr) in zip(WRITERS, processes, outputs, strict=True):
-        assert process.returncode == 0, f"writer {name} exited {process.returncode}:\n{stdout}{stderr}"
+    jobs = [
+        {"name": name, "workdir": str(workdir), "seed": seed, "commands": COMMANDS_PER_WRITER}
+        for seed, name in enumerate(WRITERS)
+    ]
+    run_at_barrier(store, WRITER, workdir, jobs, timeout=PROCESS_TIMEOUT)
     return {name: json.loads((workdir / f"log-{name}.json").read_text()) for name in WRITERS}
 
 

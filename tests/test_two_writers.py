@@ -22,7 +22,6 @@ What these tests prove, on SQLite and on PostgreSQL:
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from uuid import UUID
 
 import pytest
 from conftest import ArchiveUnderTest
+from writers import process_env, run_at_barrier
 
 from timeline.domainmodel import Reservation
 
@@ -153,54 +153,14 @@ app.close()
 """
 
 
-def process_env(store: ArchiveUnderTest) -> dict[str, str]:
-    """The environment of a child process: this one's, with the archive (and store) under test."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TIMELINE_STORE", "TIMELINE_ARCHIVE")}
-    env.update(store.env())
-    return env
-
-
 def run_two_writers(store: ArchiveUnderTest, tmp_path: Path, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Start one process per job, release them together, wait; their reports, in job order."""
+    """Start one process per job, release them together, wait; their reports, in job order.
+
+    Each writer opens the store in turn (opening at the same instant is
+    test_two_cli_processes_at_once's business), then waits at the barrier."""
     workdir = tmp_path / "writers"
-    workdir.mkdir()
-    script = workdir / "writer.py"
-    script.write_text(WORKER, encoding="utf-8")
-    processes: list[subprocess.Popen[str]] = []
-    try:
-        # Each writer opens the store in turn (opening at the same instant is
-        # test_two_cli_processes_at_once's business), then waits at the barrier.
-        for job in jobs:
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        str(script),
-                        json.dumps({**job, "archive": str(store.root), "workdir": str(workdir)}),
-                    ],
-                    env=process_env(store),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
-            deadline = time.monotonic() + 60
-            while not (workdir / f"ready-{job['name']}").exists():
-                assert processes[-1].poll() is None, (
-                    f"writer {job['name']} died before the start: {processes[-1].communicate()}"
-                )
-                assert time.monotonic() < deadline, f"writer {job['name']} never got ready"
-                time.sleep(0.01)
-        # The barrier opens: both write from the same instant.
-        (workdir / "go").touch()
-        outputs = [p.communicate(timeout=PROCESS_TIMEOUT) for p in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    for job, process, (stdout, stderr) in zip(jobs, processes, outputs, strict=True):
-        assert process.returncode == 0, f"writer {job['name']} exited {process.returncode}:\n{stdout}{stderr}"
+    jobs = [{**job, "archive": str(store.root), "workdir": str(workdir)} for job in jobs]
+    run_at_barrier(store, WORKER, workdir, jobs, timeout=PROCESS_TIMEOUT, one_by_one=True)
     return [json.loads((workdir / f"report-{job['name']}.json").read_text()) for job in jobs]
 
 
