@@ -24,7 +24,7 @@ from timeline.application import RECORDED_TOPIC, TimelineArchive
 from timeline.config import Archive
 from timeline.dumpfile import DumpReader, closing_line, event_line, opening_line
 from timeline.errors import TimelineError
-from timeline.mirror import entry_path, write_entry
+from timeline.mirror import FILE_MODE, entry_path, write_entry
 from timeline.site.build import STATE_FOLDER
 from timeline.syncstate import state_files
 
@@ -83,8 +83,7 @@ def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> Du
     stop = app.position()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        # mkstemp makes the file private; a dump gets the permissions any new file would.
-        os.fchmod(handle, 0o666 & ~_umask())
+        os.fchmod(handle, FILE_MODE)  # mkstemp makes the file private; a dump gets what any new file would
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(opening_line())
             for notification in notifications(app, stop):
@@ -100,12 +99,6 @@ def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> Du
         raise
     _sync_folder(path.parent)
     return report
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _sync_folder(folder: Path) -> None:
