@@ -82,7 +82,7 @@ def correct_some(archive: Path, env: dict[str, str], share: float, retract_share
     script = f"""
 import random
 from timeline.cli.session import Session
-from timeline.drafts import WriteOptions
+from timeline.domain.drafts import WriteOptions
 session = Session(archive_option={str(archive)!r})
 app = session.app
 rng = random.Random(7)

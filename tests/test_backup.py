@@ -33,10 +33,10 @@ from click.testing import CliRunner
 from conftest import ArchiveUnderTest, record_every_kind_of_change
 from eventsourcing.persistence import StoredEvent
 
-from timeline.application import TimelineArchive
-from timeline.config import DEFAULT_KINDS
-from timeline.dumpfile import MalformedDump
-from timeline.store import parse_store_url
+from timeline.app.application import TimelineArchive
+from timeline.files.archive import DEFAULT_KINDS
+from timeline.formats.dumpfile import MalformedDump
+from timeline.store.location import parse_store_url
 
 SEARCH_INDEX = "pagefind/"
 

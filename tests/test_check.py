@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ArchiveUnderTest
 
-from timeline.check import is_short_link
-from timeline.similarnames import near_duplicates
-from timeline.weekdays import contradictions
+from timeline.lint.check import is_short_link
+from timeline.lint.similarnames import near_duplicates
+from timeline.lint.weekdays import contradictions
 
 CLEAN = "2020-05-26-twitter-labels-two-tweets"
 WRONG_DAY = "2020-05-27-jack-dorsey-defends-the-labels"

@@ -819,7 +819,7 @@ def test_a_plain_text_citation_keeps_the_title_verbatim(sqlite_archive: ArchiveU
 _STYLED_IN_A_FRESH_PROCESS = """
 import datetime as dt, json, sys, warnings
 warnings.simplefilter("ignore")
-import timeline.citation as citation
+import timeline.formats.csl as citation
 if sys.argv[1] == "stock":
     citation._speed_up_style_lookups = lambda: None  # citeproc-py exactly as released
 site = {"title": "Archive & Co", "base_url": "https://example.org/", "language": "en"}

@@ -57,7 +57,7 @@ from conftest import ArchiveUnderTest
 from sitecheck import SEARCH_INDEX, broken_links, site_files, targets_of, temporary_files, whole_html
 
 from timeline.cli.session import Session
-from timeline.domainmodel import PolicyEvent, Reservation
+from timeline.domain.model import PolicyEvent, Reservation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import entries, write_jsonl
@@ -84,7 +84,7 @@ PROCESS_TIMEOUT = 120
 # written after it.
 KILLED_AFTER_CALL = """
 import os, signal, sys
-from timeline.application import TimelineArchive
+from timeline.app.application import TimelineArchive
 from timeline.cli import main
 
 method, after = sys.argv[1], int(sys.argv[2])

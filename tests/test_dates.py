@@ -7,7 +7,7 @@ import datetime as dt
 import edtf
 import pytest
 
-from timeline.dates import PartialDate
+from timeline.domain.dates import PartialDate
 from timeline.errors import InvalidField
 
 

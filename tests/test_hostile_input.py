@@ -27,7 +27,7 @@ from click.testing import Result
 from conftest import ArchiveUnderTest
 from hostile import HOSTILE, PATHS, REJECTED_URLS, SOURCE_TITLE_MAX, as_line, as_text
 
-from timeline.naming import SLUG_PATTERN
+from timeline.domain.naming import SLUG_PATTERN
 from timeline.site import urls
 
 

@@ -32,16 +32,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from sitecheck import SEARCH_INDEX, broken_links, site_files, whole_html
 
+from timeline.app.sync import sync_folder
 from timeline.cli import main
 from timeline.cli.session import Session
-from timeline.config import DEFAULT_KINDS
-from timeline.domainmodel import PolicyEvent, RelationType
-from timeline.drafts import WriteOptions
-from timeline.entrydata import draft_from, entry_to_dict, field_value, source_from
+from timeline.domain.drafts import WriteOptions
+from timeline.domain.model import PolicyEvent, RelationType
 from timeline.errors import TimelineError
-from timeline.mirror import export_all
+from timeline.files.archive import DEFAULT_KINDS
+from timeline.files.mirror import export_all
+from timeline.formats.entrydata import draft_from, entry_to_dict, field_value, source_from
 from timeline.site.build import build_site
-from timeline.sync import sync_folder
 
 BASE_URL = "https://example.org/"  # what `timeline init` writes
 EDITOR = "Property Editor"

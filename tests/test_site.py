@@ -968,7 +968,7 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first_and_then_says_so(
     waits for the lock, and gives up with one line if the first does not finish in time."""
     import fcntl
 
-    from timeline.config import find_archive
+    from timeline.files.archive import find_archive
     from timeline.site.build import view_path
 
     sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")

@@ -44,7 +44,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import POSTGRES_DSN, ArchiveUnderTest
 
-from timeline.application import TimelineArchive
+from timeline.app.application import TimelineArchive
 from timeline.cli import main
 from timeline.cli.session import Session
 
@@ -296,10 +296,10 @@ def test_entries_survive_the_process_and_a_copy_of_the_archive(tmp_path: Path) -
 
 KILLED_WRITER = """
 import json, sys
-from timeline.application import Draft, WriteOptions
+from timeline.app.application import Draft, WriteOptions
 from timeline.cli.session import Session
-from timeline.dates import PartialDate
-from timeline.domainmodel import Source
+from timeline.domain.dates import PartialDate
+from timeline.domain.model import Source
 
 app = Session(archive_option=sys.argv[1]).app
 for n in range(100_000):

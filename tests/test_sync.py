@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ArchiveUnderTest
 
-from timeline.entryfile import parse_entry_text
+from timeline.formats.entryfile import parse_entry_text
 
 
 def _file(archive: ArchiveUnderTest, slug: str) -> Path:
@@ -158,10 +158,10 @@ def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without
     """Every command that writes a file remembers it, so the sync after an import reads nothing; an
     entry whose writer died between saving and writing its file gets the file at the next sync,
     even when other commands have written theirs since."""
-    import timeline.sync
+    import timeline.app.sync
     from timeline.cli.session import Session
-    from timeline.drafts import WriteOptions
-    from timeline.entrydata import draft_from
+    from timeline.domain.drafts import WriteOptions
+    from timeline.formats.entrydata import draft_from
 
     rows = tmp_path / "rows.jsonl"
     lines = [
@@ -173,8 +173,8 @@ def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without
     sqlite_archive.ok("import", str(rows))
 
     reads: list[Path] = []
-    original = timeline.sync.read_entry_file
-    monkeypatch.setattr(timeline.sync, "read_entry_file", lambda path: reads.append(path) or original(path))
+    original = timeline.app.sync.read_entry_file
+    monkeypatch.setattr(timeline.app.sync, "read_entry_file", lambda path: reads.append(path) or original(path))
     assert "5 unchanged" in sqlite_archive.ok("sync").stdout
     assert reads == []
 

@@ -33,7 +33,7 @@ from click.testing import CliRunner
 from conftest import IN_CI, ArchiveUnderTest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from timeline.htmltext import html_to_text
+from timeline.formats.htmltext import html_to_text
 from timeline.site.markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +69,12 @@ window.showTimeline = (source) => new Promise((resolve, reject) => {
   });
   window.timeline = timeline;
   timeline.on("loaded", () => resolve({
-    valid: timeline.config.isValid(),
-    errors: timeline.config.getErrors().map(String),
-    title: timeline.config.title ? timeline.config.title.text.headline : null,
-    eras: timeline.config.eras.length,
-    ids: Object.keys(timeline.config.event_dict),
-    events: timeline.config.events.map((e) => ({
+    valid: timeline.files.archive.isValid(),
+    errors: timeline.files.archive.getErrors().map(String),
+    title: timeline.files.archive.title ? timeline.files.archive.title.text.headline : null,
+    eras: timeline.files.archive.eras.length,
+    ids: Object.keys(timeline.files.archive.event_dict),
+    events: timeline.files.archive.events.map((e) => ({
       unique_id: e.unique_id,
       headline: e.text.headline,
       start: dateOf(e.start_date),

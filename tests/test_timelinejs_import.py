@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ArchiveUnderTest
 
-from timeline.htmltext import html_to_markdown, html_to_text
+from timeline.formats.htmltext import html_to_markdown, html_to_text
 from timeline.site.markdown import render_markdown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "timelinejs"

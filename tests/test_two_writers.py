@@ -34,7 +34,7 @@ import pytest
 from conftest import ArchiveUnderTest
 from writers import process_env, run_at_barrier
 
-from timeline.domainmodel import Reservation
+from timeline.domain.model import Reservation
 
 pytestmark = pytest.mark.slow
 
@@ -66,10 +66,10 @@ from pathlib import Path
 
 from eventsourcing.persistence import IntegrityError
 
-from timeline.application import Draft, WriteOptions
+from timeline.app.application import Draft, WriteOptions
 from timeline.cli.session import Session
-from timeline.dates import PartialDate
-from timeline.domainmodel import Source
+from timeline.domain.dates import PartialDate
+from timeline.domain.model import Source
 from timeline.errors import ConcurrentWriteConflict
 
 job = json.loads(sys.argv[1])

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import ArchiveUnderTest, record_every_kind_of_change
 
-from timeline.config import load_archive
+from timeline.files.archive import load_archive
 from timeline.site.build import view_path
 
 DIFFERENCES_FOUND = 1

@@ -17,7 +17,7 @@ from eventsourcing.persistence import PersistenceError
 
 from timeline.cli.session import Session
 from timeline.errors import StoreError, TimelineError
-from timeline.store import store_error
+from timeline.store.location import store_error
 
 USAGE_EXIT = 2
 

@@ -17,8 +17,8 @@ from timeline.cli.session import (
     reason_option,
     write_options,
 )
-from timeline.domainmodel import PolicyEvent, RelationType
-from timeline.entrydata import field_value, source_from
+from timeline.domain.model import PolicyEvent, RelationType
+from timeline.formats.entrydata import field_value, source_from
 
 RELATIONS = click.Choice([t.value for t in RelationType])
 

@@ -7,8 +7,8 @@ from functools import partial
 
 import click
 
-from timeline.check import CHECKS, Finding, Severity, fails_strict, run_checks
 from timeline.cli.session import Session, json_option, pass_session, print_json
+from timeline.lint.check import CHECKS, Finding, Severity, fails_strict, run_checks
 
 
 @click.command()

@@ -7,8 +7,8 @@ import json
 
 import click
 
-from timeline.citation import STYLES, bibtex, csl_item, ris, styled
 from timeline.cli.session import Session, pass_session
+from timeline.formats.csl import STYLES, bibtex, csl_item, ris, styled
 from timeline.site import urls
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from uuid import UUID
 
-from timeline.domainmodel import PolicyEvent, Source
-from timeline.history import Revision
+from timeline.app.history import Revision
+from timeline.domain.model import PolicyEvent, Source
 
 
 def source_lines(number: int, source: Source) -> list[str]:

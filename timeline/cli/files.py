@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from timeline.app.importing import FORMATS, ImportRejected, read_import
+from timeline.app.sync import SyncReport, sync_folder
 from timeline.cli.session import Session, allow_future_option, editor_option, output_options, pass_session
-from timeline.config import resolve_editor
-from timeline.drafts import WriteOptions
-from timeline.importing import FORMATS, ImportRejected, read_import
-from timeline.mirror import export_all, export_jsonl, remove_abandoned_temporaries
-from timeline.sync import SyncReport, sync_folder
-from timeline.timelinejs import GROUP_AS, TimelineJSOptions
+from timeline.domain.drafts import WriteOptions
+from timeline.files.archive import resolve_editor
+from timeline.files.mirror import export_all, export_jsonl, remove_abandoned_temporaries
+from timeline.formats.timelinejs_reader import GROUP_AS, TimelineJSOptions
 
 
 def report_sync(session: Session, report: SyncReport) -> None:

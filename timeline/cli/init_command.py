@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from timeline.application import TimelineArchive
+from timeline.app.application import TimelineArchive
 from timeline.cli.session import Session, output_options, pass_session
-from timeline.config import DEFAULT_STORE, Archive, create_archive, load_archive
-from timeline.store import parse_store_url
-from timeline.validation import clean_language, clean_line, clean_url
+from timeline.domain.validation import clean_language, clean_line, clean_url
+from timeline.files.archive import DEFAULT_STORE, Archive, create_archive, load_archive
+from timeline.store.location import parse_store_url
 
 
 @click.command()

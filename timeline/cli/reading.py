@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from timeline.app.history import archive_log, entry_history
 from timeline.cli.display import entry_text, list_line, revisions_text
 from timeline.cli.session import Session, json_option, pass_session, print_json
-from timeline.domainmodel import PolicyEvent
-from timeline.history import archive_log, entry_history
+from timeline.domain.model import PolicyEvent
 
 
 @click.command()

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from timeline.application import Draft
+from timeline.app.application import Draft
 from timeline.cli.display import entry_text
-from timeline.cli.progress import NORMAL
+from timeline.cli.progressbar import NORMAL
 from timeline.cli.session import (
     Session,
     allow_future_option,
@@ -21,9 +21,9 @@ from timeline.cli.session import (
     print_json,
     write_options,
 )
-from timeline.entrydata import draft_from, relations_from
-from timeline.entryfile import MalformedFile, read_entry_file
 from timeline.errors import InvalidField
+from timeline.formats.entrydata import draft_from, relations_from
+from timeline.formats.entryfile import MalformedFile, read_entry_file
 
 # Fields `add` asks for at a terminal when they are missing.
 PROMPTS = (

@@ -28,7 +28,7 @@ def dump(session: Session, file: Path, force: bool) -> None:
       timeline dump backup-2026-11-21.jsonl
       timeline --store postgresql://timeline@db.example.org/timeline dump --force nightly.jsonl
     """
-    from timeline.backup import dump_archive  # here, not at the top: see cli/site.py
+    from timeline.app.backup import dump_archive  # here, not at the top: see cli/site.py
 
     click.echo(dump_archive(session.open_app(create=False), file, force=force).summary())
 
@@ -49,7 +49,7 @@ def restore(session: Session, file: Path) -> None:
       timeline restore ../backup-2026-11-21.jsonl && timeline build
       timeline --store postgresql://timeline@db.example.org/timeline restore backup-2026-11-21.jsonl
     """
-    from timeline.backup import restore_archive
+    from timeline.app.backup import restore_archive
 
     report = restore_archive(session.open_app(create=True), session.archive, file)
     click.echo(report.summary())
@@ -76,7 +76,7 @@ def verify(session: Session, out: Path | None) -> None:
       timeline verify --out /var/www/timeline
     """
     folder = out or session.archive.root / "_site"
-    from timeline.verify import verify_archive
+    from timeline.lint.verify import verify_archive
 
     report = verify_archive(session.open_app(create=False), session.archive, folder, out_named=out is not None)
     for problem in report.problems:

@@ -10,16 +10,16 @@ from typing import Any, TypeVar
 
 import click
 
-from timeline.application import TimelineArchive, WriteOptions
-from timeline.cli.progress import NORMAL, QUIET, VERBOSE, ProgressDisplay
-from timeline.config import DEFAULT_STORE, Archive, find_archive, resolve_editor
-from timeline.domainmodel import PolicyEvent
-from timeline.entrydata import entry_to_dict
+from timeline.app.application import TimelineArchive, WriteOptions
+from timeline.cli.progressbar import NORMAL, QUIET, VERBOSE, ProgressDisplay
+from timeline.domain.model import PolicyEvent
+from timeline.domain.validation import clean_text
 from timeline.errors import InvalidField
-from timeline.mirror import entry_path, write_entry
-from timeline.store import StoreLocation, parse_store_url
-from timeline.syncstate import SyncState
-from timeline.validation import clean_text
+from timeline.files.archive import DEFAULT_STORE, Archive, find_archive, resolve_editor
+from timeline.files.mirror import entry_path, write_entry
+from timeline.files.syncstate import SyncState
+from timeline.formats.entrydata import entry_to_dict
+from timeline.store.location import StoreLocation, parse_store_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from timeline.app.sync import SyncReport, sync_folder
 from timeline.cli.files import report_sync
 from timeline.cli.session import Session, editor_option, output_options, pass_session
-from timeline.config import resolve_editor
-from timeline.sync import SyncReport, sync_folder
+from timeline.files.archive import resolve_editor
 
 if TYPE_CHECKING:
     from timeline.site.build import BuildReport

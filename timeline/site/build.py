@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from timeline.application import TimelineArchive
-from timeline.citation import REMEMBERED
-from timeline.config import Archive
+from timeline.app.application import TimelineArchive
 from timeline.errors import TimelineError
+from timeline.files.archive import Archive
+from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, urls
 from timeline.site.pagefiles import PARALLEL_FROM, render_in_parallel, render_keys

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from timeline.importing import CSV_COLUMNS
+from timeline.app.importing import CSV_COLUMNS
 
 # A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it
 # text. A cell that already starts with apostrophes before one of them gets one more, so that

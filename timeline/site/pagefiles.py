@@ -18,8 +18,8 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-from timeline.citation import REMEMBERED
-from timeline.config import Archive
+from timeline.files.archive import Archive
+from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site.publishing import stage, write_bytes_atomically
 from timeline.site.readmodel import SiteView

@@ -17,16 +17,16 @@ from uuid import UUID
 from eventsourcing.sqlite import SQLiteCursor
 from slugify import slugify
 
-from timeline.application import TimelineArchive
-from timeline.bundle import Bundle
-from timeline.domainmodel import PolicyEvent, Source
-from timeline.entrydata import SOURCE_FIELDS, source_to_dict
-from timeline.history import CHANGE_NAMES, describe
+from timeline.app.application import TimelineArchive
+from timeline.app.history import CHANGE_NAMES, describe
+from timeline.domain.bundle import Bundle
+from timeline.domain.model import PolicyEvent, Source
+from timeline.formats.entrydata import SOURCE_FIELDS, source_to_dict
 from timeline.progress import Progress
 from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
-from timeline.site.timelinejs import slide_json
+from timeline.site.slides import slide_json
 from timeline.site.urls import PAGE_SIZE
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]

@@ -21,10 +21,12 @@ from typing import Any
 
 import jinja2
 
-from timeline.citation import bibtex, ris
-from timeline.config import Archive
-from timeline.domainmodel import RelationType
-from timeline.site import citations, data, timelinejs, urls
+from timeline.domain.model import RelationType
+from timeline.files.archive import Archive
+from timeline.formats.csl import bibtex, ris
+from timeline.site import citemeta as citations
+from timeline.site import data, urls
+from timeline.site import slides as timelinejs
 from timeline.site.readmodel import SiteView
 
 FACET_TITLES = {

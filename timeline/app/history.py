@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from timeline.application import TimelineArchive
-from timeline.domainmodel import Actor, PolicyEvent, Relation, Source
+from timeline.app.application import TimelineArchive
+from timeline.domain.model import Actor, PolicyEvent, Relation, Source
 
 CHANGE_NAMES = {
     "Recorded": "recorded",

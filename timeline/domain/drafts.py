@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
-from timeline.dates import PartialDate
-from timeline.domainmodel import Actor, PolicyEvent, Relation, Source, with_accessed
+from timeline.domain.dates import PartialDate
+from timeline.domain.model import Actor, PolicyEvent, Relation, Source, with_accessed
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import tomli_w
 
+from timeline.domain.validation import clean_language, clean_line, clean_url
 from timeline.errors import ArchiveNotFound, ConfigError
-from timeline.validation import clean_language, clean_line, clean_url
 
 CONFIG_NAME = "timeline.toml"
 EVENTS_DIR = "events"

@@ -25,10 +25,11 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSO
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
 from eventsourcing.utils import Environment, EnvType
 
-from timeline import transcodings
-from timeline.bundle import Bundle, Pin
-from timeline.dates import check_not_future
-from timeline.domainmodel import (
+from timeline.app.importing import ImportPlan, ImportRow
+from timeline.domain.bundle import Bundle, Pin
+from timeline.domain.dates import check_not_future
+from timeline.domain.drafts import Draft, WriteOptions, record_draft
+from timeline.domain.model import (
     CORRECTABLE,
     PolicyEvent,
     Relation,
@@ -37,7 +38,8 @@ from timeline.domainmodel import (
     Source,
     with_accessed,
 )
-from timeline.drafts import Draft, WriteOptions, record_draft
+from timeline.domain.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
+from timeline.domain.validation import TITLE_MAX, clean_line
 from timeline.errors import (
     ConcurrentWriteConflict,
     DuplicateEntry,
@@ -47,11 +49,15 @@ from timeline.errors import (
     StoreNotEmpty,
     SyncConflict,
 )
-from timeline.importing import ImportPlan, ImportRow
-from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
 from timeline.progress import Progress
-from timeline.store import StoreLocation, check_sqlite_store, one_transaction, postgres_tables_exist, store_error
-from timeline.validation import TITLE_MAX, clean_line
+from timeline.store import transcodings
+from timeline.store.location import (
+    StoreLocation,
+    check_sqlite_store,
+    one_transaction,
+    postgres_tables_exist,
+    store_error,
+)
 
 BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

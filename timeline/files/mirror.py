@@ -14,10 +14,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from timeline.application import TimelineArchive
-from timeline.domainmodel import PolicyEvent
-from timeline.entrydata import entry_to_dict
-from timeline.entryfile import dump_entry_text
+from timeline.app.application import TimelineArchive
+from timeline.domain.model import PolicyEvent
+from timeline.formats.entrydata import entry_to_dict
+from timeline.formats.entryfile import dump_entry_text
 
 # ".<file name>.<process id>.<random>.tmp", as write_text_atomically names them.
 TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]{8}\.tmp")

@@ -12,9 +12,9 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from timeline.bundle import Pin
-from timeline.dates import PartialDate
-from timeline.domainmodel import Actor, Relation, RelationType, Source
+from timeline.domain.bundle import Pin
+from timeline.domain.dates import PartialDate
+from timeline.domain.model import Actor, Relation, RelationType, Source
 
 
 class DateAsISO(Transcoding):

@@ -34,7 +34,7 @@ from typing import Any
 from slugify import slugify
 
 from timeline.errors import TimelineError
-from timeline.htmltext import html_to_markdown, html_to_text, web_address
+from timeline.formats.htmltext import html_to_markdown, html_to_text, web_address
 
 Row = tuple[int, dict[str, Any] | Exception]
 GROUP_AS = ("topic", "kind")

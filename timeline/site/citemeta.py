@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from timeline.citation import STYLE_NAMES, bibtex, csl_item, ris, styled
+from timeline.formats.csl import STYLE_NAMES, bibtex, csl_item, ris, styled
 from timeline.site import urls
 
 LEGISLATION_KINDS = {"executive-order", "legislation", "regulation"}

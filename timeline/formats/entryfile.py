@@ -17,8 +17,8 @@ from yaml.error import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, SequenceNode
 from yamlcore import CCoreLoader, CoreLoader
 
-from timeline.entrydata import ENTRY_FIELDS
 from timeline.errors import TimelineError
+from timeline.formats.entrydata import ENTRY_FIELDS
 
 FENCE = "---"
 # What a file's front matter may say: every field but the summary, which is the body.

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from slugify import slugify
 
-from timeline.dates import PartialDate
-from timeline.domainmodel import RelationType
+from timeline.domain.dates import PartialDate
+from timeline.domain.model import RelationType
 from timeline.errors import InvalidField
 
 SLUG_MAX = 80

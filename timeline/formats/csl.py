@@ -20,7 +20,7 @@ import warnings
 from functools import cache, lru_cache
 from typing import Any
 
-from timeline.dates import PartialDate
+from timeline.domain.dates import PartialDate
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
 CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+1"

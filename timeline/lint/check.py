@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from timeline.domainmodel import PolicyEvent
+from timeline.domain.model import PolicyEvent
 from timeline.errors import InvalidField
 
 
@@ -136,7 +136,7 @@ def check_unrelated(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
 def check_weekdays(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
     """A weekday in the summary or a source's quotation that the calendar contradicts."""
     # Imported here, as in check_actor_spellings, to keep them out of every other command's start-up.
-    from timeline.weekdays import contradictions
+    from timeline.lint.weekdays import contradictions
 
     for entry in entries:
         date = entry.date
@@ -166,7 +166,7 @@ def check_weekdays(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
 
 def check_actor_spellings(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
     """One actor, probably, under two spellings: its facet page splits in two."""
-    from timeline.similarnames import near_duplicates
+    from timeline.lint.similarnames import near_duplicates
 
     users: dict[str, list[str]] = defaultdict(list)
     for entry in entries:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from timeline.application import TimelineArchive
+from timeline.app.application import TimelineArchive
 from timeline.site import urls
 from timeline.site.projection import catch_up
 from timeline.site.readmodel import SiteView

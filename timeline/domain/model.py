@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from timeline.dates import PartialDate
+from timeline.domain.dates import PartialDate
 from timeline.errors import InvalidChange, InvalidField
 
 

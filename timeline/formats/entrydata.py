@@ -12,12 +12,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
-from timeline.dates import PartialDate
-from timeline.domainmodel import Actor, PolicyEvent, Source
-from timeline.drafts import Draft
-from timeline.errors import InvalidField
-from timeline.naming import check_short_id
-from timeline.validation import (
+from timeline.domain.dates import PartialDate
+from timeline.domain.drafts import Draft
+from timeline.domain.model import Actor, PolicyEvent, Source
+from timeline.domain.naming import check_short_id
+from timeline.domain.validation import (
     clean_language,
     clean_line,
     clean_names,
@@ -25,6 +24,7 @@ from timeline.validation import (
     clean_title,
     clean_url,
 )
+from timeline.errors import InvalidField
 
 SOURCE_FIELDS = (
     "title",

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import UUID
 
-from timeline.application import TimelineArchive, WriteOptions
-from timeline.entrydata import draft_from, relations_from
-from timeline.entryfile import EntryFile, MalformedFile, read_entry_file
+from timeline.app.application import TimelineArchive, WriteOptions
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
-from timeline.mirror import entry_path, remove_abandoned_temporaries, write_entry
+from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
+from timeline.files.syncstate import SyncState
+from timeline.formats.entrydata import draft_from, relations_from
+from timeline.formats.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.progress import Progress
-from timeline.syncstate import SyncState
 
 NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
 

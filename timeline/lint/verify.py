@@ -17,18 +17,18 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from timeline.application import TimelineArchive
-from timeline.backup import notifications
-from timeline.bundle import Bundle
-from timeline.config import Archive
-from timeline.domainmodel import PolicyEvent, Reservation
-from timeline.entrydata import draft_from, relations_from
-from timeline.entryfile import MalformedFile, parse_entry_text, read_entry_file
+from timeline.app.application import TimelineArchive
+from timeline.app.backup import notifications
+from timeline.domain.bundle import Bundle
+from timeline.domain.model import PolicyEvent, Reservation
 from timeline.errors import InvalidField, TimelineError
-from timeline.mirror import entry_path, entry_text
+from timeline.files.archive import Archive
+from timeline.files.mirror import entry_path, entry_text
+from timeline.formats.entrydata import draft_from, relations_from
+from timeline.formats.entryfile import MalformedFile, parse_entry_text, read_entry_file
 from timeline.site import urls
 from timeline.site.build import view_path
-from timeline.site.check import check_files, check_read_model
+from timeline.site.integrity import check_files, check_read_model
 
 AGGREGATES: dict[str, type[Any]] = {
     "timeline:PolicyEvent.": PolicyEvent,

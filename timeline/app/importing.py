@@ -18,7 +18,7 @@ CSV columns (one row per entry; lists separated by ``;``):
 
 A file's format is told by its content: a JSON object with ``events`` is a TimelineJS file,
 other JSON is JSON Lines, and a CSV is ours when its columns include ``title`` and the
-TimelineJS template's when they include Year and Headline (see :mod:`timeline.timelinejs`).
+TimelineJS template's when they include Year and Headline (see :mod:`timeline.formats.timelinejs_reader`).
 """
 
 from __future__ import annotations
@@ -34,19 +34,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from timeline.domainmodel import PolicyEvent, Relation, RelationType
-from timeline.drafts import Draft, WriteOptions, record_draft
-from timeline.entrydata import SOURCE_FIELDS, draft_from, relations_from
+from timeline.domain.drafts import Draft, WriteOptions, record_draft
+from timeline.domain.model import PolicyEvent, Relation, RelationType
+from timeline.domain.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
 from timeline.errors import DuplicateEntry, InvalidChange, TimelineError
-from timeline.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
-from timeline.timelinejs import TimelineJSOptions, is_template_header, is_timelinejs_json
-from timeline.timelinejs import read_csv as read_timelinejs_csv
-from timeline.timelinejs import read_json as read_timelinejs_json
+from timeline.formats.entrydata import SOURCE_FIELDS, draft_from, relations_from
+from timeline.formats.timelinejs_reader import TimelineJSOptions, is_template_header, is_timelinejs_json
+from timeline.formats.timelinejs_reader import read_csv as read_timelinejs_csv
+from timeline.formats.timelinejs_reader import read_json as read_timelinejs_json
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from timeline.application import TimelineArchive
+    from timeline.app.application import TimelineArchive
 
 LIST_SEPARATOR = ";"
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")

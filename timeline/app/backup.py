@@ -20,13 +20,13 @@ from typing import Any
 
 from eventsourcing.persistence import Notification, StoredEvent
 
-from timeline.application import RECORDED_TOPIC, TimelineArchive
-from timeline.config import Archive
-from timeline.dumpfile import DumpReader, closing_line, event_line, opening_line
+from timeline.app.application import RECORDED_TOPIC, TimelineArchive
 from timeline.errors import TimelineError
-from timeline.mirror import FILE_MODE, entry_path, write_entry
+from timeline.files.archive import Archive
+from timeline.files.mirror import FILE_MODE, entry_path, write_entry
+from timeline.files.syncstate import state_files
+from timeline.formats.dumpfile import DumpReader, closing_line, event_line, opening_line
 from timeline.site.build import STATE_FOLDER
-from timeline.syncstate import state_files
 
 BATCH = 500
 
