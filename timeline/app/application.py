@@ -50,6 +50,7 @@ from timeline.errors import (
     SyncConflict,
 )
 from timeline.progress import Progress
+from timeline.store import notifications as log
 from timeline.store import transcodings
 from timeline.store.location import (
     StoreLocation,
@@ -178,14 +179,8 @@ class TimelineArchive(Application[UUID]):
 
     def entry_ids(self, after: int = 0) -> Iterator[UUID]:
         """Every entry's id (recorded after store position ``after``), in the order they were recorded."""
-        start = after + 1
-        while True:
-            batch = self.recorder.select_notifications(start, 500, topics=[RECORDED_TOPIC])
-            for notification in batch:
-                yield UUID(str(notification.originator_id))
-            if len(batch) < 500:
-                return
-            start = batch[-1].id + 1
+        for notification in log.notifications(self.recorder, after=after, topics=[RECORDED_TOPIC]):
+            yield UUID(str(notification.originator_id))
 
     def entries(self) -> Iterator[PolicyEvent]:
         """Every entry, retracted and merged ones included, in the order they were recorded."""
@@ -594,16 +589,11 @@ class TimelineArchive(Application[UUID]):
     def changes(self, limit: int | None = None) -> list[tuple[int, Any]]:
         """The archive's changes to entries, newest first, as (store position, domain event)."""
         found: list[tuple[int, Any]] = []
-        stop = self.recorder.max_notification_id()
-        while stop:
-            start = max(1, stop - 499)
-            batch = self.recorder.select_notifications(start, 500, stop=stop)
-            for notification in reversed(batch):
-                if notification.topic.startswith("timeline:PolicyEvent."):
-                    found.append((notification.id, self.mapper.to_domain_event(notification)))
-                    if limit is not None and len(found) >= limit:
-                        return found
-            stop = start - 1
+        for notification in log.newest_first(self.recorder):
+            if notification.topic.startswith("timeline:PolicyEvent."):
+                found.append((notification.id, self.mapper.to_domain_event(notification)))
+                if limit is not None and len(found) >= limit:
+                    break
         return found
 
     def position(self) -> int:

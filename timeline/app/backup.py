@@ -27,6 +27,7 @@ from timeline.files.mirror import FILE_MODE, entry_path, write_entry
 from timeline.files.syncstate import state_files
 from timeline.formats.dumpfile import DumpReader, closing_line, event_line, opening_line
 from timeline.site.build import STATE_FOLDER
+from timeline.store import notifications as log
 
 BATCH = 500
 
@@ -57,13 +58,7 @@ def _event_line(app: TimelineArchive, notification: Notification) -> str:
 
 def notifications(app: TimelineArchive, stop: int) -> Iterator[Notification]:
     """Every stored event up to position ``stop``, in order, a batch in memory at a time."""
-    start = 1
-    while start <= stop:
-        batch = app.recorder.select_notifications(start, BATCH, stop=stop)
-        yield from batch
-        if len(batch) < BATCH:
-            return
-        start = batch[-1].id + 1
+    return log.notifications(app.recorder, stop=stop, size=BATCH)
 
 
 def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> DumpReport:

@@ -33,6 +33,7 @@ from timeline.site.publishing import Unfinished, remove_temporaries, replace_sta
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
+from timeline.store import notifications as log
 
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
@@ -163,17 +164,13 @@ def _build_locked(
 
 def position_at(app: TimelineArchive, moment: dt.datetime) -> int:
     """The store position of the last change made at or before ``moment`` (0 if none)."""
-    position, start = 0, 1
-    while True:
-        batch = app.recorder.select_notifications(start, 500)
-        for notification in batch:
-            domain_event: Any = app.mapper.to_domain_event(notification)
-            if domain_event.timestamp > moment:
-                return position
-            position = notification.id
-        if len(batch) < 500:
-            return position
-        start = batch[-1].id + 1
+    position = 0
+    for notification in log.notifications(app.recorder):
+        domain_event: Any = app.mapper.to_domain_event(notification)
+        if domain_event.timestamp > moment:
+            break
+        position = notification.id
+    return position
 
 
 def _build(

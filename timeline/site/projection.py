@@ -28,6 +28,7 @@ from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.slides import slide_json
 from timeline.site.urls import PAGE_SIZE
+from timeline.store import notifications as log
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
@@ -386,12 +387,7 @@ def catch_up(
     end = (stop if stop is not None else app.position()) if progress is not None else 0
     cache: dict[UUID, Any] = {}
     processed = 0
-    while True:
-        batch = app.recorder.select_notifications(position + 1, BATCH, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS)
-        if not batch:
-            if progress is not None and end > start:
-                progress("changes", end - start, end - start)
-            return processed
+    for batch in log.batches(app.recorder, after=position, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS, size=BATCH):
         with view.datastore.transaction(commit=True) as cursor:
             projector = _Projector(app, cursor, base_url)
             for notification in batch:
@@ -412,3 +408,6 @@ def catch_up(
             progress("changes", min(position, end) - start, max(end, position) - start)
         if len(cache) > 50_000:  # bound memory on very large archives
             cache.clear()
+    if progress is not None and end > start:
+        progress("changes", end - start, end - start)
+    return processed
