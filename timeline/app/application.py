@@ -21,8 +21,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, StoredEvent
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
 from timeline.app.importing import ImportPlan, ImportRow
@@ -55,10 +54,10 @@ from timeline.store import transcodings
 from timeline.store.location import (
     StoreLocation,
     check_sqlite_store,
-    one_transaction,
     postgres_tables_exist,
     store_error,
 )
+from timeline.store.transaction import one_transaction
 
 BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -79,17 +78,6 @@ class Clock:
     """Today's date, replaceable in tests."""
 
     today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
-
-
-class DurableSQLitePool(SQLiteConnectionPool):
-    """Connections with ``synchronous=FULL``: in WAL mode, NORMAL (the compiled default of
-    many SQLite builds) may lose the last commits at a power cut."""
-
-    def _create_connection(self) -> SQLiteConnection:
-        connection = super()._create_connection()
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA synchronous=FULL")
-        return connection
 
 
 class TimelineArchive(Application[UUID]):
@@ -121,15 +109,6 @@ class TimelineArchive(Application[UUID]):
             super().__init__(settings)
         except Exception as error:  # psycopg or sqlite3 failing to connect or create tables
             raise store_error(error, location) from None
-
-    def construct_factory(self, env: Environment) -> InfrastructureFactory:
-        factory = super().construct_factory(env)
-        if isinstance(factory, SQLiteFactory):
-            old = factory.datastore.pool
-            # No change is acknowledged before it is on disk: see DurableSQLitePool.
-            factory.datastore.pool = DurableSQLitePool(db_name=old.db_name, lock_timeout=old.lock_timeout)
-            old.close()
-        return factory
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # Settings come only from the store location, never from stray POSTGRES_* variables.

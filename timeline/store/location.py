@@ -14,13 +14,10 @@ events in memory and would silently lose them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
-
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 from timeline.errors import StoreError
 
@@ -74,7 +71,7 @@ def parse_store_url(url: str, base: Path) -> StoreLocation:
             url=url,
             kind="sqlite",
             path=path,
-            env=(("PERSISTENCE_MODULE", "eventsourcing.sqlite"), ("SQLITE_DBNAME", str(path))),
+            env=(("PERSISTENCE_MODULE", "timeline.store.sqlite:TimelineSQLiteFactory"), ("SQLITE_DBNAME", str(path))),
         )
     if url.startswith(("postgresql://", "postgres://")):
         parts = urlsplit(url)
@@ -83,7 +80,7 @@ def parse_store_url(url: str, base: Path) -> StoreLocation:
             raise StoreError(f"store URL {url!r} needs a host and a database name; accepted: {ACCEPTED}")
         query = parse_qs(parts.query)
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "timeline.store.postgres:TimelinePostgresFactory",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -164,47 +161,3 @@ def store_error(error: BaseException, location: StoreLocation) -> StoreError:
     if "connection" in lowered or "connect" in lowered:
         return StoreError(f"cannot reach the store {location.display}: {text}")
     return StoreError(f"the store {location.display} failed: {text}")
-
-
-Insert = Callable[[Sequence[StoredEvent]], None]
-
-
-@contextmanager
-def one_transaction(recorder: ApplicationRecorder) -> Iterator[tuple[int, Insert]]:
-    """One write transaction on the store, however many batches go into it.
-
-    Yields the store's newest position when the transaction began (0 for an empty
-    store) and a function that inserts stored events exactly as given. Everything is
-    committed when the block ends, or nothing if an exception leaves it: eventsourcing's
-    own ``insert_events`` commits each call, so a large restore made of many calls
-    could stop half-way. On PostgreSQL the table is locked first, as every writer does,
-    so the position cannot move before the commit.
-    """
-    from eventsourcing.postgres import PostgresApplicationRecorder
-    from eventsourcing.sqlite import SQLiteApplicationRecorder
-
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        sqlite_recorder = recorder
-        with sqlite_recorder.datastore.transaction(commit=True) as sqlite_cursor:
-
-            def insert_sqlite(batch: Sequence[StoredEvent]) -> None:
-                sqlite_recorder._insert_events(sqlite_cursor, batch)
-
-            yield sqlite_recorder._max_notification_id(sqlite_cursor) or 0, insert_sqlite
-    elif isinstance(recorder, PostgresApplicationRecorder):
-        pg_recorder = recorder
-        with (
-            pg_recorder.datastore.get_connection() as connection,
-            connection.transaction(),
-            connection.cursor() as pg_cursor,
-        ):
-            pg_recorder._lock_table(pg_cursor)
-            pg_cursor.execute(pg_recorder.max_notification_id_statement)
-            row = pg_cursor.fetchone()
-
-            def insert_pg(batch: Sequence[StoredEvent]) -> None:
-                pg_recorder._insert_stored_events(pg_cursor, batch)
-
-            yield (row["max"] if row else None) or 0, insert_pg
-    else:
-        raise StoreError(f"cannot write to a store of type {type(recorder).__name__} in one transaction")

@@ -1,0 +1,33 @@
+"""Writing many batches of stored events in one transaction (a restore), on either store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
+
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+
+from timeline.errors import StoreError
+
+Insert = Callable[[Sequence[StoredEvent]], None]
+
+
+@runtime_checkable
+class OneTransaction(Protocol):
+    """What each store's recorder (:mod:`timeline.store.sqlite`, :mod:`timeline.store.postgres`) adds."""
+
+    def one_transaction(self) -> AbstractContextManager[tuple[int, Insert]]: ...
+
+
+def one_transaction(recorder: ApplicationRecorder) -> AbstractContextManager[tuple[int, Insert]]:
+    """One write transaction on the store, however many batches go into it.
+
+    Gives the store's newest position when the transaction began (0 for an empty store) and a
+    function that inserts stored events exactly as given. Everything is committed when the
+    block ends, or nothing if an exception leaves it: eventsourcing's own ``insert_events``
+    commits each call, so a large restore made of many calls could stop half-way.
+    """
+    if not isinstance(recorder, OneTransaction):
+        raise StoreError(f"cannot write to a store of type {type(recorder).__name__} in one transaction")
+    return recorder.one_transaction()
