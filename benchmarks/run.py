@@ -78,28 +78,20 @@ def folder_size(folder: Path) -> tuple[int, int]:
 
 
 def correct_some(archive: Path, env: dict[str, str], share: float, retract_share: float) -> None:
-    """Corrections and retractions through the application, saved a few hundred per transaction."""
+    """Corrections and retractions through the archive service, as editors make them."""
     script = f"""
 import random
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 from timeline.domain.drafts import WriteOptions
-session = Session(archive_option={str(archive)!r})
-app = session.app
 rng = random.Random(7)
-batch = []
-for entry in app.entries():
-    roll = rng.random()
-    if roll < {share}:
-        entry.correct({{"title": entry.title + " (corrected)"}}, editor="benchmark", reason="benchmark correction")
-    elif roll < {share + retract_share}:
-        entry.retract(editor="benchmark", reason="benchmark retraction")
-    else:
-        continue
-    batch.append(entry)
-    if len(batch) == 200:
-        app.save(*batch); session.mirror(*batch, durable=False); batch = []
-if batch:
-    app.save(*batch); session.mirror(*batch, durable=False)
+with ArchiveService.open({str(archive)!r}) as service:
+    for entry in list(service.entries()):
+        roll = rng.random()
+        if roll < {share}:
+            options = WriteOptions(editor="benchmark", reason="benchmark correction")
+            service.correct(str(entry.id), {{"title": entry.title + " (corrected)"}}, options)
+        elif roll < {share + retract_share}:
+            service.retract(str(entry.id), WriteOptions(editor="benchmark", reason="benchmark retraction"))
 """
     subprocess.run([sys.executable, "-c", script], cwd=archive, env=env, check=True)
 

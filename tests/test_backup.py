@@ -34,6 +34,7 @@ from conftest import ArchiveUnderTest, record_every_kind_of_change
 from eventsourcing.persistence import StoredEvent
 
 from timeline.app.application import TimelineArchive
+from timeline.app.backup import restore_events
 from timeline.files.archive import DEFAULT_KINDS
 from timeline.formats.dumpfile import MalformedDump
 from timeline.store.location import parse_store_url
@@ -301,10 +302,10 @@ def test_a_restore_that_fails_half_way_through_writing_leaves_the_store_empty(
             raise MalformedDump(tmp_path / "source.jsonl", 6, "damaged after the check")  # ...then a failure
 
         with pytest.raises(MalformedDump):
-            target.restore(batches())
+            restore_events(target, batches())
         assert target.position() == 0
         assert store.notifications() == []
-        assert target.restore([changes[:3], changes[3:]]) == 6  # the same store takes the whole history after
+        assert restore_events(target, [changes[:3], changes[3:]]) == 6  # the same store takes the whole history after
         assert [(n.originator_id, n.state) for n in target.recorder.select_notifications(1, 100)] == [
             (c.originator_id, c.state) for c in changes
         ]

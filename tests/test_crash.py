@@ -56,7 +56,7 @@ import pytest
 from conftest import ArchiveUnderTest
 from sitecheck import SEARCH_INDEX, broken_links, site_files, targets_of, temporary_files, whole_html
 
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 from timeline.domain.model import PolicyEvent, Reservation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -195,14 +195,10 @@ def check_store(root: Path) -> list[PolicyEvent]:
         versions.setdefault(originator, []).append(version)
     for originator, numbers in versions.items():
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), originator
-    session = Session(archive_option=str(root))
-    try:
-        app = session.app
-        loaded = {UUID(originator): app.repository.get(UUID(originator)) for originator in versions}
+    with ArchiveService.open(root) as service:
+        loaded = {UUID(originator): service.app.repository.get(UUID(originator)) for originator in versions}
         entries_found = [a for a in loaded.values() if isinstance(a, PolicyEvent)]
         reservations = [a for a in loaded.values() if isinstance(a, Reservation)]
-    finally:
-        session.close()
     slugs = Counter(e.slug for e in entries_found)
     assert max(slugs.values(), default=1) == 1, slugs.most_common(3)
     short_ids = Counter(e.short_id for e in entries_found)

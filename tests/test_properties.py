@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from sitecheck import SEARCH_INDEX, broken_links, site_files, whole_html
 
+from timeline.app.service import ArchiveService
 from timeline.app.sync import sync_folder
 from timeline.cli import main
-from timeline.cli.session import Session
 from timeline.domain.drafts import WriteOptions
 from timeline.domain.model import PolicyEvent, RelationType
 from timeline.errors import TimelineError
@@ -113,8 +113,8 @@ class ArchiveCommands(RuleBasedStateMachine):
         self.root = self.folder / "archive"
         result = CliRunner().invoke(main, ["init", str(self.root), "--title", "Property archive"])
         assert result.exit_code == 0, result.output
-        self.session = Session(archive_option=str(self.root))
-        self.app = self.session.app
+        self.service = ArchiveService.open(self.root)
+        self.app = self.service.app
         self.latest: dict[UUID, PolicyEvent] = {}
         self.revisions: dict[tuple[UUID, int], Any] = {}
         self.steps = 0
@@ -207,11 +207,11 @@ class ArchiveCommands(RuleBasedStateMachine):
             self.check_replay()
             self.check_files_round_trip()
         finally:
-            self.session.close()
+            self.service.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def check_replay(self) -> None:
-        fresh = Session(archive_option=str(self.root))
+        fresh = ArchiveService.open(self.root)
         try:
             app = fresh.app
             for (entry_id, revision), state in self.revisions.items():
@@ -224,7 +224,7 @@ class ArchiveCommands(RuleBasedStateMachine):
 
     def check_files_round_trip(self) -> None:
         exported = self.folder / "exported"
-        export_all(self.app, exported)
+        export_all(self.app.slug_of, self.app.entries(), exported)
         files = {p.name: p.read_bytes() for p in exported.iterdir()}
         position = self.app.position()
         report = sync_folder(self.app, exported, EDITOR)
@@ -232,7 +232,7 @@ class ArchiveCommands(RuleBasedStateMachine):
         assert self.app.position() == position, "sync appended events for files it had just exported"
         assert {p.name: p.read_bytes() for p in exported.iterdir()} == files
         again = self.folder / "exported-again"
-        export_all(self.app, again)
+        export_all(self.app.slug_of, self.app.entries(), again)
         assert {p.name: p.read_bytes() for p in again.iterdir()} == files
 
 
@@ -286,21 +286,21 @@ class IncrementalBuilds(ArchiveCommands):
 
     def build(self) -> None:
         self.unbuilt = 0
-        build_site(self.app, self.session.archive, self.folder / "site")
+        build_site(self.app, self.service.archive, self.folder / "site")
         check_pages(self.folder / "site")
 
     def teardown(self) -> None:
         try:
             incremental, full = self.folder / "site", self.folder / "full"
-            build_site(self.app, self.session.archive, incremental)
-            build_site(self.app, self.session.archive, full, full=True)
+            build_site(self.app, self.service.archive, incremental)
+            build_site(self.app, self.service.archive, full, full=True)
             check_pages(full)
             built, expected = site_files(incremental), site_files(full)
             assert sorted(built) == sorted(expected)
             assert [name for name in expected if built[name] != expected[name]] == []
             assert search_parts(incremental) == search_parts(full)
         finally:
-            self.session.close()
+            self.service.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -52,7 +52,7 @@ from click.testing import CliRunner
 from conftest import ArchiveUnderTest
 from lxml import etree
 
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 from timeline.site import data, render
 from timeline.site.build import build_site
 from timeline.site.manifest import part_of
@@ -206,9 +206,9 @@ def lists(out: Path, facet_page: str, slug: str) -> bool:
     return in_page or in_feed
 
 
-def session_for(archive: ArchiveUnderTest) -> Session:
+def service_for(archive: ArchiveUnderTest) -> ArchiveService:
     """The app and archive as a command opens them."""
-    return Session(archive_option=str(archive.root), store_option=archive.store_url)
+    return ArchiveService.open(archive.root, store=archive.store_url)
 
 
 def record_small_archive(archive: ArchiveUnderTest) -> dict[str, dict[str, Any]]:
@@ -865,12 +865,12 @@ def test_an_interrupted_build_leaves_whole_files_and_the_next_build_completes_it
     build(sqlite_archive, full, "--full")
     new = tree(full)
 
-    session = session_for(sqlite_archive)
-    try:
-        with rendering_fails_after(8) as rendered, pytest.raises(RuntimeError, match="interrupted"):
-            build_site(session.app, session.archive, out)
-    finally:
-        session.close()
+    with (
+        service_for(sqlite_archive) as service,
+        rendering_fails_after(8) as rendered,
+        pytest.raises(RuntimeError, match="interrupted"),
+    ):
+        build_site(service.app, service.archive, out)
     assert len(rendered) == 8
 
     interrupted = tree(out)

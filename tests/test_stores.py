@@ -45,8 +45,8 @@ from click.testing import CliRunner
 from conftest import POSTGRES_DSN, ArchiveUnderTest
 
 from timeline.app.application import TimelineArchive
+from timeline.app.service import ArchiveService
 from timeline.cli import main
-from timeline.cli.session import Session
 
 PROCESS_TIMEOUT = 60
 
@@ -297,11 +297,11 @@ def test_entries_survive_the_process_and_a_copy_of_the_archive(tmp_path: Path) -
 KILLED_WRITER = """
 import json, sys
 from timeline.app.application import Draft, WriteOptions
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 from timeline.domain.dates import PartialDate
 from timeline.domain.model import Source
 
-app = Session(archive_option=sys.argv[1]).app
+app = ArchiveService.open(sys.argv[1]).app
 for n in range(100_000):
     title = f"Statement recorded before the crash {n}"
     entry = app.add(
@@ -386,12 +386,9 @@ def connection_pragmas(app: TimelineArchive) -> list[tuple[str, int]]:
 
 
 def test_sqlite_store_uses_wal_and_full_synchronous(sqlite_archive: ArchiveUnderTest) -> None:
-    session = Session(archive_option=str(sqlite_archive.root))
-    try:
-        session.app.position()
-        assert connection_pragmas(session.app) == [("wal", 2)] * 3
-    finally:
-        session.close()
+    with ArchiveService.open(sqlite_archive.root) as service:
+        service.app.position()
+        assert connection_pragmas(service.app) == [("wal", 2)] * 3
     # WAL is a property of the file: a plain connection sees it too.
     with closing(sqlite3.connect(sqlite_archive.root / "timeline.sqlite")) as plain:
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -410,12 +407,9 @@ def test_synchronous_is_full_even_where_sqlite_defaults_to_normal(
         return connection
 
     monkeypatch.setattr(sqlite3, "connect", connect_like_a_normal_default_build)
-    session = Session(archive_option=str(sqlite_archive.root))
-    try:
-        session.app.position()
-        assert connection_pragmas(session.app) == [("wal", 2)] * 3
-    finally:
-        session.close()
+    with ArchiveService.open(sqlite_archive.root) as service:
+        service.app.position()
+        assert connection_pragmas(service.app) == [("wal", 2)] * 3
 
 
 # Topics --------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from conftest import ArchiveUnderTest
 from sitecheck import broken_links, whole_html
 from writers import run_at_barrier
 
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 
 pytestmark = pytest.mark.slow
 
@@ -172,9 +172,9 @@ def test_four_writers_adding_correcting_and_linking_at_once(store: ArchiveUnderT
     gave_up = [o for o in refused if "kept changing" in o["error"]]
     assert len(gave_up) <= len(refused) // 2, gave_up
 
-    session = Session(archive_option=str(store.root), store_option=store.store_url)
+    service = ArchiveService.open(store.root, store=store.store_url)
     try:
-        app = session.app
+        app = service.app
         # Each acknowledged command is one stored change, under its writer's name and reason; no refused
         # command left anything.
         stored = Counter((change.editor, change.reason) for _, change in app.changes())
@@ -188,7 +188,7 @@ def test_four_writers_adding_correcting_and_linking_at_once(store: ArchiveUnderT
             assert app.reservation("slug", entry.slug).entry_id == entry.id  # type: ignore[union-attr]
             assert app.reservation("short", entry.short_id).entry_id == entry.id  # type: ignore[union-attr]
     finally:
-        session.close()
+        service.close()
     assert len({e.slug for e in entries}) == len(entries)
     assert len({e.short_id for e in entries}) == len(entries)
     racing = [e.slug for e in entries if e.slug.startswith("2021-03-04-")]

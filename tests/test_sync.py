@@ -159,7 +159,7 @@ def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without
     entry whose writer died between saving and writing its file gets the file at the next sync,
     even when other commands have written theirs since."""
     import timeline.app.sync
-    from timeline.cli.session import Session
+    from timeline.app.service import ArchiveService
     from timeline.domain.drafts import WriteOptions
     from timeline.formats.entrydata import draft_from
 
@@ -179,11 +179,12 @@ def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without
     assert reads == []
 
     # A writer saves an entry and dies before writing its file...
-    session = Session(archive_option=str(sqlite_archive.root))
+    service = ArchiveService.open(sqlite_archive.root)
     draft = draft_from({"title": "Court hears the case", "kind": "court-ruling", "date": "2020-06-02",
                         "sources": [{"title": "Court report", "publisher": "Wire"}]})  # fmt: skip
-    orphan = session.app.add(draft, WriteOptions(editor="Test Editor", reason="a writer that died"))
-    session.close()
+    # (the application, not the service: the service would write the file)
+    orphan = service.app.add(draft, WriteOptions(editor="Test Editor", reason="a writer that died"))
+    service.close()
     assert not _file(sqlite_archive, orphan.slug).exists()
     # ...another command writes its own file meanwhile...
     sqlite_archive.add("Another platform labels a post", "2020-06-03", "label")

@@ -53,7 +53,7 @@ SAVE_DELAY = 0.003
 PROCESS_TIMEOUT = 120  # seconds; a writer that hangs fails the test instead of blocking CI
 
 # One writer process. It opens the archive exactly as the command line does
-# (Session.app: find_archive + parse_store_url + TimelineArchive), waits at a
+# (ArchiveService.open: find_archive + parse_store_url + TimelineArchive), waits at a
 # barrier so both writers start at the same instant, then records or corrects
 # through the application's public API and writes what it was acknowledged.
 WORKER = """
@@ -67,7 +67,7 @@ from pathlib import Path
 from eventsourcing.persistence import IntegrityError
 
 from timeline.app.application import Draft, WriteOptions
-from timeline.cli.session import Session
+from timeline.app.service import ArchiveService
 from timeline.domain.dates import PartialDate
 from timeline.domain.model import Source
 from timeline.errors import ConcurrentWriteConflict
@@ -75,10 +75,10 @@ from timeline.errors import ConcurrentWriteConflict
 job = json.loads(sys.argv[1])
 name = job["name"]
 workdir = Path(job["workdir"])
-session = Session(archive_option=job["archive"], store_option=os.environ.get("TIMELINE_STORE"))
-app = session.app
+service = ArchiveService.open(job["archive"], store=os.environ.get("TIMELINE_STORE"))
+app = service.app
 
-# Count the races this writer lost (TimelineArchive._save retries each one).
+# Count the races this writer lost (TimelineArchive.save_retrying retries each one).
 lost_races = 0
 plain_save = app.save
 

@@ -8,28 +8,25 @@ relation targets, cycles), saves, and retries when another writer won a race.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import random
-import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
-from timeline.app.importing import ImportPlan, ImportRow
-from timeline.domain.bundle import Bundle, Pin
+from timeline.app.names import DuplicateCheck, NameAllocator, reaches
 from timeline.domain.dates import check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import (
-    CORRECTABLE,
+    RECORDED_TOPIC,
     PolicyEvent,
     Relation,
     RelationType,
@@ -37,18 +34,13 @@ from timeline.domain.model import (
     Source,
     with_accessed,
 )
-from timeline.domain.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
-from timeline.domain.validation import TITLE_MAX, clean_line
+from timeline.domain.naming import relation_type
 from timeline.errors import (
     ConcurrentWriteConflict,
-    DuplicateEntry,
     EntryNotFound,
     InvalidChange,
     InvalidField,
-    StoreNotEmpty,
-    SyncConflict,
 )
-from timeline.progress import Progress
 from timeline.store import notifications as log
 from timeline.store import transcodings
 from timeline.store.location import (
@@ -57,20 +49,9 @@ from timeline.store.location import (
     postgres_tables_exist,
     store_error,
 )
-from timeline.store.transaction import one_transaction
-
-BUNDLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def check_bundle_name(name: str) -> str:
-    if not BUNDLE_NAME.fullmatch(name) or len(name) > 80:
-        raise InvalidField("bundle name", f"{name!r} is not accepted; use lowercase letters, digits and hyphens")
-    return name
-
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
-RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
 
 
 @dataclass
@@ -182,16 +163,13 @@ class TimelineArchive(Application[UUID]):
 
         def build() -> list[Aggregate]:
             if not options.allow_duplicate:
-                self._refuse_duplicate(draft)
+                DuplicateCheck(self.entries).refuse(draft)
             entry_id = draft.id or uuid.uuid4()
             if draft.id is not None and entry_id in self.repository:
                 raise InvalidChange(f"an entry with id {entry_id} already exists")
-            short_id = draft.short_id or short_id_for(entry_id)
-            if self.reservation("short", short_id) is not None:
-                if draft.short_id:
-                    raise InvalidChange(f"short id {short_id} is already taken")
-                entry_id, short_id = self._fresh_short_id()
-            slug = self._free_slug(draft)
+            names = self.names()
+            short_id = names.short_id(entry_id, draft.short_id)
+            slug = names.slug(draft)
             relations_made = self._new_relations(entry_id, kinds, [target for _, target in relations])
             entry = record_draft(
                 draft,
@@ -208,7 +186,7 @@ class TimelineArchive(Application[UUID]):
                 Reservation("short", short_id, entry_id),
             ]
 
-        saved = self._save(build)
+        saved = self.save_retrying(build)
         entry = saved[0]
         assert isinstance(entry, PolicyEvent)
         return entry
@@ -227,78 +205,13 @@ class TimelineArchive(Application[UUID]):
                 if source.date is not None:
                     check_not_future(source.date, today, "source date")
 
+    def names(self) -> NameAllocator:
+        """A name allocator for entries about to be recorded."""
+        return NameAllocator(lambda namespace, name: self.reservation(namespace, name) is not None)
+
     def check_kind(self, kind: str) -> None:
         if kind not in self.kinds:
             raise InvalidField("kind", f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)}")
-
-    def _fresh_short_id(self) -> tuple[UUID, str]:
-        while True:
-            entry_id = uuid.uuid4()
-            short_id = short_id_for(entry_id)
-            if self.reservation("short", short_id) is None:
-                return entry_id, short_id
-
-    def _free_slug(self, draft: Draft) -> str:
-        if draft.slug:
-            if self.reservation("slug", check_slug(draft.slug)) is not None:
-                raise InvalidChange(f"slug {draft.slug} is already taken by another entry")
-            return draft.slug
-        base = candidate = base_slug(draft.date, draft.title)
-        number = 1
-        while self.reservation("slug", candidate) is not None:
-            number += 1
-            candidate = f"{base}-{number}"
-        return candidate
-
-    def _refuse_duplicate(self, draft: Draft) -> None:
-        for entry in self.entries():
-            if entry.is_live and entry.date.start == draft.date.start and near_identical(draft.title, entry.title):
-                raise DuplicateEntry(
-                    f"likely duplicate of {entry.slug} ({entry.date}, {entry.title!r}); "
-                    "pass --allow-duplicate to record it anyway"
-                )
-
-    def import_entries(
-        self,
-        rows: Sequence[ImportRow],
-        options: WriteOptions,
-        problems: Sequence[str] = (),
-        batch_size: int = 200,
-        progress: Progress | None = None,
-    ) -> tuple[list[PolicyEvent], list[UUID]]:
-        """Record many entries: all are checked before any is saved, then saved in batches.
-
-        ``problems`` are the rows already found bad while reading; with any problem,
-        nothing is saved. Rows whose id the store already holds (an earlier run of
-        the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
-        ``progress`` hears of every batch saved ("entries").
-        """
-        plan = ImportPlan(self, options, list(problems))
-        for row in rows:
-            plan.add(row)
-        plan.link_all()
-        plan.raise_problems()
-        recorded: list[PolicyEvent] = []
-        for start in range(0, len(plan.entries), batch_size):
-            batch = plan.entries[start : start + batch_size]
-            aggregates: list[Aggregate] = []
-            for entry in batch:
-                aggregates += [
-                    entry,
-                    Reservation("slug", entry.slug, entry.id),
-                    Reservation("short", entry.short_id, entry.id),
-                ]
-            try:
-                self.save(*aggregates)
-            except IntegrityError:
-                raise ConcurrentWriteConflict(
-                    f"another writer took a slug while importing; {len(recorded)} entries were saved, "
-                    "run the same import again to finish"
-                ) from None
-            recorded += batch
-            if progress is not None:
-                progress("entries", len(recorded), len(plan.entries))
-        return recorded, plan.skipped
 
     # Changing ----------------------------------------------------------------
 
@@ -349,7 +262,7 @@ class TimelineArchive(Application[UUID]):
                 )
             if target.retracted:
                 raise InvalidChange(f"entry {target.slug} is retracted; relations to it are not allowed")
-            if kind is RelationType.SUPERSEDES and self._supersedes(target.id, entry_id):
+            if kind is RelationType.SUPERSEDES and reaches(target.id, entry_id, self.superseded_by):
                 raise InvalidChange(
                     f"{entry_slug} supersedes {target.slug} would make a cycle: "
                     f"{target.slug} already supersedes {entry_slug}, directly or through others"
@@ -362,63 +275,6 @@ class TimelineArchive(Application[UUID]):
         return self._change(
             ref, lambda e: e.unlink(Relation(kind, target_id), editor=options.editor, reason=options.reason)
         )
-
-    def revise(
-        self,
-        ref: str | UUID,
-        draft: Draft,
-        relations: Sequence[tuple[str, str]],
-        retraction_reason: str | None,
-        options: WriteOptions,
-        based_on: int | None = None,
-    ) -> tuple[PolicyEvent, bool]:
-        """Bring an entry to the state an edited file describes; returns (entry, whether it changed).
-
-        ``based_on`` is the revision the file was written from: if the store has moved on
-        since and the file differs from it, the edit is refused as a conflict.
-        """
-        self.check_draft(draft, options)
-        kinds = [relation_type(kind) for kind, _ in relations]
-        changed = False
-
-        def build() -> list[Aggregate]:
-            nonlocal changed
-            entry = self.get(ref)
-            for name in ("slug", "short_id"):
-                given = getattr(draft, name)
-                if given and given != getattr(entry, name):
-                    raise InvalidField(name, f"is {getattr(entry, name)!r} and can never change (file says {given!r})")
-            wanted = []
-            for kind, target_ref in zip(kinds, [t for _, t in relations], strict=True):
-                kept = Relation(kind, self.resolve(target_ref))
-                wanted.append(
-                    kept if kept in entry.relations else self.relation_to(entry.id, entry.slug, kind, target_ref)
-                )
-            sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
-            fields = {name: getattr(draft, name) for name in CORRECTABLE}
-            differences = entry.differences(fields, sources, tuple(wanted), retraction_reason is not None)
-            changed = bool(differences)
-            if not changed:
-                return []
-            if based_on is not None and based_on < entry.revision:
-                raise SyncConflict(entry.slug, based_on, entry.revision, differences)
-            entry.revise(
-                fields, sources, tuple(wanted), retraction_reason, editor=options.editor, reason=options.reason
-            )
-            return [entry]
-
-        self._save(build)
-        return self.get(ref), changed
-
-    def file_differences(
-        self, entry: PolicyEvent, draft: Draft, relations: Sequence[tuple[str, str]], retracted: bool
-    ) -> list[str]:
-        """The fields where the state an events/ file describes differs from the entry's, as
-        :meth:`revise` compares them, but reading only: nothing is checked for writing or saved."""
-        wanted = tuple(Relation(relation_type(kind), self.resolve(target)) for kind, target in relations)
-        sources = tuple(_with_known_access(s, entry.sources, self.clock.today()) for s in draft.sources)
-        fields = {name: getattr(draft, name) for name in CORRECTABLE}
-        return entry.differences(fields, sources, wanted, retracted)
 
     def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
         return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
@@ -436,24 +292,13 @@ class TimelineArchive(Application[UUID]):
                     )
             return [duplicate, target]
 
-        duplicate = self._save(build)[0]
+        duplicate = self.save_retrying(build)[0]
         assert isinstance(duplicate, PolicyEvent)
         return duplicate
 
-    def _supersedes(self, start: UUID, goal: UUID) -> bool:
-        """Whether ``start`` supersedes ``goal`` through a chain of 'supersedes' links."""
-        seen: set[UUID] = set()
-        pending = [start]
-        while pending:
-            current = pending.pop()
-            if current == goal:
-                return True
-            if current in seen:
-                continue
-            seen.add(current)
-            entry = self.get(current)
-            pending.extend(r.target for r in entry.relations if r.type is RelationType.SUPERSEDES)
-        return False
+    def superseded_by(self, entry_id: UUID) -> list[UUID]:
+        """The entries this one supersedes (the next step of a 'supersedes' chain)."""
+        return [r.target for r in self.get(entry_id).relations if r.type is RelationType.SUPERSEDES]
 
     def _change(self, ref: str, change: Callable[[PolicyEvent], None]) -> PolicyEvent:
         def build() -> list[Aggregate]:
@@ -461,11 +306,11 @@ class TimelineArchive(Application[UUID]):
             change(entry)
             return [entry]
 
-        entry = self._save(build)[0]
+        entry = self.save_retrying(build)[0]
         assert isinstance(entry, PolicyEvent)
         return entry
 
-    def _save(self, build: Callable[[], list[Aggregate]]) -> list[Aggregate]:
+    def save_retrying(self, build: Callable[[], list[Aggregate]]) -> list[Aggregate]:
         """Save what ``build`` makes; if another writer got there first, rebuild and try again.
 
         A failed save has already drained the aggregates' pending events, so each
@@ -484,85 +329,6 @@ class TimelineArchive(Application[UUID]):
             f"other writers kept changing the same records ({SAVE_ATTEMPTS} attempts); nothing was saved, try again"
         )
 
-    # Citation bundles --------------------------------------------------------
-
-    def bundle(self, name: str) -> Bundle:
-        try:
-            found: Any = self.repository.get(Bundle.create_id(check_bundle_name(name)))
-        except AggregateNotFoundError:
-            raise EntryNotFound(f"no bundle {name!r}; create it with 'timeline bundle create'") from None
-        assert isinstance(found, Bundle)
-        return found
-
-    def _pins(self, refs: Sequence[str]) -> tuple[Pin, ...]:
-        """Each entry pinned at its current revision."""
-        pins: list[Pin] = []
-        for ref in refs:
-            entry = self.get(ref)
-            if entry.merged_into is not None:
-                raise InvalidChange(f"entry {entry.slug} was merged into another entry; pin that one")
-            if all(p.entry_id != entry.id for p in pins):
-                pins.append(Pin(entry.id, entry.revision))
-        return tuple(pins)
-
-    def create_bundle(self, name: str, title: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        check_bundle_name(name)
-        if not refs:
-            raise InvalidField("entries", "a bundle needs at least one entry")
-        if Bundle.create_id(name) in self.repository:
-            raise InvalidChange(f"bundle {name} already exists; add entries with 'timeline bundle add'")
-        title = clean_line(title, "bundle title", max_length=TITLE_MAX)
-        pins = self._pins(refs)
-        bundle = Bundle(name=name, title=title or name, pins=pins, editor=options.editor, reason=options.reason)
-        self.save(bundle)  # a second writer creating the same name fails here: the id is the name's
-        return bundle
-
-    def add_to_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        def build() -> list[Any]:
-            bundle = self.bundle(name)
-            bundle.add(self._pins(refs), editor=options.editor, reason=options.reason)
-            return [bundle]
-
-        bundle = self._save(build)[0]
-        assert isinstance(bundle, Bundle)
-        return bundle
-
-    def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        def build() -> list[Any]:
-            bundle = self.bundle(name)
-            bundle.remove(tuple(self.resolve(ref) for ref in refs), editor=options.editor, reason=options.reason)
-            return [bundle]
-
-        bundle = self._save(build)[0]
-        assert isinstance(bundle, Bundle)
-        return bundle
-
-    # Restoring ---------------------------------------------------------------
-
-    def check_empty(self, newest: int | None = None) -> None:
-        """Refuse a store that holds changes (``newest``: its newest position, if known)."""
-        newest = self.position() if newest is None else newest
-        if newest:
-            raise StoreNotEmpty(
-                f"the store {self.location.display} is not empty (its newest change is at position {newest}); "
-                "restore only into an empty store: name a new one with --store, or run 'timeline init' for a "
-                "new archive"
-            )
-
-    def restore(self, batches: Iterable[Sequence[StoredEvent]]) -> int:
-        """Write stored domain events exactly as given (a dump's) into this store, which must be
-        empty, in one transaction: an error from the batches, or from the store, writes nothing.
-
-        Returns how many were written.
-        """
-        written = 0
-        with one_transaction(self.recorder) as (newest, insert):
-            self.check_empty(newest)
-            for batch in batches:
-                insert(batch)
-                written += len(batch)
-        return written
-
     # Reading history ---------------------------------------------------------
 
     def changes(self, limit: int | None = None) -> list[tuple[int, Any]]:
@@ -578,15 +344,6 @@ class TimelineArchive(Application[UUID]):
     def position(self) -> int:
         """The store's newest notification id (0 when empty)."""
         return self.recorder.max_notification_id() or 0
-
-
-def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date) -> Source:
-    """A source written without an access date keeps the one already recorded, else gets today's."""
-    if source.accessed is None:
-        for known in cited:
-            if dataclasses.replace(known, accessed=None) == source:
-                return known
-    return with_accessed(source, today)
 
 
 __all__ = ["Clock", "Draft", "TimelineArchive", "WriteOptions"]

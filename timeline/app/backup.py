@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import Notification, StoredEvent
 
-from timeline.app.application import RECORDED_TOPIC, TimelineArchive
-from timeline.errors import TimelineError
+from timeline.app.application import TimelineArchive
+from timeline.domain.model import RECORDED_TOPIC
+from timeline.errors import StoreNotEmpty, TimelineError
 from timeline.files.archive import Archive
 from timeline.files.mirror import FILE_MODE, entry_path, write_entry
 from timeline.files.syncstate import state_files
 from timeline.formats.dumpfile import DumpReader, closing_line, event_line, opening_line
-from timeline.site.build import STATE_FOLDER
 from timeline.store import notifications as log
+from timeline.store.transaction import one_transaction
 
 BATCH = 500
 
@@ -113,6 +114,32 @@ def _sync_folder(folder: Path) -> None:
 # Restoring -------------------------------------------------------------------------------------
 
 
+def check_empty(app: TimelineArchive, newest: int | None = None) -> None:
+    """Refuse a store that holds changes (``newest``: its newest position, if known)."""
+    newest = app.position() if newest is None else newest
+    if newest:
+        raise StoreNotEmpty(
+            f"the store {app.location.display} is not empty (its newest change is at position {newest}); "
+            "restore only into an empty store: name a new one with --store, or run 'timeline init' for a "
+            "new archive"
+        )
+
+
+def restore_events(app: TimelineArchive, batches: Iterable[Sequence[StoredEvent]]) -> int:
+    """Write stored domain events exactly as given (a dump's) into this store, which must be
+    empty, in one transaction: an error from the batches, or from the store, writes nothing.
+
+    Returns how many were written.
+    """
+    written = 0
+    with one_transaction(app.recorder) as (newest, insert):
+        check_empty(app, newest)
+        for batch in batches:
+            insert(batch)
+            written += len(batch)
+    return written
+
+
 @dataclass
 class RestoreReport:
     events: int = 0
@@ -156,19 +183,19 @@ def restore_archive(app: TimelineArchive, archive: Archive, path: Path) -> Resto
     """
     if not path.is_file():
         raise TimelineError(f"no dump file {path}; give a file written by 'timeline dump'")
-    app.check_empty()
+    check_empty(app)
     checked = DumpReader(app.mapper, path)
     for _ in checked.stored_events():
         pass
     # Read again to write; a problem found now (the file changed since) rolls everything back.
-    written = app.restore(_batches(DumpReader(app.mapper, path, checked_digest=checked.digest.hexdigest())))
+    written = restore_events(app, _batches(DumpReader(app.mapper, path, checked_digest=checked.digest.hexdigest())))
     report = RestoreReport(events=written, entries=checked.entries, bundles=checked.bundles)
     report.store = app.location.display
     _forget_derived_state(archive)
     folder = archive.events_dir
     names: set[str] = set()
     for entry in app.entries():
-        report.files_written += write_entry(app, folder, entry, durable=False)
+        report.files_written += write_entry(app.slug_of, folder, entry, durable=False)
         names.add(entry_path(folder, entry.slug).name)
     report.unknown_files = sorted(p.name for p in folder.glob("*.md") if p.name not in names)
     return report
@@ -178,7 +205,7 @@ def _forget_derived_state(archive: Archive) -> None:
     """Remove what was derived from the store before the restore: each output folder's read
     model (a build then renders everything and compares it with the files on disk) and the
     record of synced files."""
-    for stale in (archive.root / STATE_FOLDER).glob("site-*.sqlite*"):
+    for stale in archive.state_dir.glob("site-*.sqlite*"):
         stale.unlink(missing_ok=True)
     for state in state_files(archive.events_dir):
         state.unlink(missing_ok=True)

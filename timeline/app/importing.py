@@ -29,24 +29,25 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from timeline.app.application import TimelineArchive
+from timeline.app.names import DuplicateCheck, in_cycle
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
-from timeline.domain.model import PolicyEvent, Relation, RelationType
-from timeline.domain.naming import base_slug, check_slug, near_identical, relation_type, short_id_for
-from timeline.errors import DuplicateEntry, InvalidChange, TimelineError
+from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
+from timeline.domain.naming import relation_type
+from timeline.errors import ConcurrentWriteConflict, InvalidChange, TimelineError
 from timeline.formats.entrydata import SOURCE_FIELDS, draft_from, relations_from
 from timeline.formats.timelinejs_reader import TimelineJSOptions, is_template_header, is_timelinejs_json
 from timeline.formats.timelinejs_reader import read_csv as read_timelinejs_csv
 from timeline.formats.timelinejs_reader import read_json as read_timelinejs_json
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from timeline.app.application import TimelineArchive
+from timeline.progress import Progress
 
 LIST_SEPARATOR = ";"
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
@@ -260,17 +261,8 @@ class ImportPlan:
         self.problems = list(problems)
         self.skipped: list[uuid.UUID] = []  # rows an earlier run of the same import recorded
         self.slugs: dict[str, Draft] = {}
-        self.short_ids: set[str] = set()
-        self._titles_by_day: dict[dt.date, list[tuple[str, str]]] | None = None
-
-    def titles_by_day(self) -> dict[dt.date, list[tuple[str, str]]]:
-        """(title, slug) of live entries by start day: read once, then kept up to date."""
-        if self._titles_by_day is None:
-            self._titles_by_day = {}
-            for entry in self.app.entries():
-                if entry.is_live:
-                    self._titles_by_day.setdefault(entry.date.start, []).append((entry.title, entry.slug))
-        return self._titles_by_day
+        self.names = app.names()
+        self.duplicates = DuplicateCheck(app.entries, verb="import")
 
     def add(self, row: ImportRow) -> None:
         draft = row.draft
@@ -281,45 +273,15 @@ class ImportPlan:
         try:
             self.app.check_draft(draft, self.options)
             if not self.options.allow_duplicate:
-                self.refuse_duplicate(draft)
-            slug = self.free_slug(draft)
-            short_id = self.free_short_id(draft)
+                self.duplicates.refuse(draft)
+            slug = self.names.slug(draft)
+            short_id = self.names.short_id(draft.id, draft.short_id)
         except TimelineError as error:
             self.problems.append(f"{row.label}: {error}")
             return
         self.slugs[slug] = draft
-        self.short_ids.add(short_id)
-        self.titles_by_day().setdefault(draft.date.start, []).append((draft.title, slug))
+        self.duplicates.planned(draft, slug)
         self.planned.append(_Planned(row, slug, short_id))
-
-    def refuse_duplicate(self, draft: Draft) -> None:
-        for title, slug in self.titles_by_day().get(draft.date.start, []):
-            if near_identical(title, draft.title):
-                raise DuplicateEntry(f"likely duplicate of {slug} ({title!r}); pass --allow-duplicate to import anyway")
-
-    def free_slug(self, draft: Draft) -> str:
-        if draft.slug:
-            check_slug(draft.slug)
-            if draft.slug in self.slugs or self.app.reservation("slug", draft.slug) is not None:
-                raise InvalidChange(f"slug {draft.slug} is already taken")
-            return draft.slug
-        base = candidate = base_slug(draft.date, draft.title)
-        number = 1
-        while candidate in self.slugs or self.app.reservation("slug", candidate) is not None:
-            number += 1
-            candidate = f"{base}-{number}"
-        return candidate
-
-    def free_short_id(self, draft: Draft) -> str:
-        assert draft.id is not None
-        candidate = draft.short_id or short_id_for(draft.id)
-        salt = 0
-        while candidate in self.short_ids or self.app.reservation("short", candidate) is not None:
-            if draft.short_id:
-                raise InvalidChange(f"short id {draft.short_id} is already taken")
-            salt += 1
-            candidate = short_id_for(uuid.uuid5(draft.id, str(salt)))
-        return candidate
 
     def link_all(self) -> None:
         """Make the entries, their relations resolved against the file's rows and the store."""
@@ -348,7 +310,8 @@ class ImportPlan:
                 continue
             self.entries.append(self.make(planned, tuple(relations)))
         for planned in self.planned:
-            if _reaches(supersedes, planned.row.draft.id, planned.row.draft.id):
+            entry_id = planned.row.draft.id
+            if entry_id is not None and in_cycle(entry_id, lambda node: supersedes.get(node, [])):
                 self.problems.append(f"{planned.row.label}: its 'supersedes' relations make a cycle")
 
     def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
@@ -370,15 +333,44 @@ class ImportPlan:
             raise ImportRejected(self.problems)
 
 
-def _reaches(graph: dict[uuid.UUID, list[uuid.UUID]], start: uuid.UUID | None, goal: uuid.UUID | None) -> bool:
-    """Whether following edges from ``start`` comes back to ``goal``."""
-    seen: set[uuid.UUID] = set()
-    pending = list(graph.get(start, [])) if start else []
-    while pending:
-        current = pending.pop()
-        if current == goal:
-            return True
-        if current not in seen:
-            seen.add(current)
-            pending.extend(graph.get(current, []))
-    return False
+def import_entries(
+    app: TimelineArchive,
+    rows: Sequence[ImportRow],
+    options: WriteOptions,
+    problems: Sequence[str] = (),
+    batch_size: int = 200,
+    progress: Progress | None = None,
+) -> tuple[list[PolicyEvent], list[uuid.UUID]]:
+    """Record many entries: all are checked before any is saved, then saved in batches.
+
+    ``problems`` are the rows already found bad while reading; with any problem,
+    nothing is saved. Rows whose id the store already holds (an earlier run of
+    the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
+    ``progress`` hears of every batch saved ("entries").
+    """
+    plan = ImportPlan(app, options, list(problems))
+    for row in rows:
+        plan.add(row)
+    plan.link_all()
+    plan.raise_problems()
+    recorded: list[PolicyEvent] = []
+    for start in range(0, len(plan.entries), batch_size):
+        batch = plan.entries[start : start + batch_size]
+        aggregates: list[Aggregate] = []
+        for entry in batch:
+            aggregates += [
+                entry,
+                Reservation("slug", entry.slug, entry.id),
+                Reservation("short", entry.short_id, entry.id),
+            ]
+        try:
+            app.save(*aggregates)
+        except IntegrityError:
+            raise ConcurrentWriteConflict(
+                f"another writer took a slug while importing; {len(recorded)} entries were saved, "
+                "run the same import again to finish"
+            ) from None
+        recorded += batch
+        if progress is not None:
+            progress("entries", len(recorded), len(plan.entries))
+    return recorded, plan.skipped

@@ -13,15 +13,23 @@ sync. Entries with no file get one back.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from timeline.app.application import TimelineArchive, WriteOptions
-from timeline.errors import EntryNotFound, InvalidField, TimelineError
+from timeline.domain.drafts import Draft
+from timeline.domain.model import CORRECTABLE, PolicyEvent, Relation, Source, with_accessed
+from timeline.domain.naming import relation_type
+from timeline.errors import EntryNotFound, InvalidField, SyncConflict, TimelineError
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import draft_from, relations_from
@@ -76,6 +84,73 @@ def _revision(entry_file: EntryFile) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise MalformedFile(entry_file.path, entry_file.line_of("revision"), "revision: must be a whole number >= 1")
     return value
+
+
+# The changes an edited file asks for ---------------------------------------------------------
+
+
+def revise(
+    app: TimelineArchive,
+    ref: str | UUID,
+    draft: Draft,
+    relations: Sequence[tuple[str, str]],
+    retraction_reason: str | None,
+    options: WriteOptions,
+    based_on: int | None = None,
+) -> tuple[PolicyEvent, bool]:
+    """Bring an entry to the state an edited file describes; returns (entry, whether it changed).
+
+    ``based_on`` is the revision the file was written from: if the store has moved on
+    since and the file differs from it, the edit is refused as a conflict.
+    """
+    app.check_draft(draft, options)
+    kinds = [relation_type(kind) for kind, _ in relations]
+    changed = False
+
+    def build() -> list[Aggregate]:
+        nonlocal changed
+        entry = app.get(ref)
+        for name in ("slug", "short_id"):
+            given = getattr(draft, name)
+            if given and given != getattr(entry, name):
+                raise InvalidField(name, f"is {getattr(entry, name)!r} and can never change (file says {given!r})")
+        wanted = []
+        for kind, target_ref in zip(kinds, [t for _, t in relations], strict=True):
+            kept = Relation(kind, app.resolve(target_ref))
+            wanted.append(kept if kept in entry.relations else app.relation_to(entry.id, entry.slug, kind, target_ref))
+        sources = tuple(_with_known_access(s, entry.sources, app.clock.today()) for s in draft.sources)
+        fields = {name: getattr(draft, name) for name in CORRECTABLE}
+        differences = entry.differences(fields, sources, tuple(wanted), retraction_reason is not None)
+        changed = bool(differences)
+        if not changed:
+            return []
+        if based_on is not None and based_on < entry.revision:
+            raise SyncConflict(entry.slug, based_on, entry.revision, differences)
+        entry.revise(fields, sources, tuple(wanted), retraction_reason, editor=options.editor, reason=options.reason)
+        return [entry]
+
+    app.save_retrying(build)
+    return app.get(ref), changed
+
+
+def file_differences(
+    app: TimelineArchive, entry: PolicyEvent, draft: Draft, relations: Sequence[tuple[str, str]], retracted: bool
+) -> list[str]:
+    """The fields where the state an events/ file describes differs from the entry's, as
+    :func:`revise` compares them, but reading only: nothing is checked for writing or saved."""
+    wanted = tuple(Relation(relation_type(kind), app.resolve(target)) for kind, target in relations)
+    sources = tuple(_with_known_access(s, entry.sources, app.clock.today()) for s in draft.sources)
+    fields = {name: getattr(draft, name) for name in CORRECTABLE}
+    return entry.differences(fields, sources, wanted, retracted)
+
+
+def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date) -> Source:
+    """A source written without an access date keeps the one already recorded, else gets today's."""
+    if source.accessed is None:
+        for known in cited:
+            if dataclasses.replace(known, accessed=None) == source:
+                return known
+    return with_accessed(source, today)
 
 
 class _Syncer:
@@ -175,7 +250,7 @@ class _Syncer:
             raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
         retraction = (data.get("retraction_reason") or "") if data.get("retracted") is True else None
         options = self.options(f"edited in {self.name(entry_file.path)}")
-        entry, changed = self.app.revise(entry_id, draft, relations, retraction, options, based_on)
+        entry, changed = revise(self.app, entry_id, draft, relations, retraction, options, based_on)
         if changed:
             self.report.revised.append(entry.slug)
         else:
@@ -226,7 +301,7 @@ class _Syncer:
     def settle(self, path: Path, entry_id: UUID) -> None:
         """Rewrite the file from the store (with its id and revision) under the entry's slug."""
         entry = self.app.entry(entry_id)
-        write_entry(self.app, self.folder, entry)
+        write_entry(self.app.slug_of, self.folder, entry)
         if path != entry_path(self.folder, entry.slug):
             path.unlink(missing_ok=True)
         self.ids_by_name[entry_path(self.folder, entry.slug).name] = str(entry_id)
@@ -239,7 +314,7 @@ class _Syncer:
             entry = self.app.entry(entry_id)
             if not entry_path(self.folder, entry.slug).exists():
                 self.read_or_written = True
-                write_entry(self.app, self.folder, entry)
+                write_entry(self.app.slug_of, self.folder, entry)
                 self.report.restored.append(entry.slug)
             self.ids_by_name[entry_path(self.folder, entry.slug).name] = str(entry_id)
 

@@ -70,7 +70,7 @@ def _store_error(context: click.Context, error: BaseException) -> StoreError:
     session = context.find_object(Session)
     if session is not None:
         try:
-            return store_error(error, session.location()[0])
+            return store_error(error, session.location())
         except TimelineError:
             pass
     return StoreError(f"the store failed: {error}")

@@ -31,7 +31,7 @@ def bundle_create(
           2020-05-26-twitter-adds-fact-check-labels --title "Smith (2026), Platform law"
     """
     options = write_options(editor, reason, require_reason=False)
-    made = session.app.create_bundle(name, title, entries, options)
+    made = session.service.create_bundle(name, title, entries, options)
     session.say(f"created bundle {made.name} with {len(made.pins)} pinned entries")
 
 
@@ -49,7 +49,7 @@ def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: st
     Example:
       timeline bundle add smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
     """
-    changed = session.app.add_to_bundle(name, entries, write_options(editor, reason, require_reason=False))
+    changed = session.service.add_to_bundle(name, entries, write_options(editor, reason, require_reason=False))
     session.say(f"bundle {changed.name} now pins {len(changed.pins)} entries")
 
 
@@ -69,7 +69,7 @@ def bundle_remove(
     Example:
       timeline bundle remove smith-2026-platform-law 2019-08-19-twitter-suspends-936-accounts
     """
-    changed = session.app.remove_from_bundle(name, entries, write_options(editor, reason, require_reason=False))
+    changed = session.service.remove_from_bundle(name, entries, write_options(editor, reason, require_reason=False))
     session.say(f"bundle {changed.name} now pins {len(changed.pins)} entries")
 
 

@@ -24,10 +24,9 @@ RELATIONS = click.Choice([t.value for t in RelationType])
 
 
 def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str, to: str = "") -> None:
-    """Mirror the changed entry to its file, then say what was done (or print its JSON)."""
-    session.mirror(entry)
+    """Say what was done (or print the entry's JSON)."""
     if as_json:
-        print_json(session.entry_dict(entry))
+        print_json(session.service.entry_data(entry))
     else:
         session.say(f"{what} {entry.slug}{to}: now revision {entry.revision}")
 
@@ -72,7 +71,7 @@ def correct(
     write = write_options(editor, reason, allow_future=allow_future)
     if not changes:
         raise click.UsageError("give at least one field to correct (--title, --date, --summary, ...)")
-    _done(session, session.app.correct(entry, changes, write), as_json, "corrected")
+    _done(session, session.service.correct(entry, changes, write), as_json, "corrected")
 
 
 @click.group()
@@ -119,7 +118,7 @@ def source_add(
     fields["authors"] = list(fields["authors"])
     cited = source_from({k: v for k, v in fields.items() if v not in (None, "", [])})
     write = write_options(editor, reason, allow_future=allow_future)
-    _done(session, session.app.add_source(entry, cited, write), as_json, "source added to")
+    _done(session, session.service.add_source(entry, cited, write), as_json, "source added to")
 
 
 @source.command("withdraw")
@@ -141,7 +140,7 @@ def source_withdraw(
           --reason "the report was retracted by its publisher"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.withdraw_source(entry, which, write), as_json, "source withdrawn from")
+    _done(session, session.service.withdraw_source(entry, which, write), as_json, "source withdrawn from")
 
 
 @click.command()
@@ -166,7 +165,7 @@ def link(
           2020-05-26-twitter-labels-two-trump-tweets --reason "the order cites the labels"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.link(entry, relation, target, write), as_json, "linked", f" {relation} {target}")
+    _done(session, session.service.link(entry, relation, target, write), as_json, "linked", f" {relation} {target}")
 
 
 @click.command()
@@ -188,7 +187,9 @@ def unlink(
       timeline unlink 2020-05-28-a-statement related 2020-05-27-another --reason "not related after all"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.unlink(entry, relation, target, write), as_json, "unlinked", f" ({relation} {target})")
+    _done(
+        session, session.service.unlink(entry, relation, target, write), as_json, "unlinked", f" ({relation} {target})"
+    )
 
 
 @click.command()
@@ -206,7 +207,7 @@ def retract(session: Session, entry: str, reason: str | None, editor: str | None
       timeline retract 2020-05-30-misreported-ban --reason "the reported ban never happened"
     """
     write = write_options(editor, reason)
-    _done(session, session.app.retract(entry, write), as_json, "retracted")
+    _done(session, session.service.retract(entry, write), as_json, "retracted")
 
 
 @click.command()
@@ -226,8 +227,7 @@ def merge(session: Session, duplicate: str, into: str, reason: str | None, edito
           --reason "same order recorded twice"
     """
     write = write_options(editor, reason)
-    merged = session.app.merge(duplicate, into, write)
-    session.mirror(session.app.get(into))
+    merged = session.service.merge(duplicate, into, write)
     _done(session, merged, as_json, "merged", f" into {into}")
 
 

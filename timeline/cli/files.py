@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from timeline.app.importing import FORMATS, ImportRejected, read_import
-from timeline.app.sync import SyncReport, sync_folder
+from timeline.app.sync import SyncReport
 from timeline.cli.session import Session, allow_future_option, editor_option, output_options, pass_session
 from timeline.domain.drafts import WriteOptions
 from timeline.files.archive import resolve_editor
-from timeline.files.mirror import export_all, export_jsonl, remove_abandoned_temporaries
+from timeline.files.mirror import export_all, export_jsonl
 from timeline.formats.timelinejs_reader import GROUP_AS, TimelineJSOptions
 
 
@@ -44,13 +44,7 @@ def sync(session: Session, editor: str | None, allow_future: bool) -> None:
       git pull && timeline sync
     """
     with session.progress() as progress:
-        report = sync_folder(
-            session.app,
-            session.archive.events_dir,
-            resolve_editor(editor),
-            allow_future=allow_future,
-            progress=progress,
-        )
+        report = session.service.sync(resolve_editor(editor), allow_future=allow_future, progress=progress)
     report_sync(session, report)
     session.say(report.summary())
     if not report.ok:
@@ -71,10 +65,10 @@ def export(session: Session, directory: Path) -> None:
       timeline export entries.jsonl
     """
     if directory.suffix.lower() == ".jsonl":
-        total = export_jsonl(session.app, directory)
+        total = export_jsonl(session.app.slug_of, session.app.entries(), directory)
         session.say(f"exported {total} entries to {directory}")
         return
-    total, changed = export_all(session.app, directory)
+    total, changed = export_all(session.app.slug_of, session.app.entries(), directory)
     session.say(f"exported {total} entries to {directory} ({changed} files written)")
 
 
@@ -143,14 +137,11 @@ def import_file(
     )
     try:
         with session.progress() as progress:
-            recorded, skipped = session.app.import_entries(rows, options, problems, progress=progress)
+            recorded, skipped = session.service.import_rows(rows, options, problems, progress=progress)
     except ImportRejected as rejected:
         raise ImportRejected(rejected.problems, file) from None
-    # A run that was interrupted may have saved entries without writing their files: this one writes them.
-    remove_abandoned_temporaries(session.archive.events_dir)
-    session.mirror(*recorded, *(session.app.entry(entry_id) for entry_id in skipped), durable=False)
     session.say(
-        f"imported {len(recorded)} entries from {file.name} ({len(skipped)} already imported) "
+        f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
         f"in {time.perf_counter() - started:.1f} s"
     )
 

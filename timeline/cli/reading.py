@@ -30,7 +30,7 @@ def show(session: Session, entry: str, revision: int | None, as_json: bool) -> N
             raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
         found = app.entry(found.id, version=revision)
     if as_json:
-        print_json(session.entry_dict(found))
+        print_json(session.service.entry_data(found))
     else:
         click.echo(entry_text(found, app.slug_of))
 
@@ -90,7 +90,7 @@ def list_entries(session: Session, include_all: bool, as_json: bool, **filters: 
     ]
     found.sort(key=lambda e: (e.date.start, e.date.end, e.title))
     if as_json:
-        print_json([session.entry_dict(e) for e in found])
+        print_json([session.service.entry_data(e) for e in found])
         return
     for entry in found:
         click.echo(list_line(entry))

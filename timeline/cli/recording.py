@@ -121,10 +121,9 @@ def add(
     else:
         draft = draft_from(_from_options(options))
         relations = tuple(links)
-    entry = session.app.add(draft, write, relations)
-    session.mirror(entry)
+    entry = session.service.add(draft, write, relations)
     if as_json:
-        print_json(session.entry_dict(entry))
+        print_json(session.service.entry_data(entry))
     else:
         if sys.stdout.isatty() and session.verbosity >= NORMAL:
             click.echo(entry_text(entry, session.app.slug_of))

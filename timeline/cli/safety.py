@@ -30,7 +30,7 @@ def dump(session: Session, file: Path, force: bool) -> None:
     """
     from timeline.app.backup import dump_archive  # here, not at the top: see cli/site.py
 
-    click.echo(dump_archive(session.open_app(create=False), file, force=force).summary())
+    click.echo(dump_archive(session.open_service(create=False).app, file, force=force).summary())
 
 
 @click.command()
@@ -49,9 +49,8 @@ def restore(session: Session, file: Path) -> None:
       timeline restore ../backup-2026-11-21.jsonl && timeline build
       timeline --store postgresql://timeline@db.example.org/timeline restore backup-2026-11-21.jsonl
     """
-    from timeline.app.backup import restore_archive
 
-    report = restore_archive(session.open_app(create=True), session.archive, file)
+    report = session.open_service(create=True).restore(file)
     click.echo(report.summary())
 
 
@@ -75,10 +74,10 @@ def verify(session: Session, out: Path | None) -> None:
       timeline verify
       timeline verify --out /var/www/timeline
     """
-    folder = out or session.archive.root / "_site"
+    folder = out or session.archive.site_dir
     from timeline.lint.verify import verify_archive
 
-    report = verify_archive(session.open_app(create=False), session.archive, folder, out_named=out is not None)
+    report = verify_archive(session.open_service(create=False).app, session.archive, folder, out_named=out is not None)
     for problem in report.problems:
         click.echo(problem)
     if not report.ok:

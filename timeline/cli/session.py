@@ -11,29 +11,26 @@ from typing import Any, TypeVar
 import click
 
 from timeline.app.application import TimelineArchive, WriteOptions
+from timeline.app.service import ArchiveService, store_location
 from timeline.cli.progressbar import NORMAL, QUIET, VERBOSE, ProgressDisplay
-from timeline.domain.model import PolicyEvent
 from timeline.domain.validation import clean_text
 from timeline.errors import InvalidField
-from timeline.files.archive import DEFAULT_STORE, Archive, find_archive, resolve_editor
-from timeline.files.mirror import entry_path, write_entry
-from timeline.files.syncstate import SyncState
-from timeline.formats.entrydata import entry_to_dict
-from timeline.store.location import StoreLocation, parse_store_url
+from timeline.files.archive import Archive, find_archive, resolve_editor
+from timeline.store.location import StoreLocation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
 class Session:
-    """Built once per command from the global options; opens the store only when needed."""
+    """Built once per command from the global options; opens the archive service only when needed."""
 
     archive_option: str | None = None
     store_option: str | None = None
     lock_timeout: int = 10
     verbosity: int = NORMAL  # QUIET, NORMAL or VERBOSE: set by --quiet / --verbose
     _archive: Archive | None = None
-    _app: TimelineArchive | None = field(default=None, repr=False)
+    _service: ArchiveService | None = field(default=None, repr=False)
 
     @property
     def archive(self) -> Archive:
@@ -41,44 +38,27 @@ class Session:
             self._archive = find_archive(Path.cwd(), self.archive_option)
         return self._archive
 
-    def location(self) -> tuple[StoreLocation, bool]:
-        """The store and whether it may be created: the archive's own store is created on first
-        use (a fresh clone has none); a store named with --store or TIMELINE_STORE must exist."""
-        if self.store_option:
-            return parse_store_url(self.store_option, Path.cwd()), False
-        return parse_store_url(self.archive.store or DEFAULT_STORE, self.archive.root), True
+    def location(self) -> StoreLocation:
+        """The store the command works on (named in errors about it)."""
+        return store_location(self.archive, self.store_option)[0]
+
+    @property
+    def service(self) -> ArchiveService:
+        return self.open_service()
 
     @property
     def app(self) -> TimelineArchive:
-        return self.open_app()
+        """The application, for commands that only read."""
+        return self.open_service().app
 
-    def open_app(self, *, create: bool | None = None) -> TimelineArchive:
-        """The archive's application on its store; ``create`` overrides :meth:`location`'s rule
-        (a restore may create any store, a dump or a check never creates one)."""
-        if self._app is None:
-            location, may_create = self.location()
-            self._app = TimelineArchive(
-                location,
-                kinds=self.archive.kinds,
-                lock_timeout=self.lock_timeout,
-                create=may_create if create is None else create,
+    def open_service(self, *, create: bool | None = None) -> ArchiveService:
+        """The archive service on the archive's store; ``create`` overrides whether a missing store
+        may be made (see :meth:`ArchiveService.open`)."""
+        if self._service is None:
+            self._service = ArchiveService.open(
+                self.archive, store=self.store_option, lock_timeout=self.lock_timeout, create=create
             )
-        return self._app
-
-    def entry_dict(self, entry: PolicyEvent) -> dict[str, Any]:
-        return entry_to_dict(entry, self.app.slug_of)
-
-    def mirror(self, *entries: PolicyEvent, durable: bool = True) -> None:
-        """Rewrite the changed entries' events/ files, so the files always reflect the store, and
-        remember that they do, so the next sync need not read them."""
-        folder = self.archive.events_dir
-        for entry in entries:
-            write_entry(self.app, folder, entry, durable=durable)
-        state = SyncState(folder, self.app.location.display)
-        try:
-            state.record({entry_path(folder, e.slug).name: str(e.id) for e in entries}, None)
-        finally:
-            state.close()
+        return self._service
 
     def say(self, text: str) -> None:
         """Print what the command did (its closing summary): on stdout, unless --quiet."""
@@ -95,8 +75,8 @@ class Session:
         return ProgressDisplay(self.verbosity)
 
     def close(self) -> None:
-        if self._app is not None:
-            self._app.close()
+        if self._service is not None:
+            self._service.close()
 
 
 pass_session = click.make_pass_decorator(Session)

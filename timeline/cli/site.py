@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from timeline.app.sync import SyncReport, sync_folder
+from timeline.app.sync import SyncReport
 from timeline.cli.files import report_sync
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
@@ -32,9 +32,9 @@ def _build(session: Session, out: Path | None, full: bool, editor: str | None) -
     """Sync events/ into the store, then bring the site up to date."""
     from timeline.site.build import build_site
 
-    target = out or session.archive.root / "_site"
+    target = out or session.archive.site_dir
     with session.progress() as progress:
-        report = sync_folder(session.app, session.archive.events_dir, resolve_editor(editor), progress=progress)
+        report = session.service.sync(resolve_editor(editor), progress=progress)
         built = build_site(
             session.app, session.archive, target, full=full, wait=session.lock_timeout, progress=progress
         )
@@ -136,7 +136,7 @@ def serve(session: Session, out: Path | None, port: int, interval: float) -> Non
     """
     import http.server
 
-    folder = out or session.archive.root / "_site"
+    folder = out or session.archive.site_dir
     report, _ = _build(session, folder, False, None)
     click.echo(report.summary())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))

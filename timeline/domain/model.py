@@ -23,6 +23,9 @@ from eventsourcing.domain import Aggregate, event
 from timeline.domain.dates import PartialDate
 from timeline.errors import InvalidChange, InvalidField
 
+# The topic of the first change of every entry: the store lists entries by it.
+RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
+
 
 class RelationType(StrEnum):
     """How one entry relates to another, read from the entry that holds the link."""
@@ -120,7 +123,7 @@ class PolicyEvent(Aggregate):
     class Created(Event, Aggregate.Created):
         TOPIC = "timeline:PolicyEvent.Created"
 
-    @event("Recorded", topic="timeline:PolicyEvent.Recorded")
+    @event("Recorded", topic=RECORDED_TOPIC)
     def __init__(
         self,
         *,

@@ -20,6 +20,8 @@ from timeline.errors import ArchiveNotFound, ConfigError
 
 CONFIG_NAME = "timeline.toml"
 EVENTS_DIR = "events"
+SITE_DIR = "_site"  # the built site, unless --out names another folder
+STATE_DIR = ".timeline"  # what is derived and kept between runs: read models, caches, sync state
 DEFAULT_STORE = "sqlite:///timeline.sqlite"
 DEFAULT_KINDS = (
     "executive-order",
@@ -37,11 +39,13 @@ DEFAULT_KINDS = (
     "legal-demand",
 )
 # Lines added to .gitignore by `timeline init`: the store and its WAL files, the built site.
-GITIGNORE_LINES = ("/timeline.sqlite", "/timeline.sqlite-*", "/_site/", "/.timeline/")
+GITIGNORE_LINES = ("/timeline.sqlite", "/timeline.sqlite-*", f"/{SITE_DIR}/", f"/{STATE_DIR}/")
 
 
 @dataclass(frozen=True)
 class Archive:
+    """An archive folder and its settings; the one owner of the paths inside it."""
+
     root: Path
     title: str = "Platform policy timeline"
     base_url: str = "https://example.org/"
@@ -53,6 +57,14 @@ class Archive:
     @property
     def events_dir(self) -> Path:
         return self.root / EVENTS_DIR
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / SITE_DIR
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
 
     @property
     def kinds(self) -> tuple[str, ...]:

@@ -12,9 +12,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from uuid import UUID
 
-from timeline.app.application import TimelineArchive
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import entry_to_dict
 from timeline.formats.entryfile import dump_entry_text
@@ -86,26 +87,30 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> boo
     return True
 
 
-def entry_text(app: TimelineArchive, entry: PolicyEvent) -> str:
-    return dump_entry_text(entry_to_dict(entry, app.slug_of))
+# Relations name their targets by slug in files: the store's id -> slug look-up.
+SlugOf = Callable[[UUID], str]
 
 
-def write_entry(app: TimelineArchive, folder: Path, entry: PolicyEvent, *, durable: bool = True) -> bool:
+def entry_text(slug_of: SlugOf, entry: PolicyEvent) -> str:
+    return dump_entry_text(entry_to_dict(entry, slug_of))
+
+
+def write_entry(slug_of: SlugOf, folder: Path, entry: PolicyEvent, *, durable: bool = True) -> bool:
     """Rewrite one entry's file from the store; returns whether the file changed."""
-    return write_text_atomically(entry_path(folder, entry.slug), entry_text(app, entry), durable=durable)
+    return write_text_atomically(entry_path(folder, entry.slug), entry_text(slug_of, entry), durable=durable)
 
 
-def export_all(app: TimelineArchive, folder: Path) -> tuple[int, int]:
-    """Write every entry (retracted and merged ones too); returns (entries, files changed)."""
+def export_all(slug_of: SlugOf, entries: Iterable[PolicyEvent], folder: Path) -> tuple[int, int]:
+    """Write every entry given (retracted and merged ones too); returns (entries, files changed)."""
     total = changed = 0
-    for entry in app.entries():
+    for entry in entries:
         total += 1
-        changed += write_entry(app, folder, entry, durable=False)
+        changed += write_entry(slug_of, folder, entry, durable=False)
     return total, changed
 
 
-def export_jsonl(app: TimelineArchive, path: Path) -> int:
-    """Every entry as one JSON object per line, with the events/ field names (the import format)."""
-    lines = [json.dumps(entry_to_dict(entry, app.slug_of), ensure_ascii=False) for entry in app.entries()]
+def export_jsonl(slug_of: SlugOf, entries: Iterable[PolicyEvent], path: Path) -> int:
+    """Every entry given as one JSON object per line, with the events/ field names (the import format)."""
+    lines = [json.dumps(entry_to_dict(entry, slug_of), ensure_ascii=False) for entry in entries]
     write_text_atomically(path, "".join(line + "\n" for line in lines))
     return len(lines)

@@ -19,12 +19,14 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
+from timeline.files.archive import STATE_DIR
+
 STATE_FILE = "sync-state.sqlite"
 
 
 def state_files(folder: Path) -> list[Path]:
     """The files holding the state of ``folder`` (an archive's events/), to forget it."""
-    state = folder.parent / ".timeline" / STATE_FILE
+    state = folder.parent / STATE_DIR / STATE_FILE
     return [state, *(state.with_name(state.name + suffix) for suffix in ("-wal", "-shm"))]
 
 

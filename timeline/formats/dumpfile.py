@@ -30,7 +30,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification, StoredEvent
 
-from timeline.app.application import RECORDED_TOPIC
+from timeline.domain.model import RECORDED_TOPIC
 from timeline.errors import TimelineError
 
 FORMAT = "timeline-dump"

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from timeline.app.application import TimelineArchive
 from timeline.app.backup import notifications
+from timeline.app.sync import file_differences
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent, Reservation
 from timeline.errors import InvalidField, TimelineError
@@ -230,7 +231,7 @@ class _EventsCheck:
             self.problems.append(f"events: {self.name(path)} cannot be read ({error})")
             return
         try:
-            if text == entry_text(self.app, entry):
+            if text == entry_text(self.app.slug_of, entry):
                 self.files += 1
                 return
             self.problems.append(f"events: {self._why(entry, path, text)}")
@@ -250,7 +251,7 @@ class _EventsCheck:
             except InvalidField as error:
                 raise MalformedFile(path, entry_file.line_of(error.field), str(error)) from None
             fields = [n for n in ("slug", "short_id") if getattr(draft, n) and getattr(draft, n) != getattr(entry, n)]
-            fields += self.app.file_differences(entry, draft, relations, data.get("retracted") is True)
+            fields += file_differences(self.app, entry, draft, relations, data.get("retracted") is True)
         except MalformedFile as error:
             where = f"{name}:{error.line}" if error.line else name
             return f"{where}: {error.problem}"

@@ -1,0 +1,175 @@
+"""The archive service: the one way to change an archive, for every front end.
+
+Opened from an archive folder (and optionally a store URL), it owns the application on
+the archive's store. Each write method saves through the application and then mirrors
+what changed to the archive's files (the entries' events/ files), in :meth:`_mirror`,
+so no caller can forget to. The command line, the tests and the benchmarks all use it;
+the CLI only parses, calls one method and prints (eventsourcing's
+``examples/cargoshipping/interface.py`` is the model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Self
+
+from timeline.app import backup, bundles, importing
+from timeline.app.application import TimelineArchive
+from timeline.app.sync import SyncReport, sync_folder
+from timeline.domain.bundle import Bundle
+from timeline.domain.drafts import Draft, WriteOptions
+from timeline.domain.model import PolicyEvent, Source
+from timeline.files.archive import DEFAULT_STORE, Archive, find_archive
+from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
+from timeline.files.syncstate import SyncState
+from timeline.formats.entrydata import entry_to_dict
+from timeline.progress import Progress
+from timeline.store.location import StoreLocation, parse_store_url
+
+
+def store_location(archive: Archive, store: str | None = None, cwd: Path | None = None) -> tuple[StoreLocation, bool]:
+    """The store and whether it may be created: the archive's own store is created on first use
+    (a fresh clone has none); a store named with --store or TIMELINE_STORE must exist."""
+    if store:
+        return parse_store_url(store, cwd or Path.cwd()), False
+    return parse_store_url(archive.store or DEFAULT_STORE, archive.root), True
+
+
+class ArchiveService:
+    """An archive folder and its store, opened together; see the module's docstring."""
+
+    def __init__(self, archive: Archive, app: TimelineArchive) -> None:
+        self.archive = archive
+        self.app = app
+
+    @classmethod
+    def open(
+        cls,
+        archive: Archive | Path | str,
+        *,
+        store: str | None = None,
+        lock_timeout: int = 10,
+        create: bool | None = None,
+    ) -> Self:
+        """Open the archive at ``archive`` (a folder, or one inside it) on its own store, or on
+        the store named by ``store``. ``create`` overrides whether a missing store may be made
+        (a restore may create any store; a dump, a check or a verify never creates one)."""
+        if not isinstance(archive, Archive):
+            archive = find_archive(Path.cwd(), str(archive))
+        location, may_create = store_location(archive, store)
+        app = TimelineArchive(
+            location,
+            kinds=archive.kinds,
+            lock_timeout=lock_timeout,
+            create=may_create if create is None else create,
+        )
+        return cls(archive, app)
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def get(self, ref: str) -> PolicyEvent:
+        """The entry named by its slug, short id or UUID."""
+        return self.app.get(ref)
+
+    def entries(self) -> Iterator[PolicyEvent]:
+        """Every entry, retracted and merged ones included, in the order they were recorded."""
+        return self.app.entries()
+
+    def entry_data(self, entry: PolicyEvent) -> dict[str, Any]:
+        """The entry's public shape: the events/ file's fields, as ``--json`` prints them."""
+        return entry_to_dict(entry, self.app.slug_of)
+
+    # Changing entries: each saves, then mirrors ---------------------------------------------
+
+    def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
+        return self._mirrored(self.app.add(draft, options, relations))
+
+    def correct(self, ref: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.correct(ref, changes, options))
+
+    def add_source(self, ref: str, source: Source, options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.add_source(ref, source, options))
+
+    def withdraw_source(self, ref: str, which: str, options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.withdraw_source(ref, which, options))
+
+    def link(self, ref: str, relation: str, target: str, options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.link(ref, relation, target, options))
+
+    def unlink(self, ref: str, relation: str, target: str, options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.unlink(ref, relation, target, options))
+
+    def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
+        return self._mirrored(self.app.retract(ref, options))
+
+    def merge(self, ref: str, into: str, options: WriteOptions) -> PolicyEvent:
+        """Merge a duplicate into another entry (its sources move across); returns the duplicate."""
+        duplicate = self.app.merge(ref, into, options)
+        self._mirror(duplicate, self.app.get(into))
+        return duplicate
+
+    def import_rows(
+        self,
+        rows: Sequence[importing.ImportRow],
+        options: WriteOptions,
+        problems: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> tuple[list[PolicyEvent], int]:
+        """Record many entries, all or nothing (see :func:`timeline.app.importing.import_entries`);
+        returns the entries recorded and how many rows an earlier run had already recorded."""
+        recorded, skipped = importing.import_entries(self.app, rows, options, problems, progress=progress)
+        # A run that was interrupted may have saved entries without writing their files: this one writes them.
+        remove_abandoned_temporaries(self.archive.events_dir)
+        self._mirror(*recorded, *(self.app.entry(entry_id) for entry_id in skipped), durable=False)
+        return recorded, len(skipped)
+
+    def sync(self, editor: str, *, allow_future: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Apply new and hand-edited events/ files to the store; each entry's file is rewritten
+        from the store as it is applied (see :mod:`timeline.app.sync`)."""
+        return sync_folder(self.app, self.archive.events_dir, editor, allow_future=allow_future, progress=progress)
+
+    def restore(self, path: Path) -> backup.RestoreReport:
+        """Load a dump into this (empty) store, then rewrite events/ from it."""
+        return backup.restore_archive(self.app, self.archive, path)
+
+    # Citation bundles -------------------------------------------------------------------------
+
+    def bundle(self, name: str) -> Bundle:
+        return bundles.get_bundle(self.app, name)
+
+    def create_bundle(self, name: str, title: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        return bundles.create_bundle(self.app, name, title, refs, options)
+
+    def add_to_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        return bundles.add_to_bundle(self.app, name, refs, options)
+
+    def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
+        return bundles.remove_from_bundle(self.app, name, refs, options)
+
+    # Mirroring --------------------------------------------------------------------------------
+
+    def _mirrored(self, entry: PolicyEvent) -> PolicyEvent:
+        self._mirror(entry)
+        return entry
+
+    def _mirror(self, *entries: PolicyEvent, durable: bool = True) -> None:
+        """Rewrite the changed entries' events/ files, so the files always reflect the store, and
+        remember that they do, so the next sync need not read them."""
+        folder = self.archive.events_dir
+        for entry in entries:
+            write_entry(self.app.slug_of, folder, entry, durable=durable)
+        state = SyncState(folder, self.app.location.display)
+        try:
+            state.record({entry_path(folder, e.slug).name: str(e.id) for e in entries}, None)
+        finally:
+            state.close()
