@@ -365,7 +365,12 @@ def test_an_entry_is_merged_only_into_another_live_entry() -> None:
     gone.retract(editor="Bob", reason="wrong")
     with pytest.raises(InvalidChange, match=f"entry {gone.slug} is retracted or merged; merge into a live entry"):
         order.merge_into(gone, editor="Bob", reason="r")
-    assert (order.is_live, order.revision) == (True, 1)
+    merged = recorded(UUID(int=7), title="A third report of the order")
+    merged.merge_into(order, editor="Bob", reason="same order")
+    duplicate = recorded(UUID(int=8), title="A fourth report of the order")
+    with pytest.raises(InvalidChange, match=f"entry {merged.slug} is retracted or merged; merge into a live entry"):
+        duplicate.merge_into(merged, editor="Bob", reason="r")
+    assert (order.is_live, order.revision, duplicate.is_live, duplicate.revision) == (True, 1, True, 1)
 
 
 # Revision from a whole new state (an edited events/ file) --------------------------------------------------
