@@ -20,7 +20,7 @@ from timeline.app.sync import SyncReport, sync_folder
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.model import PolicyEvent, Source
-from timeline.files.archive import DEFAULT_STORE, Archive, find_archive
+from timeline.files.archive import CONFIG_NAME, DEFAULT_STORE, Archive, create_archive, find_archive, load_archive
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
@@ -65,6 +65,21 @@ class ArchiveService:
             create=may_create if create is None else create,
         )
         return cls(archive, app)
+
+    @classmethod
+    def create(cls, settings: Archive) -> Self:
+        """Make a new archive: its folder with ``timeline.toml``, ``events/`` and .gitignore lines,
+        and an empty store (``settings.store``, relative to the folder). A bad store URL, an
+        unreachable server or an existing archive is refused before any file is written."""
+        root = settings.root
+        location = parse_store_url(settings.store, root)
+        if (root / CONFIG_NAME).exists():
+            load_archive(root)  # a readable archive is refused by create_archive below
+        if location.kind == "postgresql":
+            # Reach the server before writing any file, so a typo leaves nothing behind.
+            TimelineArchive(location, kinds=settings.kinds, create=True).close()
+        archive = create_archive(root, settings)
+        return cls(archive, TimelineArchive(location, kinds=archive.kinds, create=True))
 
     def close(self) -> None:
         self.app.close()

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from timeline.app.application import TimelineArchive
+from timeline.app.service import ArchiveService
 from timeline.cli.session import Session, output_options, pass_session
 from timeline.domain.validation import clean_language, clean_line, clean_url
-from timeline.files.archive import DEFAULT_STORE, Archive, create_archive, load_archive
-from timeline.store.location import parse_store_url
+from timeline.files.archive import DEFAULT_STORE, Archive
 
 
 @click.command()
@@ -53,16 +52,8 @@ def init(
         extra_kinds=tuple(clean_line(k, "kind", required=True) for k in kinds),
         store=store,
     )
-    location = parse_store_url(store, root)  # refuse a bad URL before writing anything
-    if (root / "timeline.toml").exists():
-        load_archive(root)  # a readable archive is refused by create_archive below
-    if location.kind == "postgresql":
-        # Reach the server before writing any file, so a typo leaves nothing behind.
-        TimelineArchive(location, kinds=settings.kinds, create=True).close()
-    archive = create_archive(root, settings)
-    if location.kind == "sqlite":
-        TimelineArchive(location, kinds=archive.kinds, create=True).close()
-    session.say(f"created archive {archive.title!r} in {root} (store {location.display})")
+    with ArchiveService.create(settings) as service:
+        session.say(f"created archive {service.archive.title!r} in {root} (store {service.app.location.display})")
 
 
 COMMANDS = [init]
