@@ -11,8 +11,6 @@ had gaps (PostgreSQL leaves some after failed writes).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,8 @@ from timeline.app.application import TimelineArchive
 from timeline.domain.model import RECORDED_TOPIC
 from timeline.errors import StoreNotEmpty, TimelineError
 from timeline.files.archive import Archive
-from timeline.files.mirror import FILE_MODE, entry_path, write_entry
+from timeline.files.atomic import replacing, sync_folder
+from timeline.files.mirror import entry_path, write_entry
 from timeline.files.syncstate import state_files
 from timeline.formats.dumpfile import DumpReader, closing_line, event_line, opening_line
 from timeline.store import notifications as log
@@ -77,38 +76,15 @@ def dump_archive(app: TimelineArchive, path: Path, *, force: bool = False) -> Du
     report = DumpReport(path)
     # Changes made while the dump runs are left for the next one: it is the store as of its start.
     stop = app.position()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)  # mkstemp makes the file private; a dump gets what any new file would
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(opening_line())
-            for notification in notifications(app, stop):
-                stream.write(_event_line(app, notification))
-                report.events += 1
-                report.entries += notification.topic == RECORDED_TOPIC
-            stream.write(closing_line(report.events))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    with replacing(path, durable=True, text=True) as stream:
+        stream.write(opening_line())
+        for notification in notifications(app, stop):
+            stream.write(_event_line(app, notification))
+            report.events += 1
+            report.entries += notification.topic == RECORDED_TOPIC
+        stream.write(closing_line(report.events))
+    sync_folder(path.parent)
     return report
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable: flush the folder's entry for the new file."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # not every file system lets a folder be flushed
-    finally:
-        os.close(descriptor)
 
 
 # Restoring -------------------------------------------------------------------------------------

@@ -10,29 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from uuid import UUID
 
 from timeline.domain.model import PolicyEvent
+from timeline.files.atomic import TEMPORARY_NAME_WITH_PID, write_atomically
 from timeline.formats.entrydata import entry_to_dict
 from timeline.formats.entryfile import dump_entry_text
-
-# ".<file name>.<process id>.<random>.tmp", as write_text_atomically names them.
-TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]{8}\.tmp")
-
-
-def _file_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-# What open() gives a new file (readable by all unless the umask says otherwise); files written
-# through mkstemp are made owner-only, which a web server or a colleague could not read.
-FILE_MODE = _file_mode()
 
 
 def entry_path(folder: Path, slug: str) -> Path:
@@ -53,7 +38,7 @@ def remove_abandoned_temporaries(folder: Path) -> list[str]:
     """Remove the temporary files of writes whose process died before renaming them into place."""
     removed = []
     for path in folder.glob(".*.tmp"):
-        match = TEMPORARY_NAME.fullmatch(path.name)
+        match = TEMPORARY_NAME_WITH_PID.fullmatch(path.name)
         if match and int(match["pid"]) != os.getpid() and not _running(int(match["pid"])):
             path.unlink(missing_ok=True)
             removed.append(path.name)
@@ -71,19 +56,7 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> boo
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)  # as open() would make it, not mkstemp's owner-only mode
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text, durable=durable, pid=True)
     return True
 
 

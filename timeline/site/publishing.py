@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timeline.files.mirror import FILE_MODE
+from timeline.files.atomic import FILE_MODE
 
 # The names write_bytes_atomically and stage give temporary files: ".index.html.k2j4_x9q.tmp".
 TEMPORARY_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
