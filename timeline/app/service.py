@@ -25,7 +25,7 @@ from timeline.files.mirror import entry_path, remove_abandoned_temporaries, writ
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
 from timeline.progress import Progress
-from timeline.store.location import StoreLocation, parse_store_url
+from timeline.store.location import StoreLocation, check_sqlite_store, parse_store_url
 
 
 def store_location(archive: Archive, store: str | None = None, cwd: Path | None = None) -> tuple[StoreLocation, bool]:
@@ -56,7 +56,7 @@ class ArchiveService:
         the store named by ``store``. ``create`` overrides whether a missing store may be made
         (a restore may create any store; a dump, a check or a verify never creates one)."""
         if not isinstance(archive, Archive):
-            archive = find_archive(Path.cwd(), str(archive))
+            archive = find_archive(Path(archive))
         location, may_create = store_location(archive, store)
         app = TimelineArchive(
             location,
@@ -75,9 +75,12 @@ class ArchiveService:
         location = parse_store_url(settings.store, root)
         if (root / CONFIG_NAME).exists():
             load_archive(root)  # a readable archive is refused by create_archive below
+        # Reach the store before writing any file, so a typo leaves nothing behind.
         if location.kind == "postgresql":
-            # Reach the server before writing any file, so a typo leaves nothing behind.
             TimelineArchive(location, kinds=settings.kinds, create=True).close()
+        elif location.path is not None and (location.path.parent != root or location.path.exists()):
+            # (a store in the archive folder itself needs the folder, which is made below)
+            check_sqlite_store(location, create=True)
         archive = create_archive(root, settings)
         return cls(archive, TimelineArchive(location, kinds=archive.kinds, create=True))
 
