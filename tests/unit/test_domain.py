@@ -415,12 +415,6 @@ def test_revise_to_the_same_state_records_nothing() -> None:
     assert (entry.revision, entry.collect_events()) == (1, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_unmatched matches a source without an access date in one direction only, so the domain's revise "
-    "withdraws the stored source (here the entry's only one); the application fills access dates in first "
-    "(_with_known_access in app/application.py)",
-)
 def test_a_source_written_without_its_access_date_is_the_same_source() -> None:
     entry = recorded()
     assert entry.sources[0].accessed == TODAY

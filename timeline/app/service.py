@@ -20,6 +20,7 @@ from timeline.app.sync import SyncReport, sync_folder
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.model import PolicyEvent, Source
+from timeline.errors import ConfigError
 from timeline.files.archive import CONFIG_NAME, DEFAULT_STORE, Archive, create_archive, find_archive, load_archive
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
@@ -74,7 +75,8 @@ class ArchiveService:
         root = settings.root
         location = parse_store_url(settings.store, root)
         if (root / CONFIG_NAME).exists():
-            load_archive(root)  # a readable archive is refused by create_archive below
+            load_archive(root)  # an unreadable one is refused with what is wrong in it
+            raise ConfigError(f"{root} is already an archive ({CONFIG_NAME} exists)")
         # Reach the store before writing any file, so a typo leaves nothing behind.
         if location.kind == "postgresql":
             TimelineArchive(location, kinds=settings.kinds, create=True).close()

@@ -340,13 +340,15 @@ class PolicyEvent(Aggregate):
 
 
 def _unmatched(wanted: tuple[Source, ...], present: tuple[Source, ...]) -> list[Source]:
-    """Sources in ``wanted`` that ``present`` lacks (a source written without an access date
-    matches the same source with one)."""
-    return [
-        source
-        for source in wanted
-        if not any(source == p or (source.accessed is None and replace(p, accessed=None) == source) for p in present)
-    ]
+    """Sources in ``wanted`` that ``present`` lacks (a source without an access date matches the
+    same source with one, whichever side lacks it)."""
+    return [source for source in wanted if not any(_same_citation(source, p) for p in present)]
+
+
+def _same_citation(one: Source, other: Source) -> bool:
+    if one.accessed is None or other.accessed is None:
+        return replace(one, accessed=None) == replace(other, accessed=None)
+    return one == other
 
 
 def with_accessed(source: Source, today: dt.date) -> Source:
