@@ -207,7 +207,7 @@ def test_open_finds_the_archive_from_its_folder_and_refuses_a_folder_that_is_non
     with ArchiveService.open(str(root)) as opened:
         assert opened.archive.root == root
         assert opened.get(entry.short_id).id == entry.id
-    with pytest.raises(ArchiveNotFound, match="no timeline.toml in"):
+    with pytest.raises(ArchiveNotFound, match=r"no timeline\.toml in"):
         ArchiveService.open(tmp_path)
 
 
