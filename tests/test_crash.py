@@ -80,24 +80,27 @@ PROCESS_TIMEOUT = 120
 
 
 # `timeline` in a process that kills itself (SIGKILL) right after the N-th call of one
-# TimelineArchive method returned: a crash at an exact point, e.g. between a save and the file
-# written after it.
+# TimelineArchive method (or of a function of timeline.app.sync, named "sync.NAME") returned: a
+# crash at an exact point, e.g. between a save and the file written after it.
 KILLED_AFTER_CALL = """
 import os, signal, sys
+import timeline.app.sync
 from timeline.app.application import TimelineArchive
 from timeline.cli import main
 
 method, after = sys.argv[1], int(sys.argv[2])
-original, calls = getattr(TimelineArchive, method), []
+owner = timeline.app.sync if method.startswith("sync.") else TimelineArchive
+name = method.removeprefix("sync.")
+original, calls = getattr(owner, name), []
 
-def returns_then_dies(self, *args, **kwargs):
-    result = original(self, *args, **kwargs)
+def returns_then_dies(*args, **kwargs):
+    result = original(*args, **kwargs)
     calls.append(1)
     if len(calls) == after:
         os.kill(os.getpid(), signal.SIGKILL)
     return result
 
-setattr(TimelineArchive, method, returns_then_dies)
+setattr(owner, name, returns_then_dies)
 sys.argv = ["timeline", *sys.argv[3:]]
 main()
 """
@@ -503,7 +506,7 @@ def test_a_sync_killed_while_applying_hand_edits_is_finished_by_running_it_again
     # Killed right after an edit or a new file is saved, before its file is rewritten (new files are
     # recorded after the edits, the first one retracted), and at moments spread over the sync.
     rng = random.Random(SEED)
-    points = [("revise", SYNC_EDITS // 2), ("add", 1), ("retract", 1), ("add", 3)]
+    points = [("sync.revise", SYNC_EDITS // 2), ("add", 1), ("retract", 1), ("add", 3)]
     kills: list[tuple[str, Callable[[], bool]]] = [
         (f"killed right after {m} number {n}", lambda m=m, n=n: dies(start(root, "sync", dying_after=(m, n))))
         for m, n in points
