@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from timeline.app.importing import CSV_COLUMNS
+from timeline.formats.entrycsv import CSV_COLUMNS, SOURCES_PER_ROW, source_column
 
 # A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it
 # text. A cell that already starts with apostrophes before one of them gets one more, so that
@@ -68,7 +68,7 @@ def neutralise(cell: str) -> str:
     return f"'{cell}" if NEUTRALISED.match(cell) else cell
 
 
-def _csv_row(entry: dict[str, Any], sources: int) -> list[str]:
+def _csv_row(entry: dict[str, Any]) -> list[str]:
     row = {
         "id": entry["id"],
         "short_id": entry["short_id"],
@@ -86,10 +86,9 @@ def _csv_row(entry: dict[str, Any], sources: int) -> list[str]:
         "jurisdictions": "; ".join(entry["jurisdictions"]),
         "relations": "; ".join(f"{r['type']}:{r['target']}" for r in entry["relations"]),
     }
-    for number, source in enumerate(entry["sources"][:sources], 1):
-        prefix = "source" if number == 1 else f"source{number}"
+    for number, source in enumerate(entry["sources"][:SOURCES_PER_ROW], 1):
         for name, value in source.items():
-            row[f"{prefix}_{name}"] = "; ".join(value) if isinstance(value, list) else str(value)
+            row[source_column(number, name)] = "; ".join(value) if isinstance(value, list) else str(value)
     return [neutralise(row.get(column, "")) for column in CSV_COLUMNS]
 
 
@@ -100,5 +99,5 @@ def entries_csv(public: list[str]) -> bytes:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for text in public:
-        writer.writerow(_csv_row(json.loads(text), 9))
+        writer.writerow(_csv_row(json.loads(text)))
     return stream.getvalue().encode("utf-8")
