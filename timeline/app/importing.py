@@ -43,6 +43,7 @@ from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
 from timeline.domain.naming import relation_type
 from timeline.errors import ConcurrentWriteConflict, InvalidChange, TimelineError
+from timeline.formats.entrycsv import ENTRY_COLUMNS, SOURCE_COLUMN
 from timeline.formats.entrydata import SOURCE_FIELDS, draft_from, relations_from
 from timeline.formats.timelinejs_reader import TimelineJSOptions, is_template_header, is_timelinejs_json
 from timeline.formats.timelinejs_reader import read_csv as read_timelinejs_csv
@@ -53,26 +54,6 @@ LIST_SEPARATOR = ";"
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
 # What --format accepts; "auto" tells the format by the file's content.
 FORMATS = ("auto", "csv", "jsonl", "timelinejs")
-ENTRY_COLUMNS = (
-    "title",
-    "kind",
-    "date",
-    "summary",
-    "slug",
-    "actors",
-    "platforms",
-    "topics",
-    "jurisdictions",
-    "relations",
-    "id",
-    "short_id",
-)
-_SOURCE_COLUMN = re.compile(r"^source(\d?)_(\w+)$")
-# Every column, in the order the site's entries.csv writes them.
-CSV_COLUMNS = [
-    *ENTRY_COLUMNS,
-    *(f"{prefix}_{name}" for prefix in ("source", *(f"source{n}" for n in range(2, 10))) for name in SOURCE_FIELDS),
-]
 # entries.csv puts an apostrophe before a cell a spreadsheet would run as a formula; reading drops it.
 _NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
 
@@ -106,12 +87,12 @@ def _split(value: str | None) -> list[str]:
 
 def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
     row = {column: _NEUTRALISED.sub("", value or "") for column, value in row.items()}
-    unknown = [c for c in row if c not in ENTRY_COLUMNS and not _SOURCE_COLUMN.match(c or "")]
+    unknown = [c for c in row if c not in ENTRY_COLUMNS and not SOURCE_COLUMN.match(c or "")]
     if unknown:
         raise ValueError(f"unknown column {unknown[0]!r}")
     sources: dict[int, dict[str, Any]] = {}
     for column, value in row.items():
-        match = _SOURCE_COLUMN.match(column)
+        match = SOURCE_COLUMN.match(column)
         if match and value and value.strip():
             number, name = int(match.group(1) or 1), match.group(2)
             if name not in SOURCE_FIELDS:

@@ -8,8 +8,9 @@ import json
 import click
 
 from timeline.cli.session import Session, pass_session
-from timeline.formats.csl import STYLES, bibtex, csl_item, ris, styled
-from timeline.site import urls
+from timeline.formats.csl import STYLES, accessed_on, bibtex, ris, styled
+from timeline.formats.entrydata import entry_to_dict
+from timeline.site.citemeta import item_for
 
 
 @click.command()
@@ -34,25 +35,13 @@ def cite(session: Session, entry: str, revision: int | None, output: str, style:
     if number > found.revision:
         raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
     state = app.entry(found.id, version=number)
-    issued = app.domain_events(found.id)[number - 1].timestamp.date()
-    address = urls.entry(found.slug) if revision is None else urls.revision(found.slug, number)
-    site = {"title": archive.title, "language": archive.language}
-    document = {
-        "slug": found.slug,
-        "title": state.title,
-        "date": str(state.date),
-        "kind": state.kind,
-        "summary": state.summary,
-    }
-    item = csl_item(
-        document,
-        site,
-        urls.absolute(archive.base_url, address),
-        issued,
-        dt.datetime.now(dt.UTC).date(),
-        revision=number,
-        pinned=revision is not None,
-    )
+    # The site's citation of the entry's page (or of this revision's page), made from the entry's
+    # public shape at that revision and the time of that change, as the site's cite.* files are.
+    changed = state.modified_on.isoformat()
+    document = entry_to_dict(state, app.slug_of) | {"updated": changed}
+    pinned = None if revision is None else {"number": number, "timestamp": changed}
+    site = {"title": archive.title, "base_url": archive.base_url, "language": archive.language}
+    item = accessed_on(item_for(document, site, pinned), dt.datetime.now(dt.UTC).date())
     if output == "csl":
         click.echo(json.dumps([item], ensure_ascii=False, indent=2))
     elif output == "bibtex":

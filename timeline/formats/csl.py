@@ -82,6 +82,12 @@ def csl_item(
     return item
 
 
+def accessed_on(item: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """The item as read on ``day``: ``timeline cite`` cites a page as read the day it is run, where
+    the site's files, to stay the same from one build to the next, give the day it changed."""
+    return item | {"accessed": _date_parts(day)}
+
+
 # biblatex ---------------------------------------------------------------------
 
 _LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")

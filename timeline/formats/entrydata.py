@@ -1,8 +1,9 @@
-"""The entry as plain data: one mapping shape for events/ files, --json output and imports.
+"""The entry as plain data: its one public shape, for events/ files, --json output, exports and imports.
 
 Reading turns a mapping into checked value objects (every problem is one
 :class:`InvalidField` line); writing turns an entry back into the same mapping,
-with the same field names, so scripts and files can rely on them.
+with the same field names, so scripts and files can rely on them. The site's
+read model and data files are made from the same mapping (:func:`entry_to_dict`).
 """
 
 from __future__ import annotations
@@ -211,7 +212,11 @@ def source_to_dict(source: Source) -> dict[str, Any]:
 
 
 def entry_to_dict(entry: PolicyEvent, slug_of: Callable[[UUID], str]) -> dict[str, Any]:
-    """The entry with the field names of events/ files (relation targets as slugs)."""
+    """The entry's public shape: ENTRY_FIELDS in order, relation targets and a merge target as slugs,
+    a retraction's reason and a merge target only where there is one, a source's empty fields left out.
+
+    --json output, events/ files and exports print it as it is; the site's read model adds what
+    its pages need to it, and its data files are it again."""
     data: dict[str, Any] = {
         "id": str(entry.id),
         "short_id": entry.short_id,

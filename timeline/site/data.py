@@ -8,7 +8,8 @@ import json
 import re
 from typing import Any
 
-from timeline.app.importing import CSV_COLUMNS
+from timeline.formats.entrycsv import CSV_COLUMNS, SOURCES_PER_ROW, source_column
+from timeline.formats.entrydata import ENTRY_FIELDS, LIST_FIELDS
 
 # A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it
 # text. A cell that already starts with apostrophes before one of them gets one more, so that
@@ -17,32 +18,23 @@ NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
 
 
 def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
-    """An entry document as published: the events/ file fields, relation targets as slugs."""
-    data: dict[str, Any] = {
-        "id": doc["id"],
-        "short_id": doc["short_id"],
-        "slug": doc["slug"],
-        "revision": doc["revision"],
-        "title": doc["title"],
-        "kind": doc["kind"],
-        "date": doc["date"],
-        "actors": [{"name": a["name"], "role": a["role"]} for a in doc["actors"]],
-        "platforms": [p["name"] for p in doc["platforms"]],
-        "topics": [t["name"] for t in doc["topics"]],
-        "jurisdictions": [j["name"] for j in doc["jurisdictions"]],
+    """An entry document as published: the entry's public shape (``entrydata.entry_to_dict``),
+    read back from the read model's document of it (``projection._Projector.document``)."""
+    # The fields the document holds with the site's additions, taken off again: facet keys, every
+    # source field (empty if unknown), relation targets' ids and titles, the merge target's id.
+    held = {
+        "actors": [{k: v for k, v in actor.items() if k != "key"} for actor in doc["actors"]],
+        **{field: [item["name"] for item in doc[field]] for field in LIST_FIELDS},
         "sources": [
             {k: v for k, v in s.items() if k not in ("key", "date_display") and v not in ("", [], None)}
             for s in doc["sources"]
         ],
         "relations": [{"type": r["type"], "target": r["target_slug"]} for r in doc["relations"]],
-        "retracted": doc["retracted"],
+        "merged_into": doc["merged_into_slug"],
     }
-    if doc["retracted"]:
-        data["retraction_reason"] = doc["retraction_reason"]
-    if doc["merged_into_slug"]:
-        data["merged_into"] = doc["merged_into_slug"]
-    data["summary"] = doc["summary"]
-    return data
+    # The shape has a retraction's reason and a merge target only where there is one; a document, always.
+    present = {"retraction_reason": doc["retracted"], "merged_into": bool(doc["merged_into"])}
+    return {name: held[name] if name in held else doc[name] for name in ENTRY_FIELDS if present.get(name, True)}
 
 
 def public_json(doc: dict[str, Any]) -> str:
@@ -68,7 +60,7 @@ def neutralise(cell: str) -> str:
     return f"'{cell}" if NEUTRALISED.match(cell) else cell
 
 
-def _csv_row(entry: dict[str, Any], sources: int) -> list[str]:
+def _csv_row(entry: dict[str, Any]) -> list[str]:
     row = {
         "id": entry["id"],
         "short_id": entry["short_id"],
@@ -86,10 +78,9 @@ def _csv_row(entry: dict[str, Any], sources: int) -> list[str]:
         "jurisdictions": "; ".join(entry["jurisdictions"]),
         "relations": "; ".join(f"{r['type']}:{r['target']}" for r in entry["relations"]),
     }
-    for number, source in enumerate(entry["sources"][:sources], 1):
-        prefix = "source" if number == 1 else f"source{number}"
+    for number, source in enumerate(entry["sources"][:SOURCES_PER_ROW], 1):
         for name, value in source.items():
-            row[f"{prefix}_{name}"] = "; ".join(value) if isinstance(value, list) else str(value)
+            row[source_column(number, name)] = "; ".join(value) if isinstance(value, list) else str(value)
     return [neutralise(row.get(column, "")) for column in CSV_COLUMNS]
 
 
@@ -100,5 +91,5 @@ def entries_csv(public: list[str]) -> bytes:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for text in public:
-        writer.writerow(_csv_row(json.loads(text), 9))
+        writer.writerow(_csv_row(json.loads(text)))
     return stream.getvalue().encode("utf-8")

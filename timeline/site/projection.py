@@ -21,7 +21,7 @@ from timeline.app.application import TimelineArchive
 from timeline.app.history import CHANGE_NAMES, describe
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent, Source
-from timeline.formats.entrydata import SOURCE_FIELDS, source_to_dict
+from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
 from timeline.progress import Progress
 from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
@@ -73,51 +73,51 @@ class _Projector:
         return self.lookup(entry_id)[0]
 
     def document(self, entry: PolicyEvent, recorded: str) -> dict[str, Any]:
-        """The entry shaped for the templates, with related entries' slugs and titles as of now."""
-        relations = []
-        for relation in entry.relations:
-            slug, title, live = self.lookup(relation.target)
-            relations.append(
-                {
-                    "type": relation.type.value,
-                    "wording": relation.type.wording,
-                    "target_id": str(relation.target),
-                    "target_slug": slug,
-                    "target_title": title,
-                    "target_live": live,
-                }
-            )
-        sources = []
-        for source in entry.sources:
-            data = {name: "" for name in SOURCE_FIELDS} | {"authors": []} | source_to_dict(source)
-            data["key"] = source_key(source)
-            data["date_display"] = source.date.display() if source.date else ""
-            sources.append(data)
-        merged_slug, merged_title, _ = self.lookup(entry.merged_into) if entry.merged_into else ("", "", False)
+        """The entry shaped for the templates: its public shape (``entrydata.entry_to_dict``) with
+        what pages need on top: facet keys, dates to show and sort by, the summary as HTML, every
+        source field (empty if unknown), and related entries' slugs and titles as of now."""
+        linked = [relation.target for relation in entry.relations] + ([entry.merged_into] if entry.merged_into else [])
+        found = {target: self.lookup(target) for target in linked}  # (slug, title, live)
+        shape = entry_to_dict(entry, lambda target: found[target][0])
+        sources = [
+            {name: "" for name in SOURCE_FIELDS}
+            | {"authors": []}
+            | public
+            | {"key": source_key(source), "date_display": source.date.display() if source.date else ""}
+            for source, public in zip(entry.sources, shape["sources"], strict=True)
+        ]
+        relations = [
+            {
+                "type": public["type"],
+                "wording": relation.type.wording,
+                "target_id": str(relation.target),
+                "target_slug": public["target"],
+                "target_title": found[relation.target][1],
+                "target_live": found[relation.target][2],
+            }
+            for relation, public in zip(entry.relations, shape["relations"], strict=True)
+        ]
+        merged_slug, merged_title = (
+            (shape["merged_into"], found[entry.merged_into][1]) if entry.merged_into else ("", "")
+        )
+        # The keys' order is the read model's as stored: verify compares stored documents with a rebuild's.
         return {
-            "id": str(entry.id),
-            "short_id": entry.short_id,
-            "slug": entry.slug,
-            "revision": entry.revision,
-            "title": entry.title,
-            "kind": entry.kind,
-            "kind_key": facet_key(entry.kind),
-            "date": str(entry.date),
+            **{name: shape[name] for name in ("id", "short_id", "slug", "revision", "title", "kind")},
+            "kind_key": facet_key(shape["kind"]),
+            "date": shape["date"],
             "date_display": entry.date.display(),
             "date_start": entry.date.start.isoformat(),
             "date_end": entry.date.end.isoformat(),
             "years": list(range(entry.date.start.year, entry.date.end.year + 1)),
-            "summary": entry.summary,
-            "summary_html": render_markdown(entry.summary),
-            "actors": [{"name": a.name, "role": a.role, "key": facet_key(a.name)} for a in entry.actors],
-            "platforms": [{"name": n, "key": facet_key(n)} for n in entry.platforms],
-            "topics": [{"name": n, "key": facet_key(n)} for n in entry.topics],
-            "jurisdictions": [{"name": n, "key": facet_key(n)} for n in entry.jurisdictions],
+            "summary": shape["summary"],
+            "summary_html": render_markdown(shape["summary"]),
+            "actors": [actor | {"key": facet_key(actor["name"])} for actor in shape["actors"]],
+            **{field: [{"name": name, "key": facet_key(name)} for name in shape[field]] for field in LIST_FIELDS},
             "sources": sources,
             "relations": relations,
             "live": entry.is_live,
-            "retracted": entry.retracted,
-            "retraction_reason": entry.retraction_reason or "",
+            "retracted": shape["retracted"],
+            "retraction_reason": shape.get("retraction_reason", ""),
             "merged_into": str(entry.merged_into) if entry.merged_into else "",
             "merged_into_slug": merged_slug,
             "merged_into_title": merged_title,
