@@ -69,12 +69,12 @@ window.showTimeline = (source) => new Promise((resolve, reject) => {
   });
   window.timeline = timeline;
   timeline.on("loaded", () => resolve({
-    valid: timeline.files.archive.isValid(),
-    errors: timeline.files.archive.getErrors().map(String),
-    title: timeline.files.archive.title ? timeline.files.archive.title.text.headline : null,
-    eras: timeline.files.archive.eras.length,
-    ids: Object.keys(timeline.files.archive.event_dict),
-    events: timeline.files.archive.events.map((e) => ({
+    valid: timeline.config.isValid(),
+    errors: timeline.config.getErrors().map(String),
+    title: timeline.config.title ? timeline.config.title.text.headline : null,
+    eras: timeline.config.eras.length,
+    ids: Object.keys(timeline.config.event_dict),
+    events: timeline.config.events.map((e) => ({
       unique_id: e.unique_id,
       headline: e.text.headline,
       start: dateOf(e.start_date),
