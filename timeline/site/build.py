@@ -26,9 +26,9 @@ from timeline.errors import TimelineError
 from timeline.files.archive import Archive
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
-from timeline.site import manifest, urls
+from timeline.site import manifest, pagekeys, urls
 from timeline.site.pagefiles import PARALLEL_FROM, render_in_parallel, render_keys
-from timeline.site.projection import SITE_PAGES, catch_up
+from timeline.site.projection import GLOBAL_PAGES, catch_up
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, write_bytes_atomically
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -73,20 +73,20 @@ def compiled_templates(archive: Archive) -> Path:
     return archive.root / STATE_FOLDER / "templates"
 
 
-def all_keys(view: SiteView) -> set[str]:
+def all_keys(view: SiteView) -> set[pagekeys.PageKey]:
     """Every page key of the site, for a build that renders everything."""
-    keys = set(SITE_PAGES) | {"static"}
-    keys |= {f"data-year:{y}" for y, _ in view.start_year_counts()}
+    keys: set[pagekeys.PageKey] = {*GLOBAL_PAGES, pagekeys.SITEMAP, pagekeys.STATIC, pagekeys.BUNDLES}
+    keys |= {pagekeys.DataYear(y) for y, _ in view.start_year_counts()}
     for entry_id in view.all_entry_ids():
-        keys.add(f"entry:{entry_id}")
-        keys |= {f"revision:{entry_id}:{r['number']}" for r in view.revisions(entry_id)}
-    keys |= {f"year:{y}" for y, _ in view.year_counts()}
+        keys.add(pagekeys.Entry(entry_id))
+        keys |= {pagekeys.Revision(entry_id, r["number"]) for r in view.revisions(entry_id)}
+    keys |= {pagekeys.Year(y) for y, _ in view.year_counts()}
     for facet in urls.FACETS:
-        keys.add(f"facets:{facet}")
-        keys |= {f"facet:{facet}:{key}" for key in view.facet_keys(facet)}
-    keys |= {f"bundle:{b['name']}" for b in view.bundles()} | {"bundles"}
+        keys.add(pagekeys.FacetIndex(facet))
+        keys |= {pagekeys.Facet(facet, key) for key in view.facet_keys(facet)}
+    keys |= {pagekeys.Bundle(b["name"]) for b in view.bundles()}
     pages = -(-view.count_changes() // urls.PAGE_SIZE)
-    keys |= {f"changes-page:{n}" for n in range(1, pages + 1)}
+    keys |= {pagekeys.ChangesPage(n) for n in range(1, pages + 1)}
     return keys
 
 
@@ -195,7 +195,7 @@ def _build(
     report.changes = catch_up(app, view, archive.base_url, stop=stop, progress=progress)
     report.position = view.position()
     dirty = set(view.dirty_keys())
-    keys = sorted(all_keys(view) if fresh_output else _without_subsumed(dirty))
+    keys = sorted(all_keys(view) if fresh_output else _without_subsumed(dirty), key=str)
     previously_published: set[str] = set()
     if fresh_output:
         previously_published = _manifest_files(out)
@@ -204,7 +204,7 @@ def _build(
     report.keys = len(keys)
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
     # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
-    listings = {listing for key in keys if (listing := _listing_of(key))}
+    listings = {listing for key in keys if (listing := pagekeys.whole_listing(key))}
     known = {} if fresh_output else view.files_at(view.paths_of_keys([*keys, *listings]))
     live_slugs = view.live_slugs()
     whole_index = fresh_output or not index_has_its_parts(out, live_slugs)
@@ -218,8 +218,8 @@ def _build(
         else:
             renderer = Renderer(archive, view, compiled_templates(archive))
             # Entry pages first: their part of the search index is made while the other pages render.
-            first = [k for k in keys if k.startswith("entry:")]
-            rest = [k for k in keys if not k.startswith("entry:")]
+            first = [k for k in keys if isinstance(k, pagekeys.Entry)]
+            rest = [k for k in keys if not isinstance(k, pagekeys.Entry)]
             rendered = render_keys(renderer, view, out, first, known, fresh_output, progress, (0, len(keys)))
             buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | unfinished.search
             if buckets and not whole_index:
@@ -264,17 +264,9 @@ def _build(
     return report
 
 
-def _listing_of(key: str) -> str | None:
-    """The whole listing's key, for the key of one of its pages (year:<y>:<n>, facet:<f>:<k>:<n>)."""
-    listing, _, page = key.rpartition(":")
-    if page.isdigit() and key.count(":") == (2 if key.startswith("year:") else 3 if key.startswith("facet:") else -1):
-        return listing
-    return None
-
-
-def _without_subsumed(keys: set[str]) -> set[str]:
+def _without_subsumed(keys: set[pagekeys.PageKey]) -> set[pagekeys.PageKey]:
     """Dirty keys less the single pages of listings that are dirty in whole (rendered with them)."""
-    return {k for k in keys if _listing_of(k) not in keys}
+    return {k for k in keys if pagekeys.whole_listing(k) not in keys}
 
 
 def _manifest_files(out: Path) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from timeline.files.archive import Archive
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
+from timeline.site.pagekeys import PageKey
 from timeline.site.publishing import stage, write_bytes_atomically
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -31,7 +33,7 @@ class Rendered:
     """What rendering a set of page keys did: files per key, the files table's new rows, and the
     files actually written, left alone, or removed."""
 
-    produced: dict[str, list[str]] = field(default_factory=dict)
+    produced: dict[PageKey, list[str]] = field(default_factory=dict)
     written: dict[str, tuple[str, int]] = field(default_factory=dict)
     written_paths: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -51,7 +53,7 @@ def render_keys(
     renderer: Renderer,
     view: SiteView,
     out: Path,
-    keys: list[str],
+    keys: Sequence[PageKey],
     known: dict[str, tuple[str, int]],
     fresh: bool,
     progress: Progress | None = None,
@@ -99,7 +101,7 @@ def _start_worker(
     _WORKER.update(view=view, renderer=renderer, out=out, known=known, fresh=fresh)
 
 
-def _render_chunk(keys: list[str]) -> Rendered:
+def _render_chunk(keys: list[PageKey]) -> Rendered:
     worker = _WORKER
     return render_keys(worker["renderer"], worker["view"], worker["out"], keys, worker["known"], worker["fresh"])
 
@@ -109,7 +111,7 @@ def render_in_parallel(
     view_file: Path,
     compiled: Path,
     out: Path,
-    keys: list[str],
+    keys: list[PageKey],
     known: dict[str, tuple[str, int]],
     fresh: bool,
     progress: Progress | None = None,

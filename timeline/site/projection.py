@@ -23,6 +23,7 @@ from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent, Source
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
 from timeline.progress import Progress
+from timeline.site import pagekeys
 from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
@@ -33,9 +34,8 @@ from timeline.store import notifications as log
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
 BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
-GLOBAL_PAGES = ("home", "changes", "feeds", "data", "timelinejs")
-# Pages rendered once for the whole site; the sitemap changes only when addresses come or go.
-SITE_PAGES = (*GLOBAL_PAGES, "sitemap")
+# The pages every change of an entry affects (the sitemap changes only when addresses come or go).
+GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS)
 
 
 def _moment(when: dt.datetime) -> str:
@@ -60,7 +60,7 @@ class _Projector:
         self.app = app
         self.base_url = base_url
         self.c = cursor
-        self.dirty: set[str] = set()
+        self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
 
     def lookup(self, entry_id: UUID | str) -> tuple[str, str, bool]:
@@ -163,7 +163,7 @@ class _Projector:
                 (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
             )
             # Its place in every listing stays: only the page showing its card changes.
-            self.dirty |= self.narrowed(self.pages_of(source), source, self.ranks(source, source)) | {"home"}
+            self.dirty |= self.narrowed(self.pages_of(source), source, self.ranks(source, source)) | {pagekeys.HOME}
 
     def live_years(self) -> set[int]:
         self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
@@ -180,26 +180,27 @@ class _Projector:
             live[year] = self.c.fetchone() is not None
         return live
 
-    def pages_of(self, doc: dict[str, Any] | None) -> set[str]:
+    def pages_of(self, doc: dict[str, Any] | None) -> set[pagekeys.PageKey]:
         """The pages that show this state of an entry (facet indexes, which show counts, are settled in apply)."""
         if doc is None:
             return set()
-        keys = {f"entry:{doc['id']}"}
-        keys |= {f"year:{y}" for y in doc["years"]}
-        keys |= {f"facet:{facet}:{key}" for facet, key, _, _ in self.memberships(doc)}
-        keys |= {f"entry:{r['target_id']}" for r in doc["relations"]}
-        keys.add(f"data-year:{doc['date_start'][:4]}")
+        keys: set[pagekeys.PageKey] = {pagekeys.Entry(doc["id"])}
+        keys |= {pagekeys.Year(y) for y in doc["years"]}
+        keys |= {pagekeys.Facet(facet, key) for facet, key, _, _ in self.memberships(doc)}
+        keys |= {pagekeys.Entry(r["target_id"]) for r in doc["relations"]}
+        keys.add(pagekeys.DataYear(int(doc["date_start"][:4])))
         if doc["merged_into"]:
-            keys.add(f"entry:{doc['merged_into']}")
+            keys.add(pagekeys.Entry(doc["merged_into"]))
         return keys
 
-    def listings(self, doc: dict[str, Any] | None) -> set[str]:
-        """The year and facet listings (page keys, all their pages) that show a live entry."""
+    def listings(self, doc: dict[str, Any] | None) -> set[pagekeys.Listing]:
+        """The year and facet listings (all their pages) that show a live entry."""
         if doc is None or not doc["live"]:
             return set()
-        return {f"year:{y}" for y in doc["years"]} | {f"facet:{f}:{k}" for f, k, _, _ in self.memberships(doc)}
+        years: set[pagekeys.Listing] = {pagekeys.Year(y) for y in doc["years"]}
+        return years | {pagekeys.Facet(f, k) for f, k, _, _ in self.memberships(doc)}
 
-    def ranks(self, old: dict[str, Any] | None, doc: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    def ranks(self, old: dict[str, Any] | None, doc: dict[str, Any]) -> dict[pagekeys.Listing, tuple[int, int]]:
         """Where the entry stands, as the read model holds it now, in the listings of more than one
         page it stays in at the same dates: (entries listed, entries listed before it).
 
@@ -210,48 +211,49 @@ class _Projector:
         if old is None or (old["date_start"], old["date_end"]) != (doc["date_start"], doc["date_end"]):
             return {}
         found = {}
-        for listing in sorted(self.listings(old) & self.listings(doc)):
+        for listing in sorted(self.listings(old) & self.listings(doc), key=str):
             if not self.dirty_in_whole(listing):
                 count, before = self.rank(listing, old)
                 if count > PAGE_SIZE:
                     found[listing] = (count, before)
         return found
 
-    def narrowed(self, keys: set[str], doc: dict[str, Any], ranks: dict[str, tuple[int, int]]) -> set[str]:
+    def narrowed(
+        self, keys: set[pagekeys.PageKey], doc: dict[str, Any], ranks: dict[pagekeys.Listing, tuple[int, int]]
+    ) -> set[pagekeys.PageKey]:
         """KEYS with each ranked listing replaced by its pages from the entry's old place to its new one."""
         for listing, (count, before) in ranks.items():
             count_now, after = self.rank(listing, doc)
             if count_now == count:
                 keys.discard(listing)
                 first, last = sorted((before // PAGE_SIZE + 1, after // PAGE_SIZE + 1))
-                keys |= {f"{listing}:{page}" for page in range(first, last + 1)}
+                keys |= {pagekeys.page(listing, page) for page in range(first, last + 1)}
         return keys
 
-    def rank(self, listing: str, doc: dict[str, Any]) -> tuple[int, int]:
+    def rank(self, listing: pagekeys.Listing, doc: dict[str, Any]) -> tuple[int, int]:
         """(entries listed, entries listed before DOC) on a year or facet listing; the order is
         the listings' own (readmodel.DATE_ORDER)."""
         order = (doc["date_start"], doc["date_end"], doc["title"], doc["id"])
-        kind, *names = listing.split(":")
-        if kind == "year":
+        if isinstance(listing, pagekeys.Year):
             self.c.execute(
                 "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?)), 0) "
                 "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
-                (*order, int(names[0])),
+                (*order, listing.year),
             )
         else:
             self.c.execute(
                 "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN "
                 "(date_start, date_end, title, entry_id) < (?, ?, ?, ?) THEN entry_id END) "
                 "FROM memberships WHERE facet = ? AND key = ?",
-                (*order, *names),
+                (*order, listing.facet, listing.key),
             )
         count, before = self.c.fetchone()
         return int(count), int(before)
 
-    def dirty_in_whole(self, key: str) -> bool:
+    def dirty_in_whole(self, key: pagekeys.Listing) -> bool:
         if key in self.dirty:
             return True
-        self.c.execute("SELECT 1 FROM dirty WHERE key = ?", (key,))
+        self.c.execute("SELECT 1 FROM dirty WHERE key = ?", (str(key),))
         return self.c.fetchone() is not None
 
     def addresses(self, doc: dict[str, Any]) -> set[tuple[str, str]]:
@@ -270,7 +272,7 @@ class _Projector:
             "INSERT OR REPLACE INTO bundles (name, data) VALUES (?, ?)",
             (after.name, json.dumps(data, ensure_ascii=False)),
         )
-        self.dirty |= {f"bundle:{after.name}", "bundles"}
+        self.dirty |= {pagekeys.Bundle(after.name), pagekeys.BUNDLES}
         return after
 
     def apply(self, domain_event: Any, position: int, before: PolicyEvent | None) -> PolicyEvent:
@@ -328,7 +330,7 @@ class _Projector:
         self.c.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
         if self.years_live(touched_years) != years_before:
             # Every year page lists the years: a year that appears or disappears changes them all.
-            self.dirty |= {f"year:{y}" for y in self.live_years() | touched_years}
+            self.dirty |= {pagekeys.Year(y) for y in self.live_years() | touched_years}
 
         if self.change_count is None:
             self.c.execute("SELECT COUNT(*) FROM revisions")
@@ -357,21 +359,21 @@ class _Projector:
             "SELECT source_id FROM relations WHERE target_id = ? UNION SELECT id FROM entries WHERE merged_into = ?",
             (entry_id, entry_id),
         )
-        incoming = {f"entry:{r[0]}" for r in self.c.fetchall()}
+        incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
         if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
             self.refresh_links(entry_id, doc["title"], doc["live"])
         self.dirty |= self.narrowed(self.pages_of(old) | self.pages_of(doc), doc, ranks) | incoming | set(GLOBAL_PAGES)
         if old is None or old["live"] != doc["live"] or self.addresses(old) != self.addresses(doc):
-            self.dirty.add("sitemap")
+            self.dirty.add(pagekeys.SITEMAP)
         # A facet's index lists its names with their counts: only a change of membership changes it.
         listed_before = {(f, k, n) for f, k, n, _ in self.memberships(old)} if old else set()
         listed_after = {(f, k, n) for f, k, n, _ in self.memberships(doc)}
-        self.dirty |= {f"facets:{facet}" for facet, _, _ in listed_before ^ listed_after}
-        self.dirty.add(f"revision:{entry_id}:{revision['number']}")
+        self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in listed_before ^ listed_after}
+        self.dirty.add(pagekeys.Revision(entry_id, revision["number"]))
         page = change_index // PAGE_SIZE + 1
-        self.dirty.add(f"changes-page:{page}")
+        self.dirty.add(pagekeys.ChangesPage(page))
         if change_index % PAGE_SIZE == 0 and page > 1:
-            self.dirty.add(f"changes-page:{page - 1}")  # it gains its link to the new page
+            self.dirty.add(pagekeys.ChangesPage(page - 1))  # it gains its link to the new page
         return after
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from timeline.site import pagekeys
 from timeline.site.manifest import part_of
 
 APPLICATION = "timeline"
@@ -277,14 +278,14 @@ class SiteView(SQLiteTrackingRecorder):
 
     # Pages and files -----------------------------------------------------------
 
-    def dirty_keys(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT key FROM dirty ORDER BY key")]
+    def dirty_keys(self) -> list[pagekeys.PageKey]:
+        return [pagekeys.parse(r[0]) for r in self._rows("SELECT key FROM dirty ORDER BY key")]
 
-    def mark_dirty(self, cursor: SQLiteCursor, keys: Iterable[str]) -> None:
-        cursor.executemany("INSERT OR IGNORE INTO dirty (key) VALUES (?)", [(k,) for k in keys])
+    def mark_dirty(self, cursor: SQLiteCursor, keys: Iterable[pagekeys.PageKey]) -> None:
+        cursor.executemany("INSERT OR IGNORE INTO dirty (key) VALUES (?)", [(str(k),) for k in keys])
 
-    def page_paths(self, key: str) -> list[str]:
-        rows = self._rows("SELECT paths FROM pages WHERE key = ?", (key,))
+    def page_paths(self, key: pagekeys.PageKey) -> list[str]:
+        rows = self._rows("SELECT paths FROM pages WHERE key = ?", (str(key),))
         return json.loads(rows[0][0]) if rows else []
 
     def files(self) -> dict[str, tuple[str, int]]:
@@ -307,7 +308,7 @@ class SiteView(SQLiteTrackingRecorder):
     def parts(self) -> set[str]:
         return {r[0] for r in self._rows("SELECT DISTINCT part FROM files")}
 
-    def paths_of_keys(self, keys: Iterable[str]) -> set[str]:
+    def paths_of_keys(self, keys: Iterable[pagekeys.PageKey]) -> set[str]:
         paths: set[str] = set()
         for key in keys:
             paths.update(self.page_paths(key))
@@ -315,21 +316,21 @@ class SiteView(SQLiteTrackingRecorder):
 
     def finish_pages(
         self,
-        produced: dict[str, list[str]],
+        produced: dict[pagekeys.PageKey, list[str]],
         written: dict[str, tuple[str, int]],
         removed: Iterable[str],
-        cleared: Iterable[str] = (),
+        cleared: Iterable[pagekeys.PageKey] = (),
     ) -> None:
         """After the files are on disk: remember what each page key produced, and clear its dirt
         (and that of the ``cleared`` keys, whose pages were rendered under other keys)."""
         with self.datastore.transaction(commit=True) as c:
             c.executemany(
                 "INSERT OR REPLACE INTO pages (key, paths) VALUES (?, ?)",
-                [(key, json.dumps(paths)) for key, paths in produced.items()],
+                [(str(key), json.dumps(paths)) for key, paths in produced.items()],
             )
             c.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in removed])
             c.executemany(
                 "INSERT OR REPLACE INTO files (path, sha256, size, part) VALUES (?, ?, ?, ?)",
                 [(p, sha, size, part_of(p)) for p, (sha, size) in written.items()],
             )
-            c.executemany("DELETE FROM dirty WHERE key = ?", [(k,) for k in [*produced, *cleared]])
+            c.executemany("DELETE FROM dirty WHERE key = ?", [(str(k),) for k in [*produced, *cleared]])

@@ -1,12 +1,7 @@
-"""Page keys -> files. Each dirty key names a group of files that change together.
+"""Page keys -> files. Each key names a group of files that change together (see pagekeys.py).
 
-Keys: ``entry:<id>`` (the entry page, its index.json, its short link),
-``revision:<id>:<n>``, ``year:<y>``, ``facets:<facet>``, ``facet:<facet>:<key>``, a listing's
-page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``,
-``home``, ``changes``, ``changes-page:<n>``, ``feeds``, ``data`` (the downloads page),
-``data-year:<y>`` (one year's data files), ``timelinejs``, ``sitemap``, ``static``. Rendering reads
-only the read model, so a page is the same whether it is rebuilt alone or with the
-whole site.
+Rendering reads only the read model, so a page is the same whether it is rebuilt alone or with
+the whole site.
 """
 
 from __future__ import annotations
@@ -25,7 +20,7 @@ from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
 from timeline.formats.csl import bibtex, ris
 from timeline.site import citemeta as citations
-from timeline.site import data, urls
+from timeline.site import data, pagekeys, urls
 from timeline.site import slides as timelinejs
 from timeline.site.readmodel import SiteView
 
@@ -95,28 +90,32 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.site = {"title": archive.title, "base_url": archive.base_url, "language": archive.language}
-        self.handlers: dict[str, Callable[[list[str]], Files]] = {
-            "entry": self.entry,
-            "revision": self.revision,
-            "year": self.year,
-            "facets": self.facet_index,
-            "facet": self.facet,
-            "home": lambda _: self.home(),
-            "changes": lambda _: self.changes_index(),
-            "changes-page": self.changes_page,
-            "feeds": lambda _: self.feeds(),
-            "data": lambda _: self.data_index(),
-            "data-year": self.data_year,
-            "timelinejs": lambda _: self.timelinejs(),
-            "sitemap": lambda _: self.sitemap(),
-            "static": lambda _: self.static(),
-            "bundle": self.bundle,
-            "bundles": lambda _: self.bundle_index(),
+        self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
+            pagekeys.Entry: self.entry,
+            pagekeys.Revision: self.revision,
+            pagekeys.Year: self.year,
+            pagekeys.FacetIndex: self.facet_index,
+            pagekeys.Facet: self.facet,
+            pagekeys.ChangesPage: self.changes_page,
+            pagekeys.DataYear: self.data_year,
+            pagekeys.Bundle: self.bundle,
+        }
+        self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
+            pagekeys.HOME: self.home,
+            pagekeys.CHANGES: self.changes_index,
+            pagekeys.FEEDS: self.feeds,
+            pagekeys.DATA: self.data_index,
+            pagekeys.TIMELINEJS: self.timelinejs,
+            pagekeys.SITEMAP: self.sitemap,
+            pagekeys.STATIC: self.static,
+            pagekeys.BUNDLES: self.bundle_index,
         }
 
-    def render(self, key: str) -> Files:
-        kind, *args = key.split(":")
-        return self.handlers[kind](args)
+    def render(self, key: pagekeys.PageKey) -> Files:
+        """The files of one page key."""
+        if isinstance(key, pagekeys.Site):
+            return self.site_pages[key]()
+        return self.kinds[type(key)](key)
 
     def page(self, template: str, url: str, absolute_links: bool = False, **context: Any) -> Files:
         def rel(target: str) -> str:
@@ -144,8 +143,8 @@ class Renderer:
 
     # Entries -------------------------------------------------------------------
 
-    def entry(self, args: list[str]) -> Files:
-        doc = self.view.entry(args[0])
+    def entry(self, key: pagekeys.Entry) -> Files:
+        doc = self.view.entry(key.entry_id)
         if doc is None:
             return {}
         url = urls.entry(doc["slug"])
@@ -182,8 +181,8 @@ class Renderer:
         files.update(self.redirect(short, url, doc["title"]))
         return files
 
-    def revision(self, args: list[str]) -> Files:
-        revision = self.view.revision(args[0], int(args[1]))
+    def revision(self, key: pagekeys.Revision) -> Files:
+        revision = self.view.revision(key.entry_id, key.number)
         if revision is None:
             return {}
         url = urls.revision(revision["slug"], revision["number"])
@@ -230,9 +229,9 @@ class Renderer:
             files.update(self.page(template, url_of(number), **context))
         return files
 
-    def year(self, args: list[str]) -> Files:
-        """``year:<y>``: the year's every page; ``year:<y>:<n>``: its n-th page alone (see projection.ranks)."""
-        number = int(args[0])
+    def year(self, listing: pagekeys.Year) -> Files:
+        """The year's every page, or its ``listing.page`` alone (see projection.ranks)."""
+        number = listing.year
         entries = self.view.year_entries(number)
         if not entries:
             return {}
@@ -252,21 +251,20 @@ class Renderer:
             "year.html",
             lambda page: urls.year(number, page),
             entries,
-            only=int(args[1]) if len(args) > 1 else None,
+            only=listing.page,
             year=number,
             years=[(y, None) for y in self.view.years()],
             months=months,
         )
 
-    def facet_index(self, args: list[str]) -> Files:
-        facet = args[0]
+    def facet_index(self, key: pagekeys.FacetIndex) -> Files:
+        facet = key.facet
         items = self.view.facet_counts(facet)
         return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
 
-    def facet(self, args: list[str]) -> Files:
-        """``facet:<facet>:<key>``: every page and the feed; ``facet:<facet>:<key>:<n>``: the n-th page and the feed."""
-        facet, key = args[:2]
-        only = int(args[2]) if len(args) > 2 else None
+    def facet(self, listing: pagekeys.Facet) -> Files:
+        """The facet key's every page and its feed, or its ``listing.page`` alone and the feed."""
+        facet, key, only = listing.facet, listing.key, listing.page
         name = self.view.facet_name(facet, key)
         if name is None:
             return {}
@@ -315,10 +313,10 @@ class Renderer:
             total=total,
         )
 
-    def changes_page(self, args: list[str]) -> Files:
+    def changes_page(self, key: pagekeys.ChangesPage) -> Files:
         """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift;
         a page links only to its neighbours, so a new change touches one page (two when it opens a page)."""
-        number = int(args[0])
+        number = key.number
         items = self.view.changes_from_first(urls.PAGE_SIZE + 1, offset=(number - 1) * urls.PAGE_SIZE)
         if not items:
             return {}
@@ -336,10 +334,10 @@ class Renderer:
 
     # Citation bundles ----------------------------------------------------------
 
-    def bundle(self, args: list[str]) -> Files:
+    def bundle(self, key: pagekeys.Bundle) -> Files:
         """A bundle's page and reference files show only pinned revisions: corrections made later
         to its entries never change them."""
-        found = self.view.bundle(args[0])
+        found = self.view.bundle(key.name)
         if found is None:
             return {}
         pinned = []
@@ -407,8 +405,8 @@ class Renderer:
         files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
         return files
 
-    def data_year(self, args: list[str]) -> Files:
-        number = int(args[0])
+    def data_year(self, key: pagekeys.DataYear) -> Files:
+        number = key.year
         public = self.view.live_public_of_year(number)
         if not public:
             return {}
