@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -101,3 +102,23 @@ def test_relative_links_agree_with_posix_relpath_between_every_kind_of_page() ->
 def test_absolute_addresses_join_the_base_url() -> None:
     assert urls.absolute("https://example.org/timeline/", "events/x/") == "https://example.org/timeline/events/x/"
     assert urls.absolute("https://example.org/timeline", "") == "https://example.org/timeline/"
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/timeline/", "https://example.org/timeline"])
+@pytest.mark.parametrize(
+    "method,args,expected",
+    [
+        ("absolute", ("",), "https://example.org/timeline/"),
+        ("absolute", ("feeds/entries.xml",), "https://example.org/timeline/feeds/entries.xml"),
+        ("home", (), "https://example.org/timeline/"),
+        ("entry", ("2020-05-28-x",), "https://example.org/timeline/events/2020-05-28-x/"),
+        ("revision", ("2020-05-28-x", 2), "https://example.org/timeline/events/2020-05-28-x/v2/"),
+        ("data_json", (998,), "https://example.org/timeline/data/0998/entries.json"),
+        ("data_csv", (2020,), "https://example.org/timeline/data/2020/entries.csv"),
+        ("sitemap", (), "https://example.org/timeline/sitemap.xml"),
+    ],
+)
+def test_the_site_urls_bind_the_base_url_once(base_url: str, method: str, args: tuple[Any, ...], expected: str) -> None:
+    site = urls.SiteUrls(base_url)
+    assert getattr(site, method)(*args) == expected
+    assert site.base_url == base_url  # as configured: JSON-LD names the site by it

@@ -10,7 +10,8 @@ import click
 from timeline.cli.session import Session, pass_session
 from timeline.formats.csl import STYLES, accessed_on, bibtex, ris, styled
 from timeline.formats.entrydata import entry_to_dict
-from timeline.site.citemeta import item_for
+from timeline.site.citemeta import Citations
+from timeline.site.urls import SiteUrls
 
 
 @click.command()
@@ -40,8 +41,8 @@ def cite(session: Session, entry: str, revision: int | None, output: str, style:
     changed = state.modified_on.isoformat()
     document = entry_to_dict(state, app.slug_of) | {"updated": changed}
     pinned = None if revision is None else {"number": number, "timestamp": changed}
-    site = {"title": archive.title, "base_url": archive.base_url, "language": archive.language}
-    item = accessed_on(item_for(document, site, pinned), dt.datetime.now(dt.UTC).date())
+    citations = Citations({"title": archive.title, "language": archive.language}, SiteUrls(archive.base_url))
+    item = accessed_on(citations.item_for(document, pinned), dt.datetime.now(dt.UTC).date())
     if output == "csl":
         click.echo(json.dumps([item], ensure_ascii=False, indent=2))
     elif output == "bibtex":

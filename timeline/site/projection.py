@@ -28,7 +28,7 @@ from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.slides import slide_json
-from timeline.site.urls import PAGE_SIZE
+from timeline.site.urls import PAGE_SIZE, SiteUrls
 from timeline.store import notifications as log
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
@@ -58,7 +58,7 @@ def source_key(source: Source) -> str:
 class _Projector:
     def __init__(self, app: TimelineArchive, cursor: SQLiteCursor, base_url: str):
         self.app = app
-        self.base_url = base_url
+        self.links = SiteUrls(base_url)
         self.c = cursor
         self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
@@ -304,7 +304,7 @@ class _Projector:
                 doc["recorded"],
                 json.dumps(doc, ensure_ascii=False),
                 card_of(doc),
-                slide_json(doc, self.base_url) if doc["live"] else "",
+                slide_json(doc, self.links) if doc["live"] else "",
                 public_json(doc),
             ),
         )

@@ -89,7 +89,10 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.site = {"title": archive.title, "base_url": archive.base_url, "language": archive.language}
+        self.links = urls.SiteUrls(archive.base_url)
+        # What templates know of the site (an archive's own templates may name site.base_url).
+        self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
+        self.citations = citations.Citations(self.site, self.links)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
             pagekeys.Entry: self.entry,
             pagekeys.Revision: self.revision,
@@ -121,7 +124,7 @@ class Renderer:
         def rel(target: str) -> str:
             # The 404 page is served at any address, so its links cannot be relative.
             if absolute_links:
-                return urls.absolute(self.archive.base_url, target)
+                return self.links.absolute(target)
             return urls.relative(url, target)
 
         policy = SEARCH_CONTENT_SECURITY_POLICY if url == urls.search() else CONTENT_SECURITY_POLICY
@@ -129,8 +132,9 @@ class Renderer:
             site=self.site,
             page_url=url,
             content_security_policy=policy,
-            canonical=urls.absolute(self.archive.base_url, url),
+            canonical=self.links.absolute(url),
             rel=rel,
+            absolute=self.links.absolute,
             urls=urls,
             facet_titles=FACET_TITLES,
             inverse_wording={t.value: t.inverse_wording for t in RelationType},
@@ -173,11 +177,11 @@ class Renderer:
             current_titles={k: v["title"] for k, v in targets.items()},
             backlinks=backlinks,
             revisions=revisions,
-            cite=citations.box(doc, self.site, revisions[-1], with_permanent=True),
-            meta=citations.head(doc, self.site, revisions[-1], url),
+            cite=self.citations.box(doc, revisions[-1], with_permanent=True),
+            meta=self.citations.head(doc, revisions[-1], url),
         )
         files[urls.entry_data(doc["slug"])] = data.entry_json(doc)
-        files.update(citations.files_for(doc, self.site, None))
+        files.update(self.citations.files_for(doc, None))
         files.update(self.redirect(short, url, doc["title"]))
         return files
 
@@ -192,10 +196,10 @@ class Renderer:
             url,
             revision=revision,
             entry=entry,
-            cite=citations.box(entry, self.site, revision, with_permanent=False),
-            meta=citations.head(entry, self.site, revision, url),
+            cite=self.citations.box(entry, revision, with_permanent=False),
+            meta=self.citations.head(entry, revision, url),
         )
-        files.update(citations.files_for(entry, self.site, revision))
+        files.update(self.citations.files_for(entry, revision))
         return files
 
     # Lists ---------------------------------------------------------------------
@@ -344,7 +348,7 @@ class Renderer:
         for pin in found["pins"]:
             revision = self.view.revision(pin["entry_id"], pin["revision"])
             if revision is not None:
-                pinned.append((revision, citations.item_for(revision["snapshot"], self.site, revision)))
+                pinned.append((revision, self.citations.item_for(revision["snapshot"], revision)))
         items = [item for _, item in pinned]
         name = found["name"]
         files = self.page("bundle.html", urls.bundle(name), bundle=found, pinned=[r for r, _ in pinned])
@@ -361,12 +365,12 @@ class Renderer:
     def feed(self, url: str, title: str, alternate: str, entries: list[dict[str, Any]]) -> Files:
         xml = self.env.get_template("feed.xml").render(
             site=self.site,
-            feed_url=urls.absolute(self.archive.base_url, url),
+            feed_url=self.links.absolute(url),
             title=title,
-            alternate=urls.absolute(self.archive.base_url, alternate),
+            alternate=self.links.absolute(alternate),
             entries=entries,
             updated=max((e["updated"] for e in entries), default="1970-01-01T00:00:00+00:00"),
-            absolute=lambda u: urls.absolute(self.archive.base_url, u),
+            absolute=self.links.absolute,
             urls=urls,
             changes=None,
         )
@@ -378,13 +382,13 @@ class Renderer:
         changes = self.view.changes(FEED_SIZE)
         xml = self.env.get_template("feed.xml").render(
             site=self.site,
-            feed_url=urls.absolute(self.archive.base_url, urls.feed_changes()),
+            feed_url=self.links.absolute(urls.feed_changes()),
             title=f"{self.archive.title}: changes",
-            alternate=urls.absolute(self.archive.base_url, urls.changes()),
+            alternate=self.links.absolute(urls.changes()),
             entries=[],
             changes=changes,
             updated=max((c["timestamp"] for c in changes), default="1970-01-01T00:00:00+00:00"),
-            absolute=lambda u: urls.absolute(self.archive.base_url, u),
+            absolute=self.links.absolute,
             urls=urls,
         )
         files[urls.feed_changes()] = xml.encode("utf-8")
@@ -396,8 +400,8 @@ class Renderer:
             {
                 "year": year,
                 "entries": count,
-                "json": urls.absolute(self.archive.base_url, urls.data_json(year)),
-                "csv": urls.absolute(self.archive.base_url, urls.data_csv(year)),
+                "json": self.links.data_json(year),
+                "csv": self.links.data_csv(year),
             }
             for year, count in years
         ]
@@ -413,7 +417,8 @@ class Renderer:
         return {urls.data_json(number): data.entries_json(public), urls.data_csv(number): data.entries_csv(public)}
 
     def timelinejs(self) -> Files:
-        return {urls.data_timelinejs(): timelinejs.timelinejs_json(self.view.live_slides(), self.site)}
+        slides = self.view.live_slides()
+        return {urls.data_timelinejs(): timelinejs.timelinejs_json(slides, self.archive.title, self.links)}
 
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.changes()]
@@ -424,9 +429,7 @@ class Renderer:
         for facet in urls.FACETS:
             addresses.append(urls.facet_index(facet))
             addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]
-        xml = self.env.get_template("sitemap.xml").render(
-            locations=[urls.absolute(self.archive.base_url, a) for a in addresses]
-        )
+        xml = self.env.get_template("sitemap.xml").render(locations=[self.links.absolute(a) for a in addresses])
         return {urls.sitemap(): xml.encode("utf-8")}
 
     def static(self) -> Files:
@@ -437,8 +440,7 @@ class Renderer:
                 if path.is_file():
                     files[f"assets/{name}"] = path.read_bytes()
                     break
-        sitemap = urls.absolute(self.archive.base_url, urls.sitemap())
-        files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
+        files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {self.links.sitemap()}\n".encode()
         files.update(self.page("404.html", urls.not_found(), absolute_links=True))
         files.update(self.page("search.html", urls.search()))
         return files

@@ -29,10 +29,10 @@ def _link(url: str, words: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(words)}</a>'
 
 
-def slide(doc: Mapping[str, Any], base_url: str) -> dict[str, Any]:
+def slide(doc: Mapping[str, Any], links: urls.SiteUrls) -> dict[str, Any]:
     """One live entry as a TimelineJS slide."""
     parts = doc["date"].split("/")
-    permalink = urls.absolute(base_url, urls.entry(doc["slug"]))
+    permalink = links.entry(doc["slug"])
     text = doc["summary_html"] + f"<p>{_link(permalink, 'The entry, its sources and its history')}</p>"
     data: dict[str, Any] = {"unique_id": doc["slug"], "start_date": date_object(parts[0])}
     if len(parts) == 2:
@@ -52,18 +52,18 @@ def slide(doc: Mapping[str, Any], base_url: str) -> dict[str, Any]:
     return data
 
 
-def slide_json(doc: Mapping[str, Any], base_url: str) -> str:
+def slide_json(doc: Mapping[str, Any], links: urls.SiteUrls) -> str:
     """A slide as the text the file holds: made once per change by the projection, so that the
     file is joined from ready slides instead of re-encoding every entry on every build."""
-    return json.dumps(slide(doc, base_url), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(slide(doc, links), ensure_ascii=False, separators=(",", ":"))
 
 
-def timelinejs_json(slides: list[str], site: Mapping[str, str]) -> bytes:
+def timelinejs_json(slides: list[str], site_title: str, links: urls.SiteUrls) -> bytes:
     """The TimelineJS file of the live entries' slides (see :func:`slide_json`), in date order."""
-    home = urls.absolute(site["base_url"], urls.home())
+    home = links.home()
     title = {
         "text": {
-            "headline": html.escape(site["title"]),
+            "headline": html.escape(site_title),
             "text": f"<p>{_link(home, 'Browse the archive')}: every entry with its sources and corrections.</p>",
         }
     }

@@ -4,7 +4,8 @@ A page's URL and its output path come from one function each, so they cannot
 drift apart. URLs here are relative to the site root, without a leading slash:
 ``events/<slug>/``. Pages link to each other relatively (see :func:`relative`),
 so the site works under any sub-path and opened from disk; absolute URLs
-(canonical links, feeds, sitemap, citations) join ``base_url`` (see :func:`absolute`).
+(canonical links, feeds, sitemap, citations, JSON-LD) come from a :class:`SiteUrls`,
+which binds the site's ``base_url`` once, when pages are rendered.
 """
 
 from __future__ import annotations
@@ -187,5 +188,41 @@ def _path_parts(url: str) -> tuple[str, ...]:
     return tuple(output_path(url).split("/"))
 
 
+class SiteUrls:
+    """The site's absolute addresses, its base URL bound once (datasette's ``Urls`` is the model).
+
+    They are made when pages are rendered and never stored: the read model holds site-relative
+    addresses only, so a change of base URL renders the pages again without projecting anew.
+    """
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url  # as configured: JSON-LD names the site by it
+        self.root = base_url.rstrip("/") + "/"
+
+    def absolute(self, url: str) -> str:
+        """The absolute address of a site-relative URL (as this module's functions give them)."""
+        return self.root + url
+
+    def home(self) -> str:
+        return self.absolute(home())
+
+    def entry(self, slug: str) -> str:
+        return self.absolute(entry(slug))
+
+    def revision(self, slug: str, number: int) -> str:
+        return self.absolute(revision(slug, number))
+
+    def data_json(self, number: int) -> str:
+        return self.absolute(data_json(number))
+
+    def data_csv(self, number: int) -> str:
+        return self.absolute(data_csv(number))
+
+    def sitemap(self) -> str:
+        return self.absolute(sitemap())
+
+
 def absolute(base_url: str, url: str) -> str:
-    return base_url.rstrip("/") + "/" + url
+    """The absolute address of URL on the site at BASE_URL. (Templates are given ``urls``: an
+    archive's own templates, made before SiteUrls, may join ``site.base_url`` with this.)"""
+    return SiteUrls(base_url).absolute(url)
