@@ -31,9 +31,12 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import IN_CI, ArchiveUnderTest
+from hypothesis import given
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from timeline.formats.htmltext import html_to_text
+from timeline.site import slides, urls
 from timeline.site.markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,6 +204,31 @@ def test_every_live_entry_is_a_slide_at_the_precision_of_its_date(built: Built) 
     assert slide("month")["media"]["url"] == "https://example.org/facebook/announcement"
     assert "media" not in slide("year")
     assert slide("months")["text"]["headline"] == html.escape(ESCAPED_TITLE)
+
+
+@given(
+    summary_html=st.text(),
+    title=st.text(),
+    source_url=st.text(),
+    base_url=st.sampled_from(["https://example.org/tl/", "https://example.org", "http://h.example/a&b/\"x'ü/"]),
+)
+def test_a_slide_kept_without_the_base_url_is_the_slide_made_with_it(
+    summary_html: str, title: str, source_url: str, base_url: str
+) -> None:
+    """The read model keeps slides site-relative; the file puts the base URL in, and must hold
+    exactly the slide made with the absolute address, whatever the entry's text holds."""
+    doc = {
+        "slug": "2020-05-26-x",
+        "date": "2020-05-26~",
+        "date_display": "c. 26 May 2020",
+        "summary_html": summary_html + '"text":"<p><a href="',
+        "title": title,
+        "kind": "label",
+        "sources": [{"url": source_url + '"text":"', "title": title, "publisher": summary_html}],
+    }
+    links = urls.SiteUrls(base_url)
+    made_with_it = json.dumps(slides.slide(doc, links.entry(doc["slug"])), ensure_ascii=False, separators=(",", ":"))
+    assert slides.events_json([slides.slide_json(doc)] * 2, links) == f"{made_with_it},{made_with_it}"
 
 
 def test_a_slide_keeps_its_unique_id_when_its_entry_is_corrected(

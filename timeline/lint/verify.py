@@ -187,7 +187,7 @@ def _check_site(app: TimelineArchive, archive: Archive, out: Path, out_named: bo
             report.skipped.append(f"the site in {out} has not been built: its checks were skipped")
         return
     if live.is_file():
-        model = check_read_model(app, live, archive.base_url)
+        model = check_read_model(app, live)
         report.read_model += model.problems
         report.checked.append(f"the read model matches a rebuild at store position {model.position:,}")
     else:

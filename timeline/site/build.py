@@ -38,7 +38,7 @@ from timeline.store import notifications as log
 STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 6
+READ_MODEL_VERSION = 7
 
 
 @dataclass
@@ -192,7 +192,7 @@ def _build(
     unfinished.note(fresh=fresh_output)
     if unfinished.found:
         remove_temporaries(out)
-    report.changes = catch_up(app, view, archive.base_url, stop=stop, progress=progress)
+    report.changes = catch_up(app, view, stop=stop, progress=progress)
     report.position = view.position()
     dirty = set(view.dirty_keys())
     keys = sorted(all_keys(view) if fresh_output else _without_subsumed(dirty), key=str)

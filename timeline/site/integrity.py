@@ -56,7 +56,7 @@ def read_model_position(path: Path) -> int:
     return int(row[0] or 0)
 
 
-def check_read_model(app: TimelineArchive, live: Path, base_url: str) -> ReadModelCheck:
+def check_read_model(app: TimelineArchive, live: Path) -> ReadModelCheck:
     """Rebuild the read model from the store, up to the live one's position, in a scratch
     folder, and name every row where the two differ."""
     check = ReadModelCheck(position=read_model_position(live))
@@ -71,7 +71,7 @@ def check_read_model(app: TimelineArchive, live: Path, base_url: str) -> ReadMod
         rebuilt = Path(scratch) / "site.sqlite"
         view = SiteView.open(rebuilt)
         try:
-            catch_up(app, view, base_url, stop=check.position)
+            catch_up(app, view, stop=check.position)
         except Exception as error:  # a change that does not replay: the store's check names it
             check.problems.append(
                 f"read model: cannot be rebuilt from the store to compare it ({type(error).__name__}: {error})"

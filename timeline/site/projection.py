@@ -28,7 +28,7 @@ from timeline.site.data import public_json
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.slides import slide_json
-from timeline.site.urls import PAGE_SIZE, SiteUrls
+from timeline.site.urls import PAGE_SIZE
 from timeline.store import notifications as log
 
 POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
@@ -56,9 +56,8 @@ def source_key(source: Source) -> str:
 
 
 class _Projector:
-    def __init__(self, app: TimelineArchive, cursor: SQLiteCursor, base_url: str):
+    def __init__(self, app: TimelineArchive, cursor: SQLiteCursor):
         self.app = app
-        self.links = SiteUrls(base_url)
         self.c = cursor
         self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
@@ -288,9 +287,11 @@ class _Projector:
         touched_years = set(old["years"] if old else []) | set(doc["years"])
         years_before = self.years_live(touched_years)
         ranks = self.ranks(old, doc)  # (before the rows change)
+        slide_head, slide_tail = slide_json(doc) if doc["live"] else ("", "")
         self.c.execute(
             "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-            "title, recorded, data, card, slide, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "title, recorded, data, card, slide_head, slide_tail, public) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
                 doc["slug"],
@@ -304,7 +305,8 @@ class _Projector:
                 doc["recorded"],
                 json.dumps(doc, ensure_ascii=False),
                 card_of(doc),
-                slide_json(doc, self.links) if doc["live"] else "",
+                slide_head,
+                slide_tail,
                 public_json(doc),
             ),
         )
@@ -377,9 +379,7 @@ class _Projector:
         return after
 
 
-def catch_up(
-    app: TimelineArchive, view: SiteView, base_url: str, stop: int | None = None, progress: Progress | None = None
-) -> int:
+def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, progress: Progress | None = None) -> int:
     """Project every domain event after the view's position (up to ``stop``); returns how many.
 
     ``progress`` hears of every batch, counted in store positions ("changes"): other records,
@@ -391,7 +391,7 @@ def catch_up(
     processed = 0
     for batch in log.batches(app.recorder, after=position, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS, size=BATCH):
         with view.datastore.transaction(commit=True) as cursor:
-            projector = _Projector(app, cursor, base_url)
+            projector = _Projector(app, cursor)
             for notification in batch:
                 domain_event = app.mapper.to_domain_event(notification)
                 originator = domain_event.originator_id

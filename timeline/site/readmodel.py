@@ -24,7 +24,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
         merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT,
-        slide TEXT, public TEXT)""",
+        slide_head TEXT, slide_tail TEXT, public TEXT)""",
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
@@ -150,12 +150,13 @@ class SiteView(SQLiteTrackingRecorder):
             r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
         ]
 
-    def live_slides(self) -> list[str]:
-        """The live entries' TimelineJS slides (JSON text made by the projection), in date order."""
-        return [
-            r[0]
-            for r in self._rows("SELECT slide FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
-        ]
+    def live_slides(self) -> list[tuple[str, str]]:
+        """The live entries' TimelineJS slides, in date order: the two parts of the JSON text the
+        projection made, which the base URL goes between (see slides.slide_json)."""
+        rows = self._rows(
+            "SELECT slide_head, slide_tail FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id"
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def live_public_of_year(self, year: int) -> list[str]:
         """The published JSON (data.public_json) of the live entries whose date starts in ``year``,

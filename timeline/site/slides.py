@@ -7,6 +7,9 @@ rendered safely in the read model) with a link to its permanent page, its date a
 precision recorded (a year, a month or a day; a range has an end date; an approximate date
 says "c." in ``display_date``), the first source with a URL as its media (linked to it), and
 its kind as its group. The title slide names the archive and links to it.
+
+The read model keeps each slide ready as text, with its link site-relative: the file puts the
+site's base URL in when it is rendered, so the read model holds no address of the site's host.
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ def _link(url: str, words: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(words)}</a>'
 
 
-def slide(doc: Mapping[str, Any], links: urls.SiteUrls) -> dict[str, Any]:
-    """One live entry as a TimelineJS slide."""
+def slide(doc: Mapping[str, Any], permalink: str) -> dict[str, Any]:
+    """One live entry as a TimelineJS slide, linking to its page at PERMALINK."""
     parts = doc["date"].split("/")
-    permalink = links.entry(doc["slug"])
     text = doc["summary_html"] + f"<p>{_link(permalink, 'The entry, its sources and its history')}</p>"
     data: dict[str, Any] = {"unique_id": doc["slug"], "start_date": date_object(parts[0])}
     if len(parts) == 2:
@@ -52,13 +54,38 @@ def slide(doc: Mapping[str, Any], links: urls.SiteUrls) -> dict[str, Any]:
     return data
 
 
-def slide_json(doc: Mapping[str, Any], links: urls.SiteUrls) -> str:
-    """A slide as the text the file holds: made once per change by the projection, so that the
-    file is joined from ready slides instead of re-encoding every entry on every build."""
-    return json.dumps(slide(doc, links), ensure_ascii=False, separators=(",", ":"))
+def _encoded(text: str) -> str:
+    """TEXT as a JSON string holds it, without the quotes."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-def timelinejs_json(slides: list[str], site_title: str, links: urls.SiteUrls) -> bytes:
+def slide_json(doc: Mapping[str, Any]) -> tuple[str, str]:
+    """A slide as the text the file holds, its link site-relative, in two parts: the site's base
+    URL goes between them (see :func:`events_json`).
+
+    Made once per change by the projection, so that the file is joined from ready slides instead
+    of re-encoding every entry on every build."""
+    text = json.dumps(slide(doc, urls.entry(doc["slug"])), ensure_ascii=False, separators=(",", ":"))
+    # The slide's text is its summary, then the link. A quote inside a string is escaped, and no
+    # other key is "text" with a string value, so '"text":"' is where that text begins.
+    start = text.index('"text":"') + len('"text":"')
+    at = start + len(_encoded(doc["summary_html"] + '<p><a href="'))
+    return text[:at], text[at:]
+
+
+def events_json(slides: list[tuple[str, str]], links: urls.SiteUrls) -> str:
+    """The slides of :func:`slide_json`, comma-separated, with the base URL in their links. JSON and
+    HTML escape character by character, so the base URL's escaped form put before the site-relative
+    address's gives what the slide made with the absolute address encodes to. (Joined in one go:
+    no slide is copied on its own.)"""
+    base = _encoded(html.escape(links.root))
+    parts: list[str] = []
+    for head, tail in slides:
+        parts += (",", head, base, tail)
+    return "".join(parts[1:])
+
+
+def timelinejs_json(slides: list[tuple[str, str]], site_title: str, links: urls.SiteUrls) -> bytes:
     """The TimelineJS file of the live entries' slides (see :func:`slide_json`), in date order."""
     home = links.home()
     title = {
@@ -69,4 +96,4 @@ def timelinejs_json(slides: list[str], site_title: str, links: urls.SiteUrls) ->
     }
     # Compact: the file is for TimelineJS, not for reading.
     head = json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))[:-1]
-    return f'{head},"events":[{",".join(slides)}],"scale":"human"}}\n'.encode()
+    return f'{head},"events":[{events_json(slides, links)}],"scale":"human"}}\n'.encode()
