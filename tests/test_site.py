@@ -681,6 +681,28 @@ def test_incremental_builds_after_every_kind_of_change_equal_a_full_build(
     assert tree(a) == complete
 
 
+def test_new_settings_render_every_page_again_without_projecting_anew(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """Pages show the title, language and base URL; the read model holds none of them."""
+    a, b = tmp_path / "incremental", tmp_path / "full"
+    record_small_archive(sqlite_archive)
+    build(sqlite_archive, a)
+    settings = sqlite_archive.root / "timeline.toml"
+    text = settings.read_text(encoding="utf-8")
+    for old, new in ((SMALL_BASE_URL, "https://example.net/archive/"), ("Test archive", "Renamed archive")):
+        assert text.count(f'"{old}"') == 1
+        text = text.replace(f'"{old}"', f'"{new}"')
+    settings.write_text(text, encoding="utf-8")
+
+    again = build(sqlite_archive, a)
+    assert again["changes"] == 0
+    assert again["written"] > 0
+    build(sqlite_archive, b, "--full")
+    assert tree(a) == tree(b)
+    assert 'href="https://example.net/archive/"' in (a / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equals_a_full_build(
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:

@@ -62,11 +62,16 @@ class BuildReport:
 
 def view_path(archive: Archive, out: Path) -> Path:
     """The read model of one output folder: which pages are dirty and which files exist is
-    a fact about that folder, so each has its own. The site's settings are part of its name:
-    pages name the base URL and the title, so a change of either builds everything anew."""
-    settings = [str(out.resolve()), archive.base_url, archive.title, archive.language]
-    digest = hashlib.sha256("\n".join(settings).encode()).hexdigest()[:12]
+    a fact about that folder, so each has its own. (The site's settings are not part of its
+    name: the read model holds nothing made from them; see :func:`rendered_settings`.)"""
+    digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
     return archive.root / STATE_FOLDER / f"site-{digest}-v{READ_MODEL_VERSION}.sqlite"
+
+
+def rendered_settings(archive: Archive) -> dict[str, str]:
+    """The archive's settings the pages show: when one changes, every page is rendered again
+    (and compared with the file on disk), but nothing is projected anew."""
+    return {"base_url": archive.base_url, "title": archive.title, "language": archive.language}
 
 
 def compiled_templates(archive: Archive) -> Path:
@@ -186,10 +191,14 @@ def _build(
     report = BuildReport()
     # Named apart from the read model's files, which --full deletes: a note left before one must be read.
     unfinished = Unfinished.read(Path(view.datastore.pool.db_name).with_suffix(".unfinished"))
-    # A new output folder, or a read model made anew: render everything, compare with what is on
-    # disk, and sweep what is no longer produced.
+    # A new output folder, a read model made anew, or settings the pages show changed: render
+    # everything, compare with what is on disk, and sweep what is no longer produced.
+    settings, rendered_with = rendered_settings(archive), view.rendered_with()
     fresh_output = full or unfinished.fresh or view.position() == 0 or not (out / urls.manifest()).is_file()
+    fresh_output = fresh_output or rendered_with != settings
     unfinished.note(fresh=fresh_output)
+    if rendered_with != settings:  # only once the note says to render everything, in case this build stops
+        view.record_rendered_with(settings)
     if unfinished.found:
         remove_temporaries(out)
     report.changes = catch_up(app, view, stop=stop, progress=progress)

@@ -24,9 +24,9 @@ from timeline.site import urls
 from timeline.site.projection import catch_up
 from timeline.site.readmodel import SiteView
 
-# Tables about rendering one output folder (dirty pages, files written) and the tracked
-# position, which is compared on its own: none of them is derived from the store alone.
-BOOKKEEPING = frozenset({"tracking", "dirty", "pages", "files"})
+# Tables about rendering one output folder (dirty pages, files written, the settings rendered
+# with) and the tracked position, which is compared on its own: none is derived from the store alone.
+BOOKKEEPING = frozenset({"tracking", "dirty", "pages", "files", "rendered_with"})
 SHOWN = 20  # differences named per table; the rest are counted
 CHUNK = 1 << 20
 

@@ -52,6 +52,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
+    # The archive's settings the output folder's pages were last rendered with (title, base URL...).
+    "CREATE TABLE IF NOT EXISTS rendered_with (name TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
@@ -278,6 +280,14 @@ class SiteView(SQLiteTrackingRecorder):
         return [json.loads(r[0]) for r in self._rows("SELECT data FROM bundles ORDER BY name")]
 
     # Pages and files -----------------------------------------------------------
+
+    def rendered_with(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._rows("SELECT name, value FROM rendered_with")}
+
+    def record_rendered_with(self, settings: dict[str, str]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM rendered_with")
+            c.executemany("INSERT INTO rendered_with (name, value) VALUES (?, ?)", list(settings.items()))
 
     def dirty_keys(self) -> list[pagekeys.PageKey]:
         return [pagekeys.parse(r[0]) for r in self._rows("SELECT key FROM dirty ORDER BY key")]
