@@ -8,26 +8,25 @@ interrupted at any point resumes from a consistent position.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
-from slugify import slugify
 
 from timeline.app.application import TimelineArchive
 from timeline.app.history import CHANGE_NAMES, describe
 from timeline.domain.bundle import Bundle
-from timeline.domain.model import PolicyEvent, Source
+from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
 from timeline.progress import Progress
 from timeline.site import pagekeys
-from timeline.site.data import public_json
+from timeline.site.entryrows import stored_document, write_entry
+from timeline.site.facetkeys import facet_key, source_key
+from timeline.site.listingplaces import ListingPlaces
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
-from timeline.site.slides import slide_json
+from timeline.site.showing import addresses, facet_names, pages_of
 from timeline.site.urls import PAGE_SIZE
 from timeline.store import notifications as log
 
@@ -43,22 +42,11 @@ def _moment(when: dt.datetime) -> str:
     return when.isoformat(timespec="milliseconds")
 
 
-@lru_cache(maxsize=1 << 16)  # names repeat across entries: slugify costs ~12 µs each
-def facet_key(name: str) -> str:
-    return slugify(name, max_length=80, word_boundary=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
-
-
-def source_key(source: Source) -> str:
-    """One key per document: entries citing the same document share its page."""
-    identity = source.url or f"{source.publisher}|{source.title}|{source.date or ''}"
-    words = slugify(f"{source.publisher} {source.title}", max_length=60, word_boundary=True) or "source"
-    return f"{words}-{hashlib.sha1(identity.encode()).hexdigest()[:8]}"
-
-
 class _Projector:
     def __init__(self, app: TimelineArchive, cursor: SQLiteCursor):
         self.app = app
         self.c = cursor
+        self.places = ListingPlaces(cursor)
         self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
 
@@ -125,34 +113,15 @@ class _Projector:
             "updated": _moment(entry.modified_on),
         }
 
-    def memberships(self, doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-        """(facet, key, name, detail) rows for a live entry."""
-        if not doc["live"]:
-            return []
-        rows = [("kinds", doc["kind_key"], doc["kind"], "")]
-        rows += [("actors", a["key"], a["name"], a["role"]) for a in doc["actors"]]
-        for facet in ("platforms", "topics", "jurisdictions"):
-            rows += [(facet, item["key"], item["name"], "") for item in doc[facet]]
-        for source in doc["sources"]:
-            shown = {
-                k: v
-                for k, v in source.items()
-                if k in ("title", "publisher", "url", "date", "date_display", "language", "authors")
-            }
-            rows.append(("sources", source["key"], source["title"], json.dumps(shown, ensure_ascii=False)))
-        return rows
-
     def refresh_links(self, target_id: str, title: str, live: bool) -> None:
         """Entries linking to a retitled or retracted entry show its title (or drop the link) in
         every listing: their documents hold both, so they are updated, and the pages that list
         them marked dirty."""
         self.c.execute("SELECT DISTINCT source_id FROM relations WHERE target_id = ?", (target_id,))
         for (source_id,) in self.c.fetchall():
-            self.c.execute("SELECT data FROM entries WHERE id = ?", (source_id,))
-            row = self.c.fetchone()
-            if row is None:
+            source = stored_document(self.c, source_id)
+            if source is None:
                 continue
-            source = json.loads(row[0])
             for relation in source["relations"]:
                 if relation["target_id"] == target_id:
                     relation["target_title"] = title
@@ -162,7 +131,8 @@ class _Projector:
                 (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
             )
             # Its place in every listing stays: only the page showing its card changes.
-            self.dirty |= self.narrowed(self.pages_of(source), source, self.ranks(source, source)) | {pagekeys.HOME}
+            shown = self.places.narrowed(pages_of(source), source, self.places.ranks(source, source, self.dirty))
+            self.dirty |= shown | {pagekeys.HOME}
 
     def live_years(self) -> set[int]:
         self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
@@ -178,86 +148,6 @@ class _Projector:
             )
             live[year] = self.c.fetchone() is not None
         return live
-
-    def pages_of(self, doc: dict[str, Any] | None) -> set[pagekeys.PageKey]:
-        """The pages that show this state of an entry (facet indexes, which show counts, are settled in apply)."""
-        if doc is None:
-            return set()
-        keys: set[pagekeys.PageKey] = {pagekeys.Entry(doc["id"])}
-        keys |= {pagekeys.Year(y) for y in doc["years"]}
-        keys |= {pagekeys.Facet(facet, key) for facet, key, _, _ in self.memberships(doc)}
-        keys |= {pagekeys.Entry(r["target_id"]) for r in doc["relations"]}
-        keys.add(pagekeys.DataYear(int(doc["date_start"][:4])))
-        if doc["merged_into"]:
-            keys.add(pagekeys.Entry(doc["merged_into"]))
-        return keys
-
-    def listings(self, doc: dict[str, Any] | None) -> set[pagekeys.Listing]:
-        """The year and facet listings (all their pages) that show a live entry."""
-        if doc is None or not doc["live"]:
-            return set()
-        years: set[pagekeys.Listing] = {pagekeys.Year(y) for y in doc["years"]}
-        return years | {pagekeys.Facet(f, k) for f, k, _, _ in self.memberships(doc)}
-
-    def ranks(self, old: dict[str, Any] | None, doc: dict[str, Any]) -> dict[pagekeys.Listing, tuple[int, int]]:
-        """Where the entry stands, as the read model holds it now, in the listings of more than one
-        page it stays in at the same dates: (entries listed, entries listed before it).
-
-        A change that keeps an entry in a listing at the same dates changes no other card there
-        and leaves the page count alone: only the pages from its old place to its new one (a new
-        title can move it among entries of the same dates) need rendering, not the listing's
-        every page. Listings already dirty in whole are left out: they are rendered anyway."""
-        if old is None or (old["date_start"], old["date_end"]) != (doc["date_start"], doc["date_end"]):
-            return {}
-        found = {}
-        for listing in sorted(self.listings(old) & self.listings(doc), key=str):
-            if not self.dirty_in_whole(listing):
-                count, before = self.rank(listing, old)
-                if count > PAGE_SIZE:
-                    found[listing] = (count, before)
-        return found
-
-    def narrowed(
-        self, keys: set[pagekeys.PageKey], doc: dict[str, Any], ranks: dict[pagekeys.Listing, tuple[int, int]]
-    ) -> set[pagekeys.PageKey]:
-        """KEYS with each ranked listing replaced by its pages from the entry's old place to its new one."""
-        for listing, (count, before) in ranks.items():
-            count_now, after = self.rank(listing, doc)
-            if count_now == count:
-                keys.discard(listing)
-                first, last = sorted((before // PAGE_SIZE + 1, after // PAGE_SIZE + 1))
-                keys |= {pagekeys.page(listing, page) for page in range(first, last + 1)}
-        return keys
-
-    def rank(self, listing: pagekeys.Listing, doc: dict[str, Any]) -> tuple[int, int]:
-        """(entries listed, entries listed before DOC) on a year or facet listing; the order is
-        the listings' own (readmodel.DATE_ORDER)."""
-        order = (doc["date_start"], doc["date_end"], doc["title"], doc["id"])
-        if isinstance(listing, pagekeys.Year):
-            self.c.execute(
-                "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?)), 0) "
-                "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
-                (*order, listing.year),
-            )
-        else:
-            self.c.execute(
-                "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN "
-                "(date_start, date_end, title, entry_id) < (?, ?, ?, ?) THEN entry_id END) "
-                "FROM memberships WHERE facet = ? AND key = ?",
-                (*order, listing.facet, listing.key),
-            )
-        count, before = self.c.fetchone()
-        return int(count), int(before)
-
-    def dirty_in_whole(self, key: pagekeys.Listing) -> bool:
-        if key in self.dirty:
-            return True
-        self.c.execute("SELECT 1 FROM dirty WHERE key = ?", (str(key),))
-        return self.c.fetchone() is not None
-
-    def addresses(self, doc: dict[str, Any]) -> set[tuple[str, str]]:
-        """The facet and year pages an entry puts in the sitemap."""
-        return {(facet, key) for facet, key, _, _ in self.memberships(doc)} | {("year", str(y)) for y in doc["years"]}
 
     def apply_bundle(self, domain_event: Any, before: Bundle | None) -> Bundle:
         after = domain_event.mutate(before)
@@ -280,56 +170,12 @@ class _Projector:
         after = domain_event.mutate(before)
         assert isinstance(after, PolicyEvent)
 
-        self.c.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
-        row = self.c.fetchone()
-        old = json.loads(row[0]) if row else None
+        old = stored_document(self.c, entry_id)
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         touched_years = set(old["years"] if old else []) | set(doc["years"])
         years_before = self.years_live(touched_years)
-        ranks = self.ranks(old, doc)  # (before the rows change)
-        slide_head, slide_tail = slide_json(doc) if doc["live"] else ("", "")
-        self.c.execute(
-            "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-            "title, recorded, data, card, slide_head, slide_tail, public) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry_id,
-                doc["slug"],
-                doc["short_id"],
-                int(doc["live"]),
-                int(doc["retracted"]),
-                doc["merged_into"],
-                doc["date_start"],
-                doc["date_end"],
-                doc["title"],
-                doc["recorded"],
-                json.dumps(doc, ensure_ascii=False),
-                card_of(doc),
-                slide_head,
-                slide_tail,
-                public_json(doc),
-            ),
-        )
-        self.c.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))
-        self.c.executemany(
-            "INSERT INTO relations (source_id, type, target_id, position) VALUES (?, ?, ?, ?)",
-            [(entry_id, r["type"], r["target_id"], position) for r in doc["relations"]],
-        )
-        self.c.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
-        memberships = self.memberships(doc)
-        listed_by = (doc["date_start"], doc["date_end"], doc["title"], doc["updated"])
-        self.c.executemany(
-            "INSERT INTO memberships (facet, key, name, entry_id, detail, date_start, date_end, title, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(f, k, n, entry_id, d, *listed_by) for f, k, n, d in memberships],
-        )
-        # The first name a facet page is published under stays its name (sources keep their document).
-        self.c.executemany(
-            "INSERT OR IGNORE INTO published_facets (facet, key, name) VALUES (?, ?, ?)",
-            [(f, k, d if f == "sources" else n) for f, k, n, d in memberships],
-        )
-        self.c.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
-        self.c.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
+        ranks = self.places.ranks(old, doc, self.dirty)  # (before the rows change)
+        write_entry(self.c, doc, position)
         if self.years_live(touched_years) != years_before:
             # Every year page lists the years: a year that appears or disappears changes them all.
             self.dirty |= {pagekeys.Year(y) for y in self.live_years() | touched_years}
@@ -364,13 +210,12 @@ class _Projector:
         incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
         if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
             self.refresh_links(entry_id, doc["title"], doc["live"])
-        self.dirty |= self.narrowed(self.pages_of(old) | self.pages_of(doc), doc, ranks) | incoming | set(GLOBAL_PAGES)
-        if old is None or old["live"] != doc["live"] or self.addresses(old) != self.addresses(doc):
+        shown = self.places.narrowed(pages_of(old) | pages_of(doc), doc, ranks)
+        self.dirty |= shown | incoming | set(GLOBAL_PAGES)
+        if old is None or old["live"] != doc["live"] or addresses(old) != addresses(doc):
             self.dirty.add(pagekeys.SITEMAP)
         # A facet's index lists its names with their counts: only a change of membership changes it.
-        listed_before = {(f, k, n) for f, k, n, _ in self.memberships(old)} if old else set()
-        listed_after = {(f, k, n) for f, k, n, _ in self.memberships(doc)}
-        self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in listed_before ^ listed_after}
+        self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in facet_names(old) ^ facet_names(doc)}
         self.dirty.add(pagekeys.Revision(entry_id, revision["number"]))
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(pagekeys.ChangesPage(page))

@@ -1,0 +1,75 @@
+"""An entry's rows in the read model, written from its document: the entry itself (with its card,
+slide and published JSON made once here, not on every render), its relations, its facet
+memberships and the years it is listed in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor
+
+from timeline.site.data import public_json
+from timeline.site.readmodel import card_of
+from timeline.site.showing import memberships
+from timeline.site.slides import slide_json
+
+
+def stored_document(cursor: SQLiteCursor, entry_id: str) -> dict[str, Any] | None:
+    """The entry's document as the read model holds it (None for an entry it does not know)."""
+    cursor.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
+    row = cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> None:
+    """Replace the entry's rows with those of DOC, its state after the change at store POSITION."""
+    entry_id = doc["id"]
+    slide_head, slide_tail = slide_json(doc) if doc["live"] else ("", "")
+    cursor.execute(
+        "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
+        "title, recorded, data, card, slide_head, slide_tail, public) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry_id,
+            doc["slug"],
+            doc["short_id"],
+            int(doc["live"]),
+            int(doc["retracted"]),
+            doc["merged_into"],
+            doc["date_start"],
+            doc["date_end"],
+            doc["title"],
+            doc["recorded"],
+            json.dumps(doc, ensure_ascii=False),
+            card_of(doc),
+            slide_head,
+            slide_tail,
+            public_json(doc),
+        ),
+    )
+    cursor.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))
+    cursor.executemany(
+        "INSERT INTO relations (source_id, type, target_id, position) VALUES (?, ?, ?, ?)",
+        [(entry_id, r["type"], r["target_id"], position) for r in doc["relations"]],
+    )
+    _write_memberships(cursor, doc)
+    cursor.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
+    cursor.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
+
+
+def _write_memberships(cursor: SQLiteCursor, doc: dict[str, Any]) -> None:
+    entry_id = doc["id"]
+    cursor.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
+    rows = memberships(doc)
+    listed_by = (doc["date_start"], doc["date_end"], doc["title"], doc["updated"])
+    cursor.executemany(
+        "INSERT INTO memberships (facet, key, name, entry_id, detail, date_start, date_end, title, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(f, k, n, entry_id, d, *listed_by) for f, k, n, d in rows],
+    )
+    # The first name a facet page is published under stays its name (sources keep their document).
+    cursor.executemany(
+        "INSERT OR IGNORE INTO published_facets (facet, key, name) VALUES (?, ?, ?)",
+        [(f, k, d if f == "sources" else n) for f, k, n, d in rows],
+    )

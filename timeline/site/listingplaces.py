@@ -1,0 +1,75 @@
+"""An entry's place in the year and facet listings, to render only the pages a change moves it across.
+
+A change that keeps an entry in a listing at the same dates changes no other card there and
+leaves the page count alone: only the pages from its old place to its new one (a new title can
+move it among entries of the same dates) need rendering, not the listing's every page. The
+places are read from the read model's indexes, in the listings' own order (readmodel.DATE_ORDER).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor
+
+from timeline.site import pagekeys
+from timeline.site.showing import listings
+from timeline.site.urls import PAGE_SIZE
+
+Ranks = dict[pagekeys.Listing, tuple[int, int]]
+
+
+class ListingPlaces:
+    def __init__(self, cursor: SQLiteCursor):
+        self.c = cursor
+
+    def ranks(self, old: dict[str, Any] | None, doc: dict[str, Any], dirty: set[pagekeys.PageKey]) -> Ranks:
+        """Where the entry stands, as the read model holds it now, in the listings of more than one
+        page it stays in at the same dates: (entries listed, entries listed before it).
+
+        Listings already dirty in whole (in DIRTY, the keys marked so far, or in the read model)
+        are left out: they are rendered anyway."""
+        if old is None or (old["date_start"], old["date_end"]) != (doc["date_start"], doc["date_end"]):
+            return {}
+        found = {}
+        for listing in sorted(listings(old) & listings(doc), key=str):
+            if not self.dirty_in_whole(listing, dirty):
+                count, before = self.rank(listing, old)
+                if count > PAGE_SIZE:
+                    found[listing] = (count, before)
+        return found
+
+    def narrowed(self, keys: set[pagekeys.PageKey], doc: dict[str, Any], ranks: Ranks) -> set[pagekeys.PageKey]:
+        """KEYS with each ranked listing replaced by its pages from the entry's old place to its new one."""
+        for listing, (count, before) in ranks.items():
+            count_now, after = self.rank(listing, doc)
+            if count_now == count:
+                keys.discard(listing)
+                first, last = sorted((before // PAGE_SIZE + 1, after // PAGE_SIZE + 1))
+                keys |= {pagekeys.page(listing, page) for page in range(first, last + 1)}
+        return keys
+
+    def rank(self, listing: pagekeys.Listing, doc: dict[str, Any]) -> tuple[int, int]:
+        """(entries listed, entries listed before DOC) on a year or facet listing."""
+        order = (doc["date_start"], doc["date_end"], doc["title"], doc["id"])
+        if isinstance(listing, pagekeys.Year):
+            self.c.execute(
+                "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?)), 0) "
+                "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
+                (*order, listing.year),
+            )
+        else:
+            self.c.execute(
+                "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN "
+                "(date_start, date_end, title, entry_id) < (?, ?, ?, ?) THEN entry_id END) "
+                "FROM memberships WHERE facet = ? AND key = ?",
+                (*order, listing.facet, listing.key),
+            )
+        count, before = self.c.fetchone()
+        return int(count), int(before)
+
+    def dirty_in_whole(self, listing: pagekeys.Listing, dirty: set[pagekeys.PageKey]) -> bool:
+        if listing in dirty:
+            return True
+        self.c.execute("SELECT 1 FROM dirty WHERE key = ?", (str(listing),))
+        return self.c.fetchone() is not None
