@@ -3,16 +3,25 @@
 Each batch of domain events updates the rows, records the store position, and
 marks the pages the changes affect as dirty, all in one transaction; so a build
 interrupted at any point resumes from a consistent position.
+
+Each domain event class has its handler (see ``_Projector.apply``). Every change of an entry
+rewrites its rows, adds its revision and marks the pages that show the entry before and after;
+the handler adds what its kind of change can touch besides: the year pages, the entries that
+link to it, the facet indexes and the sitemap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.sqlite import SQLiteCursor
+from eventsourcing.utils import get_topic
 
 from timeline.app.application import TimelineArchive
 from timeline.app.history import CHANGE_NAMES, describe
@@ -23,15 +32,13 @@ from timeline.progress import Progress
 from timeline.site import pagekeys
 from timeline.site.entryrows import stored_document, write_entry
 from timeline.site.facetkeys import facet_key, source_key
-from timeline.site.listingplaces import ListingPlaces
+from timeline.site.listingplaces import ListingPlaces, Ranks
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import SiteView, card_of
 from timeline.site.showing import addresses, facet_names, pages_of
 from timeline.site.urls import PAGE_SIZE
 from timeline.store import notifications as log
 
-POLICY_TOPICS = [f"timeline:PolicyEvent.{name}" for name in CHANGE_NAMES]
-BUNDLE_TOPICS = ["timeline:Bundle.Started", "timeline:Bundle.EntriesAdded", "timeline:Bundle.EntriesRemoved"]
 BATCH = 500
 # The pages every change of an entry affects (the sitemap changes only when addresses come or go).
 GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS)
@@ -40,6 +47,22 @@ GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, 
 def _moment(when: dt.datetime) -> str:
     """A timestamp as HTML's datetime attribute and Atom accept it (at most three fraction digits)."""
     return when.isoformat(timespec="milliseconds")
+
+
+def _event(aggregate: type[Aggregate], name: str) -> type:
+    """The domain event class NAME of AGGREGATE (eventsourcing's @event makes it, out of a type checker's sight)."""
+    return vars(aggregate)[name]
+
+
+@dataclass
+class _EntryChange:
+    """One domain event of an entry, its rows written."""
+
+    entry_id: str
+    after: PolicyEvent
+    old: dict[str, Any] | None  # its document before (None for a new entry)
+    doc: dict[str, Any]  # its document after
+    ranks: Ranks  # its places in its listings before (see ListingPlaces.ranks)
 
 
 class _Projector:
@@ -113,43 +136,61 @@ class _Projector:
             "updated": _moment(entry.modified_on),
         }
 
-    def refresh_links(self, target_id: str, title: str, live: bool) -> None:
-        """Entries linking to a retitled or retracted entry show its title (or drop the link) in
-        every listing: their documents hold both, so they are updated, and the pages that list
-        them marked dirty."""
-        self.c.execute("SELECT DISTINCT source_id FROM relations WHERE target_id = ?", (target_id,))
-        for (source_id,) in self.c.fetchall():
-            source = stored_document(self.c, source_id)
-            if source is None:
-                continue
-            for relation in source["relations"]:
-                if relation["target_id"] == target_id:
-                    relation["target_title"] = title
-                    relation["target_live"] = live
-            self.c.execute(
-                "UPDATE entries SET data = ?, card = ? WHERE id = ?",
-                (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
-            )
-            # Its place in every listing stays: only the page showing its card changes.
-            shown = self.places.narrowed(pages_of(source), source, self.places.ranks(source, source, self.dirty))
-            self.dirty |= shown | {pagekeys.HOME}
+    # One handler per domain event class --------------------------------------------------------
 
-    def live_years(self) -> set[int]:
-        self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
-        return {int(r[0]) for r in self.c.fetchall()}
+    @singledispatchmethod
+    def apply(self, domain_event: Any, position: int, before: Any) -> Aggregate:
+        """Project DOMAIN_EVENT, at store POSITION, onto BEFORE (its aggregate as it was, or None);
+        returns the aggregate after it."""
+        raise TypeError(f"the site has no projection of {type(domain_event).__qualname__}")
 
-    def years_live(self, years: set[int]) -> dict[int, bool]:
-        """Whether each of these years has a live entry (asked per change, so by index, not by scan)."""
-        live = {}
-        for year in years:
-            self.c.execute(
-                "SELECT 1 FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 LIMIT 1",
-                (year,),
-            )
-            live[year] = self.c.fetchone() is not None
-        return live
+    @apply.register(_event(PolicyEvent, "Recorded"))
+    def _recorded(self, domain_event: Any, position: int, before: None) -> PolicyEvent:
+        """A new entry: no page shows it yet, and nothing links to it. Its years may gain their first
+        live entry, its facets a name, the sitemap its addresses."""
+        change = self.entry_changed(domain_event, position, before)
+        self.settle_years(change)
+        self.mark_pages(change)
+        self.settle_addresses(change)
+        return change.after
 
-    def apply_bundle(self, domain_event: Any, before: Bundle | None) -> Bundle:
+    @apply.register(_event(PolicyEvent, "Corrected"))
+    @apply.register(_event(PolicyEvent, "Retracted"))
+    @apply.register(_event(PolicyEvent, "Merged"))
+    def _revised(self, domain_event: Any, position: int, before: PolicyEvent) -> PolicyEvent:
+        """A correction may change any field the site shows; a retraction or a merger takes the entry
+        out of every listing. Its years, what entries linking to it show, its facets and the sitemap
+        may all change."""
+        change = self.entry_changed(domain_event, position, before)
+        self.settle_years(change)
+        self.relink(change)
+        self.mark_pages(change)
+        self.settle_addresses(change)
+        return change.after
+
+    @apply.register(_event(PolicyEvent, "SourceAdded"))
+    @apply.register(_event(PolicyEvent, "SourceWithdrawn"))
+    def _sources_changed(self, domain_event: Any, position: int, before: PolicyEvent) -> PolicyEvent:
+        """A source added or withdrawn changes the entry's sources facet (a source's page may come),
+        never its title, its dates or its life."""
+        change = self.entry_changed(domain_event, position, before)
+        self.mark_pages(change)
+        self.settle_addresses(change)
+        return change.after
+
+    @apply.register(_event(PolicyEvent, "Linked"))
+    @apply.register(_event(PolicyEvent, "Unlinked"))
+    def _links_changed(self, domain_event: Any, position: int, before: PolicyEvent) -> PolicyEvent:
+        """A link shows on the pages of both its ends (pages_of names the target's), in no listing."""
+        change = self.entry_changed(domain_event, position, before)
+        self.mark_pages(change)
+        return change.after
+
+    @apply.register(_event(Bundle, "Started"))
+    @apply.register(_event(Bundle, "EntriesAdded"))
+    @apply.register(_event(Bundle, "EntriesRemoved"))
+    def _bundle_changed(self, domain_event: Any, position: int, before: Bundle | None) -> Bundle:
+        """A bundle's page, and the list of bundles, show its pins."""
         after = domain_event.mutate(before)
         assert isinstance(after, Bundle)
         data = {
@@ -164,29 +205,30 @@ class _Projector:
         self.dirty |= {pagekeys.Bundle(after.name), pagekeys.BUNDLES}
         return after
 
-    def apply(self, domain_event: Any, position: int, before: PolicyEvent | None) -> PolicyEvent:
-        entry_id = str(domain_event.originator_id)
+    # What the handlers do ----------------------------------------------------------------------
+
+    def entry_changed(self, domain_event: Any, position: int, before: PolicyEvent | None) -> _EntryChange:
+        """What every change of an entry does: its rows rewritten, its revision added."""
         details = describe(domain_event, before, self.slug_of)
         after = domain_event.mutate(before)
         assert isinstance(after, PolicyEvent)
-
+        entry_id = str(domain_event.originator_id)
         old = stored_document(self.c, entry_id)
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
-        touched_years = set(old["years"] if old else []) | set(doc["years"])
-        years_before = self.years_live(touched_years)
-        ranks = self.places.ranks(old, doc, self.dirty)  # (before the rows change)
+        change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
-        if self.years_live(touched_years) != years_before:
-            # Every year page lists the years: a year that appears or disappears changes them all.
-            self.dirty |= {pagekeys.Year(y) for y in self.live_years() | touched_years}
+        self.add_revision(change, domain_event, position, details)
+        return change
 
+    def add_revision(self, change: _EntryChange, domain_event: Any, position: int, details: tuple[str, ...]) -> None:
+        """The change's revision, and the changes page that lists it."""
         if self.change_count is None:
             self.c.execute("SELECT COUNT(*) FROM revisions")
             self.change_count = int(self.c.fetchone()[0])
         change_index = self.change_count
         self.change_count += 1
         revision = {
-            "entry_id": entry_id,
+            "entry_id": change.entry_id,
             "number": domain_event.originator_version,
             "position": position,
             "timestamp": _moment(domain_event.timestamp),
@@ -194,34 +236,96 @@ class _Projector:
             "editor": domain_event.editor,
             "reason": domain_event.reason,
             "details": list(details),
-            "slug": doc["slug"],
-            "title": doc["title"],
-            "snapshot": doc,
+            "slug": change.doc["slug"],
+            "title": change.doc["title"],
+            "snapshot": change.doc,
         }
         self.c.execute(
             "INSERT OR REPLACE INTO revisions (entry_id, number, position, timestamp, data) VALUES (?, ?, ?, ?, ?)",
-            (entry_id, revision["number"], position, revision["timestamp"], json.dumps(revision, ensure_ascii=False)),
+            (
+                change.entry_id,
+                revision["number"],
+                position,
+                revision["timestamp"],
+                json.dumps(revision, ensure_ascii=False),
+            ),
         )
-
-        self.c.execute(
-            "SELECT source_id FROM relations WHERE target_id = ? UNION SELECT id FROM entries WHERE merged_into = ?",
-            (entry_id, entry_id),
-        )
-        incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
-        if old is not None and (old["title"], old["live"]) != (doc["title"], doc["live"]):
-            self.refresh_links(entry_id, doc["title"], doc["live"])
-        shown = self.places.narrowed(pages_of(old) | pages_of(doc), doc, ranks)
-        self.dirty |= shown | incoming | set(GLOBAL_PAGES)
-        if old is None or old["live"] != doc["live"] or addresses(old) != addresses(doc):
-            self.dirty.add(pagekeys.SITEMAP)
-        # A facet's index lists its names with their counts: only a change of membership changes it.
-        self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in facet_names(old) ^ facet_names(doc)}
-        self.dirty.add(pagekeys.Revision(entry_id, revision["number"]))
+        self.dirty.add(pagekeys.Revision(change.entry_id, revision["number"]))
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(pagekeys.ChangesPage(page))
         if change_index % PAGE_SIZE == 0 and page > 1:
             self.dirty.add(pagekeys.ChangesPage(page - 1))  # it gains its link to the new page
-        return after
+
+    def settle_years(self, change: _EntryChange) -> None:
+        """Every year page lists the years: a year that gains its first live entry, or loses its
+        last, changes them all."""
+        old, doc = change.old, change.doc
+        was = set(old["years"]) if old and old["live"] else set()
+        now = set(doc["years"]) if doc["live"] else set()
+        if any(not self.others_live_in(year, change.entry_id) for year in sorted(was ^ now)):
+            touched = set(old["years"] if old else []) | set(doc["years"])
+            self.dirty |= {pagekeys.Year(y) for y in self.live_years() | touched}
+
+    def others_live_in(self, year: int, entry_id: str) -> bool:
+        """Whether a live entry other than ENTRY_ID is listed in YEAR (by index, not by scan)."""
+        self.c.execute(
+            "SELECT 1 FROM years y JOIN entries e ON e.id = y.entry_id "
+            "WHERE y.year = ? AND e.live = 1 AND e.id != ? LIMIT 1",
+            (year, entry_id),
+        )
+        return self.c.fetchone() is not None
+
+    def live_years(self) -> set[int]:
+        self.c.execute("SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1")
+        return {int(r[0]) for r in self.c.fetchall()}
+
+    def relink(self, change: _EntryChange) -> None:
+        """Entries linking to a retitled or retracted entry show its title (or drop the link) in
+        every listing: their documents hold both, so they are updated, and the pages that list
+        them marked dirty."""
+        old, doc = change.old, change.doc
+        if old is None or (old["title"], old["live"]) == (doc["title"], doc["live"]):
+            return
+        self.c.execute("SELECT DISTINCT source_id FROM relations WHERE target_id = ?", (change.entry_id,))
+        for (source_id,) in self.c.fetchall():
+            source = stored_document(self.c, source_id)
+            if source is None:
+                continue
+            for relation in source["relations"]:
+                if relation["target_id"] == change.entry_id:
+                    relation["target_title"] = doc["title"]
+                    relation["target_live"] = doc["live"]
+            self.c.execute(
+                "UPDATE entries SET data = ?, card = ? WHERE id = ?",
+                (json.dumps(source, ensure_ascii=False), card_of(source), source_id),
+            )
+            # Its place in every listing stays: only the page showing its card changes.
+            shown = self.places.narrowed(pages_of(source), source, self.places.ranks(source, source, self.dirty))
+            self.dirty |= shown | {pagekeys.HOME}
+
+    def mark_pages(self, change: _EntryChange) -> None:
+        """The pages that show the entry, before and after, those of the entries that link to it or
+        were merged into it, and the pages every change shows on."""
+        self.c.execute(
+            "SELECT source_id FROM relations WHERE target_id = ? UNION SELECT id FROM entries WHERE merged_into = ?",
+            (change.entry_id, change.entry_id),
+        )
+        incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
+        shown = self.places.narrowed(pages_of(change.old) | pages_of(change.doc), change.doc, change.ranks)
+        self.dirty |= shown | incoming | set(GLOBAL_PAGES)
+
+    def settle_addresses(self, change: _EntryChange) -> None:
+        """The sitemap lists the live entries and their year and facet pages; a facet's index lists
+        its names with their counts, so only a change of membership changes it."""
+        old, doc = change.old, change.doc
+        if old is None or old["live"] != doc["live"] or addresses(old) != addresses(doc):
+            self.dirty.add(pagekeys.SITEMAP)
+        self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in facet_names(old) ^ facet_names(doc)}
+
+
+# The store's changes the projection reads: those of the domain event classes it has a handler for
+# (in the registry of the singledispatchmethod itself, which the class attribute would hide).
+TOPICS = [get_topic(cls) for cls in vars(_Projector)["apply"].dispatcher.registry if cls is not object]
 
 
 def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, progress: Progress | None = None) -> int:
@@ -234,7 +338,7 @@ def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, prog
     end = (stop if stop is not None else app.position()) if progress is not None else 0
     cache: dict[UUID, Any] = {}
     processed = 0
-    for batch in log.batches(app.recorder, after=position, stop=stop, topics=POLICY_TOPICS + BUNDLE_TOPICS, size=BATCH):
+    for batch in log.batches(app.recorder, after=position, stop=stop, topics=TOPICS, size=BATCH):
         with view.datastore.transaction(commit=True) as cursor:
             projector = _Projector(app, cursor)
             for notification in batch:
@@ -243,10 +347,7 @@ def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, prog
                 before = cache.get(originator)
                 if before is None and domain_event.originator_version > 1:
                     before = app.repository.get(originator, version=domain_event.originator_version - 1)
-                if notification.topic in BUNDLE_TOPICS:
-                    cache[originator] = projector.apply_bundle(domain_event, before)
-                else:
-                    cache[originator] = projector.apply(domain_event, notification.id, before)
+                cache[originator] = projector.apply(domain_event, notification.id, before)
             view.mark_dirty(cursor, projector.dirty)
             view.record_position(cursor, batch[-1].id)
         processed += len(batch)
