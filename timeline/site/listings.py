@@ -1,0 +1,159 @@
+"""The listing pages: each year's entries, each facet key's entries (with its feed), the facets'
+indexes, the home page and the change log."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Callable
+from typing import Any
+
+from timeline.site import pagekeys, urls
+from timeline.site.readmodel import SiteView
+from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
+
+HOME_SIZE = 20
+_ANCHORS = {"0-before": "m-before", "1-year": "m-year"}
+
+# A listing's every item, or (how many there are, the items of page n) for one too long to read in whole.
+Items = list[Any] | tuple[int, Callable[[int], list[Any]]]
+
+
+def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
+    """(sort key, heading) of the group an entry is listed under on a year page: entries that began in
+    an earlier year first, then those known only to the year, then month by month."""
+    start = entry["date_start"]
+    if not start.startswith(f"{year:04d}"):
+        return "0-before", f"Continuing from before {year}"
+    if entry["date"].split("/")[0].rstrip("~").count("-") == 0:
+        return "1-year", f"{year}, month not known"
+    return start[:7], f"{calendar.month_name[int(start[5:7])]} {year}"
+
+
+class Listings:
+    def __init__(self, templates: Templates, view: SiteView):
+        self.templates = templates
+        self.view = view
+
+    def paginated(
+        self, template: str, url_of: Callable[[int], str], items: Items, only: int | None = None, **context: Any
+    ) -> Files:
+        """Every page of a listing, or the ``only`` page (none if the listing has no such page)."""
+        if isinstance(items, list):
+            listed = items
+            items = (len(listed), lambda n: listed[(n - 1) * urls.PAGE_SIZE : n * urls.PAGE_SIZE])
+        total, page_items = items
+        pages = max(1, math.ceil(total / urls.PAGE_SIZE))
+        files: Files = {}
+        for number in range(1, pages + 1) if only is None else [only] if 1 <= only <= pages else []:
+            pagination = {
+                "number": number,
+                "pages": pages,
+                "previous": url_of(number - 1) if number > 1 else None,
+                "next": url_of(number + 1) if number < pages else None,
+            }
+            context.update(items=page_items(number), pagination=pagination)
+            files.update(self.templates.page(template, url_of(number), **context))
+        return files
+
+    def year(self, listing: pagekeys.Year) -> Files:
+        """The year's every page, or its ``listing.page`` alone (see listingplaces.py)."""
+        number = listing.year
+        entries = self.view.year_entries(number)
+        if not entries:
+            return {}
+        months: list[dict[str, str]] = []
+        for index, entry in enumerate(entries):
+            key, label = _month(entry, number)
+            entry = entries[index] = {
+                **entry,
+                "month_key": key,
+                "month_label": label,
+                "month_anchor": _ANCHORS.get(key, f"m-{key}"),
+            }
+            if not months or months[-1]["anchor"] != entry["month_anchor"]:
+                page = index // urls.PAGE_SIZE + 1
+                months.append({"label": label, "anchor": entry["month_anchor"], "url": urls.year(number, page)})
+        return self.paginated(
+            "year.html",
+            lambda page: urls.year(number, page),
+            entries,
+            only=listing.page,
+            year=number,
+            years=[(y, None) for y in self.view.years()],
+            months=months,
+        )
+
+    def facet_index(self, key: pagekeys.FacetIndex) -> Files:
+        facet = key.facet
+        items = self.view.facet_counts(facet)
+        return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+
+    def facet(self, listing: pagekeys.Facet) -> Files:
+        """The facet key's every page and its feed, or its ``listing.page`` alone and the feed."""
+        facet, key, only = listing.facet, listing.key, listing.page
+        name = self.view.facet_name(facet, key)
+        if name is None:
+            return {}
+        entries: Items
+        if only is None:
+            entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
+        else:
+            size = urls.PAGE_SIZE
+            entries = (
+                self.view.facet_count(facet, key),
+                lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size),
+            )
+        document = self.view.source_document(key) if facet == "sources" else None
+        if document is not None:
+            name = document["title"]
+        files = self.paginated(
+            "facet.html",
+            lambda page: urls.facet(facet, key, page),
+            entries,
+            only=only,
+            facet=facet,
+            key=key,
+            name=name,
+            document=document,
+        )
+        recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
+        title = f"{FACET_TITLES[facet][:-1]}: {name}"
+        files.update(self.templates.feed(urls.feed_facet(facet, key), title, urls.facet(facet, key), recent))
+        return files
+
+    def home(self) -> Files:
+        recent = self.view.latest_cards(HOME_SIZE)
+        years, total = self.view.year_counts(), self.view.count_live()
+        return self.templates.page("home.html", urls.home(), recent=recent, years=years, total=total)
+
+    def changes_index(self) -> Files:
+        total = self.view.count_changes()
+        pages = max(1, math.ceil(total / urls.PAGE_SIZE))
+        return self.templates.page(
+            "changes.html",
+            urls.changes(),
+            items=self.view.changes(urls.PAGE_SIZE),
+            pages=pages,
+            number=0,
+            total=total,
+        )
+
+    def changes_page(self, key: pagekeys.ChangesPage) -> Files:
+        """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift;
+        a page links only to its neighbours, so a new change touches one page (two when it opens a page)."""
+        number = key.number
+        items = self.view.changes_from_first(urls.PAGE_SIZE + 1, offset=(number - 1) * urls.PAGE_SIZE)
+        if not items:
+            return {}
+        pagination = {
+            "number": number,
+            "previous": urls.changes(number - 1) if number > 1 else None,
+            "next": urls.changes(number + 1) if len(items) > urls.PAGE_SIZE else None,
+        }
+        return self.templates.page(
+            "changes_page.html",
+            urls.changes(number),
+            items=list(reversed(items[: urls.PAGE_SIZE])),
+            pagination=pagination,
+        )

@@ -1,0 +1,79 @@
+"""The files made once for the whole site: the site's feeds, the data downloads and their page,
+the TimelineJS file, the sitemap, robots.txt, the static assets and the 404 and search pages."""
+
+from __future__ import annotations
+
+import json
+
+from timeline.site import data, pagekeys, urls
+from timeline.site import slides as timelinejs
+from timeline.site.readmodel import SiteView
+from timeline.site.templating import FEED_SIZE, Files, Templates
+
+STATIC_FILES = ("style.css", "cite.js", "timeline.js", "search.js", "favicon.svg")
+
+
+class SiteFiles:
+    def __init__(self, templates: Templates, view: SiteView):
+        self.templates = templates
+        self.view = view
+        self.links = templates.links
+        self.title = templates.site["title"]
+
+    def feeds(self) -> Files:
+        newest = self.view.live_entries(limit=FEED_SIZE, newest_first=True)
+        files = self.templates.feed(urls.feed_entries(), f"{self.title}: new entries", urls.home(), newest)
+        changes = self.view.changes(FEED_SIZE)
+        files.update(self.templates.feed(urls.feed_changes(), f"{self.title}: changes", urls.changes(), [], changes))
+        return files
+
+    def data_index(self) -> Files:
+        years = self.view.start_year_counts()
+        listing = [
+            {
+                "year": year,
+                "entries": count,
+                "json": self.links.data_json(year),
+                "csv": self.links.data_csv(year),
+            }
+            for year, count in years
+        ]
+        files = self.templates.page("data.html", urls.data_index(), years=years)
+        files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
+        return files
+
+    def data_year(self, key: pagekeys.DataYear) -> Files:
+        number = key.year
+        public = self.view.live_public_of_year(number)
+        if not public:
+            return {}
+        return {urls.data_json(number): data.entries_json(public), urls.data_csv(number): data.entries_csv(public)}
+
+    def timelinejs(self) -> Files:
+        slides = self.view.live_slides()
+        return {urls.data_timelinejs(): timelinejs.timelinejs_json(slides, self.title, self.links)}
+
+    def sitemap(self) -> Files:
+        addresses = [urls.home(), urls.changes()]
+        addresses += [urls.year(y) for y, _ in self.view.year_counts()]
+        # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
+        # addresses come or go).
+        addresses += [urls.entry(slug) for slug in sorted(self.view.live_slugs())]
+        for facet in urls.FACETS:
+            addresses.append(urls.facet_index(facet))
+            addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]
+        xml = self.templates.text("sitemap.xml", locations=[self.links.absolute(a) for a in addresses])
+        return {urls.sitemap(): xml.encode("utf-8")}
+
+    def static(self) -> Files:
+        files: Files = {}
+        for name in STATIC_FILES:
+            for folder in self.templates.folders:
+                path = folder / name
+                if path.is_file():
+                    files[urls.script(name)] = path.read_bytes()
+                    break
+        files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {self.links.sitemap()}\n".encode()
+        files.update(self.templates.page("404.html", urls.not_found(), absolute_links=True))
+        files.update(self.templates.page("search.html", urls.search()))
+        return files

@@ -1,0 +1,123 @@
+"""Pages and feeds from the site's Jinja templates, with what every one of them is given: the
+site's settings, its addresses (relative links, absolute ones from a SiteUrls) and its
+content security policy."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from timeline.domain.model import RelationType
+from timeline.files.archive import Archive
+from timeline.site import urls
+
+FACET_TITLES = {
+    "actors": "Actors",
+    "platforms": "Platforms",
+    "topics": "Topics",
+    "kinds": "Kinds",
+    "jurisdictions": "Jurisdictions",
+    "sources": "Sources",
+}
+FEED_SIZE = 50  # entries or changes in a feed
+
+Files = dict[str, bytes]
+
+# Every page allows only the site's own scripts, stylesheet, images and requests: text from the
+# archive can never run, even where a template forgets to escape it. JSON-LD blocks are data and
+# never run. The search page also runs Pagefind's WebAssembly, which needs 'wasm-unsafe-eval'.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+NEVER_UPDATED = "1970-01-01T00:00:00+00:00"  # an empty feed's <updated>
+
+
+def template_folders(archive: Archive) -> list[Path]:
+    """The archive's own site_templates/ first (to override any template), then the package's."""
+    packaged = Path(str(resources.files("timeline.site_templates")))
+    own = archive.root / "site_templates"
+    return [own, packaged] if own.is_dir() else [packaged]
+
+
+class Templates:
+    def __init__(self, archive: Archive, compiled: Path | None = None):
+        """``compiled``: a folder to keep compiled templates in. Compiling them costs ~0.3 s, a
+        third of a small incremental build; Jinja checks each against its source before use."""
+        self.folders = template_folders(archive)
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.links = urls.SiteUrls(archive.base_url)
+        # What templates know of the site (an archive's own templates may name site.base_url).
+        self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
+
+    def page(self, template: str, url: str, absolute_links: bool = False, **context: Any) -> Files:
+        """The page at URL, rendered from TEMPLATE with CONTEXT."""
+
+        def rel(target: str) -> str:
+            # The 404 page is served at any address, so its links cannot be relative.
+            if absolute_links:
+                return self.links.absolute(target)
+            return urls.relative(url, target)
+
+        policy = SEARCH_CONTENT_SECURITY_POLICY if url == urls.search() else CONTENT_SECURITY_POLICY
+        html = self.env.get_template(template).render(
+            site=self.site,
+            page_url=url,
+            content_security_policy=policy,
+            canonical=self.links.absolute(url),
+            rel=rel,
+            absolute=self.links.absolute,
+            urls=urls,
+            facet_titles=FACET_TITLES,
+            inverse_wording={t.value: t.inverse_wording for t in RelationType},
+            **context,
+        )
+        return {urls.output_path(url): html.encode("utf-8")}
+
+    def redirect(self, url: str, target: str, title: str) -> Files:
+        """A page at URL that sends its reader to TARGET."""
+        return self.page("redirect.html", url, target=target, title=title)
+
+    def feed(
+        self,
+        url: str,
+        title: str,
+        alternate: str,
+        entries: list[dict[str, Any]],
+        changes: list[dict[str, Any]] | None = None,
+    ) -> Files:
+        """The Atom feed at URL of ENTRIES, or of CHANGES (revisions) when given; ALTERNATE is the
+        page it is the feed of."""
+        stamps = [e["updated"] for e in entries] if changes is None else [c["timestamp"] for c in changes]
+        xml = self.env.get_template("feed.xml").render(
+            site=self.site,
+            feed_url=self.links.absolute(url),
+            title=title,
+            alternate=self.links.absolute(alternate),
+            entries=entries,
+            changes=changes,
+            updated=max(stamps, default=NEVER_UPDATED),
+            absolute=self.links.absolute,
+            urls=urls,
+        )
+        return {url: xml.encode("utf-8")}
+
+    def text(self, template: str, **context: Any) -> str:
+        """TEMPLATE rendered with CONTEXT alone (for files that are no page, such as the sitemap)."""
+        return self.env.get_template(template).render(**context)
