@@ -27,7 +27,7 @@ from timeline.files.archive import Archive
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
-from timeline.site.pagefiles import PARALLEL_FROM, render_in_parallel, render_keys
+from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
 from timeline.site.projection import GLOBAL_PAGES, catch_up
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, write_bytes_atomically
 from timeline.site.readmodel import SiteView
@@ -188,25 +188,15 @@ def _build(
     stop: int | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    report = BuildReport()
-    # Named apart from the read model's files, which --full deletes: a note left before one must be read.
-    unfinished = Unfinished.read(Path(view.datastore.pool.db_name).with_suffix(".unfinished"))
-    # A new output folder, a read model made anew, or settings the pages show changed: render
-    # everything, compare with what is on disk, and sweep what is no longer produced.
-    settings, rendered_with = rendered_settings(archive), view.rendered_with()
-    fresh_output = full or unfinished.fresh or view.position() == 0 or not (out / urls.manifest()).is_file()
-    fresh_output = fresh_output or rendered_with != settings
-    unfinished.note(fresh=fresh_output)
-    if rendered_with != settings:  # only once the note says to render everything, in case this build stops
-        view.record_rendered_with(settings)
-    if unfinished.found:
-        remove_temporaries(out)
+    build = _Build(archive, view, out, progress)
+    build.begin(full)
+    report = build.report
     report.changes = catch_up(app, view, stop=stop, progress=progress)
     report.position = view.position()
     dirty = set(view.dirty_keys())
-    keys = sorted(all_keys(view) if fresh_output else _without_subsumed(dirty), key=str)
+    keys = sorted(all_keys(view) if build.fresh else _without_subsumed(dirty), key=str)
     previously_published: set[str] = set()
-    if fresh_output:
+    if build.fresh:
         previously_published = _manifest_files(out)
         with view.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM files")
@@ -214,63 +204,119 @@ def _build(
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
     # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
     listings = {listing for key in keys if (listing := pagekeys.whole_listing(key))}
-    known = {} if fresh_output else view.files_at(view.paths_of_keys([*keys, *listings]))
+    known = {} if build.fresh else view.files_at(view.paths_of_keys([*keys, *listings]))
     live_slugs = view.live_slugs()
-    whole_index = fresh_output or not index_has_its_parts(out, live_slugs)
-    indexing: Indexing | None = None
-    try:
-        if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            view_file = Path(view.datastore.pool.db_name)
-            rendered = render_in_parallel(
-                archive, view_file, compiled_templates(archive), out, keys, known, fresh_output, progress
-            )
-        else:
-            renderer = Renderer(archive, view, compiled_templates(archive))
-            # Entry pages first: their part of the search index is made while the other pages render.
-            first = [k for k in keys if isinstance(k, pagekeys.Entry)]
-            rest = [k for k in keys if not isinstance(k, pagekeys.Entry)]
-            rendered = render_keys(renderer, view, out, first, known, fresh_output, progress, (0, len(keys)))
-            buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | unfinished.search
-            if buckets and not whole_index:
-                unfinished.note(fresh=fresh_output, search=buckets)
-                pending: dict[str, str | None] = {p: None for p in rendered.removed}
-                pending |= {Path(target).relative_to(out).as_posix(): temp for temp, target in rendered.staged}
-                indexing = Indexing(out, buckets, live_slugs, pending).start()
-            step = (len(first), len(keys))
-            rendered.add(render_keys(renderer, view, out, rest, known, fresh_output, progress, step))
-    except BaseException:
-        remove_temporaries(out)  # staged files are not published; the next build renders their pages again
-        raise
-    produced, written = rendered.produced, rendered.written
-    # Every new file is on disk: now replace the changed ones, and only then remove those no page links to.
-    replace_staged(rendered.staged)
-    still_produced = {path for paths in produced.values() for path in paths}
-    report.written, report.unchanged = rendered.written_paths, rendered.unchanged
-    report.removed = [path for path in rendered.removed if path not in still_produced]
-    for relative in report.removed:
-        _remove(out, relative)
-    changed = entry_page_buckets([*report.written, *report.removed]) | unfinished.search
-    unfinished.note(fresh=fresh_output, search=changed)
-    view.finish_pages(produced, written, report.removed, cleared=dirty - set(keys))
-    if fresh_output:
-        published_now = set(view.files())
-        stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
-        report.removed += _sweep(out, stale)
+    whole_index = build.fresh or not index_has_its_parts(out, live_slugs)
+    rendered, indexing = build.render(keys, known, None if whole_index else live_slugs)
+    changed = build.publish(rendered, cleared=dirty - set(keys), previously_published=previously_published)
     if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
         report.search_indexed = indexing.finish(write_bytes_atomically)
     elif whole_index:
         report.search_indexed = index_for_search(out, None, live_slugs, write_bytes_atomically)
     elif changed:
         report.search_indexed = index_for_search(out, changed, live_slugs, write_bytes_atomically)
-    if report.written or report.removed or fresh_output or report.changes or report.search_indexed or unfinished.found:
-        listed = manifest.read_top(out) or {}
-        if fresh_output or unfinished.found or "parts" not in listed:  # (an older manifest lists all or nothing)
-            parts = view.parts() | set(listed.get("parts", {}))
+    build.write_manifest()
+    build.unfinished.clear()
+    return report
+
+
+class _Build:
+    """The steps of one build of an output folder from its read model (see :func:`_build` for their order)."""
+
+    def __init__(self, archive: Archive, view: SiteView, out: Path, progress: Progress | None):
+        self.archive = archive
+        self.view = view
+        self.out = out
+        self.progress = progress
+        self.report = BuildReport()
+        # Named apart from the read model's files, which --full deletes: a note left before one must be read.
+        self.unfinished = Unfinished.read(Path(view.datastore.pool.db_name).with_suffix(".unfinished"))
+        self.fresh = False
+
+    def begin(self, full: bool) -> None:
+        """Settle whether every page is rendered, compared with what is on disk, and what is no longer
+        produced swept: for a new output folder, a read model made anew, or new settings the pages show."""
+        settings, rendered_with = rendered_settings(self.archive), self.view.rendered_with()
+        fresh = full or self.unfinished.fresh or self.view.position() == 0
+        self.fresh = fresh or not (self.out / urls.manifest()).is_file() or rendered_with != settings
+        self.unfinished.note(fresh=self.fresh)
+        if rendered_with != settings:  # only once the note says to render everything, in case this build stops
+            self.view.record_rendered_with(settings)
+        if self.unfinished.found:
+            remove_temporaries(self.out)
+
+    def render(
+        self, keys: list[pagekeys.PageKey], known: dict[str, tuple[str, int]], index_from: list[str] | None
+    ) -> tuple[Rendered, Indexing | None]:
+        """Render KEYS (on every core when there are many). On one core, entry pages come first, and
+        when INDEX_FROM (the live slugs) is given, their parts of the search index are made while
+        the other pages render."""
+        compiled = compiled_templates(self.archive)
+        try:
+            if len(keys) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+                view_file = Path(self.view.datastore.pool.db_name)
+                args = (self.archive, view_file, compiled, self.out, keys, known, self.fresh, self.progress)
+                return render_in_parallel(*args), None
+            renderer = Renderer(self.archive, self.view, compiled)
+            first = [k for k in keys if isinstance(k, pagekeys.Entry)]
+            rest = [k for k in keys if not isinstance(k, pagekeys.Entry)]
+            rendered = render_keys(
+                renderer, self.view, self.out, first, known, self.fresh, self.progress, (0, len(keys))
+            )
+            indexing = None if index_from is None else self.start_indexing(rendered, index_from)
+            step = (len(first), len(keys))
+            rendered.add(render_keys(renderer, self.view, self.out, rest, known, self.fresh, self.progress, step))
+            return rendered, indexing
+        except BaseException:
+            remove_temporaries(self.out)  # staged files are not published; the next build renders their pages again
+            raise
+
+    def start_indexing(self, rendered: Rendered, live_slugs: list[str]) -> Indexing | None:
+        """Index the parts of the search index whose entry pages changed, in the background."""
+        buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | self.unfinished.search
+        if not buckets:
+            return None
+        self.unfinished.note(fresh=self.fresh, search=buckets)
+        pending: dict[str, str | None] = {p: None for p in rendered.removed}
+        pending |= {Path(target).relative_to(self.out).as_posix(): temp for temp, target in rendered.staged}
+        return Indexing(self.out, buckets, live_slugs, pending).start()
+
+    def publish(
+        self, rendered: Rendered, *, cleared: set[pagekeys.PageKey], previously_published: set[str]
+    ) -> set[str]:
+        """Put the rendered files in place, record them, and clear their keys' dirt (and that of the
+        CLEARED keys, rendered under others); returns the parts of the search index they change."""
+        report, out = self.report, self.out
+        produced, written = rendered.produced, rendered.written
+        # Every new file is on disk: now replace the changed ones, and only then remove those no page links to.
+        replace_staged(rendered.staged)
+        still_produced = {path for paths in produced.values() for path in paths}
+        report.written, report.unchanged = rendered.written_paths, rendered.unchanged
+        report.removed = [path for path in rendered.removed if path not in still_produced]
+        for relative in report.removed:
+            _remove(out, relative)
+        changed = entry_page_buckets([*report.written, *report.removed]) | self.unfinished.search
+        self.unfinished.note(fresh=self.fresh, search=changed)
+        self.view.finish_pages(produced, written, report.removed, cleared=cleared)
+        if self.fresh:
+            published_now = set(self.view.files())
+            stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
+            report.removed += _sweep(out, stale)
+        return changed
+
+    def write_manifest(self) -> None:
+        """Rewrite the manifest's parts whose files changed (every part after a fresh or interrupted build)."""
+        report, unfinished = self.report, self.unfinished
+        touched = report.written or report.removed or report.changes or report.search_indexed
+        if not (touched or self.fresh or unfinished.found):
+            return
+        listed = manifest.read_top(self.out) or {}
+        if self.fresh or unfinished.found or "parts" not in listed:  # (an older manifest lists all or nothing)
+            parts = self.view.parts() | set(listed.get("parts", {}))
         else:
             parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
-        manifest.write(out, view.position(), f"{SEARCH_FOLDER}/", parts, view.files_of_part, write_bytes_atomically)
-    unfinished.clear()
-    return report
+        position = self.view.position()
+        manifest.write(self.out, position, f"{SEARCH_FOLDER}/", parts, self.view.files_of_part, write_bytes_atomically)
 
 
 def _without_subsumed(keys: set[pagekeys.PageKey]) -> set[pagekeys.PageKey]:
