@@ -79,5 +79,5 @@ def broken_links(out: Path, base_url: str) -> list[str]:
 
 
 def temporary_files(out: Path) -> list[str]:
-    """Files a build writes before renaming them into place (see write_bytes_atomically)."""
+    """Files a build writes before renaming them into place (see timeline.files.atomic)."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob(".*.tmp"))

@@ -181,7 +181,7 @@ def _forget_derived_state(archive: Archive) -> None:
     """Remove what was derived from the store before the restore: each output folder's read
     model (a build then renders everything and compares it with the files on disk) and the
     record of synced files."""
-    for stale in archive.state_dir.glob("site-*.sqlite*"):
+    for stale in archive.read_models:
         stale.unlink(missing_ok=True)
     for state in state_files(archive.events_dir):
         state.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ entries as files), the store (an SQLite file by default) and the built site.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 import subprocess
 import tomllib
@@ -65,6 +66,25 @@ class Archive:
     @property
     def state_dir(self) -> Path:
         return self.root / STATE_DIR
+
+    def read_model_path(self, out: Path, version: int) -> Path:
+        """The site's read model for the output folder ``out`` (each folder has its own: which pages
+        are dirty and which files exist is a fact about that folder)."""
+        digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+        return self.state_dir / f"site-{digest}-v{version}.sqlite"
+
+    @property
+    def read_models(self) -> list[Path]:
+        """Every output folder's read model, with its WAL files."""
+        return sorted(self.state_dir.glob("site-*.sqlite*"))
+
+    @property
+    def templates_cache(self) -> Path:
+        return self.state_dir / "templates"
+
+    @property
+    def citations_cache(self) -> Path:
+        return self.state_dir / "citations.sqlite"
 
     @property
     def kinds(self) -> tuple[str, ...]:

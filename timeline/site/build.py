@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import os
 import tempfile
 import time
@@ -24,18 +23,18 @@ from typing import Any
 from timeline.app.application import TimelineArchive
 from timeline.errors import TimelineError
 from timeline.files.archive import Archive
+from timeline.files.atomic import write_atomically
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
 from timeline.site.projection import GLOBAL_PAGES, catch_up
-from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged, write_bytes_atomically
+from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
 from timeline.store import notifications as log
 
-STATE_FOLDER = ".timeline"
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
 READ_MODEL_VERSION = 7
@@ -64,8 +63,7 @@ def view_path(archive: Archive, out: Path) -> Path:
     """The read model of one output folder: which pages are dirty and which files exist is
     a fact about that folder, so each has its own. (The site's settings are not part of its
     name: the read model holds nothing made from them; see :func:`rendered_settings`.)"""
-    digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    return archive.root / STATE_FOLDER / f"site-{digest}-v{READ_MODEL_VERSION}.sqlite"
+    return archive.read_model_path(out, READ_MODEL_VERSION)
 
 
 def rendered_settings(archive: Archive) -> dict[str, str]:
@@ -75,7 +73,7 @@ def rendered_settings(archive: Archive) -> dict[str, str]:
 
 
 def compiled_templates(archive: Archive) -> Path:
-    return archive.root / STATE_FOLDER / "templates"
+    return archive.templates_cache
 
 
 def all_keys(view: SiteView) -> set[pagekeys.PageKey]:
@@ -142,7 +140,7 @@ def _only_build_of(view_file: Path, out: Path, wait: float) -> Iterator[None]:
 def _build_locked(
     app: TimelineArchive, archive: Archive, out: Path, *, full: bool, as_of: int | None, progress: Progress | None
 ) -> BuildReport:
-    citations_cache = archive.root / STATE_FOLDER / "citations.sqlite"
+    citations_cache = archive.citations_cache
     citations_cache.parent.mkdir(parents=True, exist_ok=True)
     REMEMBERED.use(str(citations_cache))
     if as_of is not None:
@@ -210,11 +208,11 @@ def _build(
     rendered, indexing = build.render(keys, known, None if whole_index else live_slugs)
     changed = build.publish(rendered, cleared=dirty - set(keys), previously_published=previously_published)
     if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
-        report.search_indexed = indexing.finish(write_bytes_atomically)
+        report.search_indexed = indexing.finish(write_atomically)
     elif whole_index:
-        report.search_indexed = index_for_search(out, None, live_slugs, write_bytes_atomically)
+        report.search_indexed = index_for_search(out, None, live_slugs, write_atomically)
     elif changed:
-        report.search_indexed = index_for_search(out, changed, live_slugs, write_bytes_atomically)
+        report.search_indexed = index_for_search(out, changed, live_slugs, write_atomically)
     build.write_manifest()
     build.unfinished.clear()
     return report
@@ -316,7 +314,7 @@ class _Build:
         else:
             parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
         position = self.view.position()
-        manifest.write(self.out, position, f"{SEARCH_FOLDER}/", parts, self.view.files_of_part, write_bytes_atomically)
+        manifest.write(self.out, position, f"{SEARCH_FOLDER}/", parts, self.view.files_of_part, write_atomically)
 
 
 def _without_subsumed(keys: set[pagekeys.PageKey]) -> set[pagekeys.PageKey]:

@@ -20,10 +20,10 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteDatastore
 
 from timeline.files.archive import Archive
+from timeline.files.atomic import stage, write_atomically
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site.pagekeys import PageKey
-from timeline.site.publishing import stage, write_bytes_atomically
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 
@@ -74,7 +74,7 @@ def render_keys(
                 if target.exists():  # replaced once every new file is written: see publishing.py
                     done.staged.append(stage(target, content))
                 else:
-                    write_bytes_atomically(target, content)
+                    write_atomically(target, content)
                 done.written_paths.append(relative)
             else:
                 done.unchanged += 1

@@ -1,7 +1,7 @@
 """Publishing a build's files so that a reader never meets a broken page, even if the build dies.
 
 A build changes the site in three steps, each file atomically (written under a temporary name,
-then renamed into place):
+then renamed into place, by :mod:`timeline.files.atomic`):
 
 1. files the site did not have yet are written;
 2. files that change are replaced (their new bytes were staged beside them during step 1);
@@ -23,29 +23,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timeline.files.atomic import FILE_MODE
-
-# The names write_bytes_atomically and stage give temporary files: ".index.html.k2j4_x9q.tmp".
-TEMPORARY_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
-
-
-def stage(target: Path, content: bytes) -> tuple[str, str]:
-    """Write CONTENT beside TARGET under a temporary name; (temporary, target) for :func:`replace_staged`."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)  # readable as the umask allows, like every published file
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary, str(target)
+from timeline.files.atomic import TEMPORARY_NAME
 
 
 def replace_staged(staged: Iterable[tuple[str, str]]) -> None:
@@ -98,21 +80,3 @@ class Unfinished:
     def clear(self) -> None:
         if self.path is not None:
             self.path.unlink(missing_ok=True)
-
-
-def write_bytes_atomically(path: Path, content: bytes) -> None:
-    """Write CONTENT to PATH under a temporary name, then rename it into place: a reader sees the
-    old file or the new one, never part of one."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:  # the folder is new (made only then: most files go to folders that exist)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)  # mkstemp makes files only their owner can read: a web server could not
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
