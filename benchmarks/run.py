@@ -125,7 +125,9 @@ def hugo_server_rebuilds(site: Path, runs: int, env: dict[str, str]) -> dict[str
 
 def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"timeline-bench-{count}-"))
-    env = {**os.environ, "TIMELINE_EDITOR": "benchmark"}
+    # As installed: Python keeps each module's compiled bytecode (a shell that forbids it would
+    # make every command compile the package anew, and measure that instead).
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "TIMELINE_EDITOR": "benchmark"}
     env.pop("TIMELINE_ARCHIVE", None)
     env.pop("TIMELINE_STORE", None)
     rows = entries(count)

@@ -17,7 +17,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the top-level group loads its commands lazily
+        command = group.get_command(context, name)
+        assert command is not None, f"'timeline {prefix}{name}' is listed but cannot be loaded"
         if isinstance(command, click.Group):
             found += _commands(command, f"{prefix}{name} ")
         else:
@@ -39,3 +42,21 @@ def test_readme_opens_with_the_two_commands() -> None:
 def test_every_command_is_documented_with_an_example(name: str, command: click.Command) -> None:
     assert f"`timeline {name}" in README, f"README does not document 'timeline {name}'"
     assert command.help and "Example:" in command.help, f"'timeline {name} --help' has no example"
+
+
+def test_every_command_a_module_defines_is_listed_for_lazy_loading() -> None:
+    """The CLI loads a command's module only when it runs, from a table of names: a command added to
+    a module's COMMANDS but not to that table would be unreachable."""
+    import importlib
+
+    from timeline.cli import COMMAND_MODULES
+
+    defined = {}
+    for module_name in set(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"timeline.cli.{module_name}")
+        defined |= {command.name: module_name for command in module.COMMANDS}
+    modules = {p.stem for p in (ROOT / "timeline" / "cli").glob("*.py")}
+    for stem in sorted(modules - set(COMMAND_MODULES.values())):
+        assert not hasattr(importlib.import_module(f"timeline.cli.{stem}"), "COMMANDS"), f"cli/{stem}.py is not listed"
+    assert defined == COMMAND_MODULES
+    assert len(_commands(main)) >= len(COMMAND_MODULES)

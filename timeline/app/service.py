@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from timeline.app import backup, bundles, importing
+from timeline.app import bundles
 from timeline.app.application import TimelineArchive
 from timeline.app.sync import SyncReport, sync_folder
 from timeline.domain.bundle import Bundle
@@ -27,6 +27,10 @@ from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
 from timeline.progress import Progress
 from timeline.store.location import StoreLocation, check_sqlite_store, parse_store_url
+
+if TYPE_CHECKING:  # loaded by the methods that use them: most commands never import or restore
+    from timeline.app.backup import RestoreReport
+    from timeline.app.importing import ImportRow
 
 
 def store_location(archive: Archive, store: str | None = None, cwd: Path | None = None) -> tuple[StoreLocation, bool]:
@@ -140,14 +144,16 @@ class ArchiveService:
 
     def import_rows(
         self,
-        rows: Sequence[importing.ImportRow],
+        rows: Sequence[ImportRow],
         options: WriteOptions,
         problems: Sequence[str] = (),
         progress: Progress | None = None,
     ) -> tuple[list[PolicyEvent], int]:
         """Record many entries, all or nothing (see :func:`timeline.app.importing.import_entries`);
         returns the entries recorded and how many rows an earlier run had already recorded."""
-        recorded, skipped = importing.import_entries(self.app, rows, options, problems, progress=progress)
+        from timeline.app.importing import import_entries
+
+        recorded, skipped = import_entries(self.app, rows, options, problems, progress=progress)
         # A run that was interrupted may have saved entries without writing their files: this one writes them.
         remove_abandoned_temporaries(self.archive.events_dir)
         self._mirror(*recorded, *(self.app.entry(entry_id) for entry_id in skipped), durable=False)
@@ -158,9 +164,11 @@ class ArchiveService:
         from the store as it is applied (see :mod:`timeline.app.sync`)."""
         return sync_folder(self.app, self.archive.events_dir, editor, allow_future=allow_future, progress=progress)
 
-    def restore(self, path: Path) -> backup.RestoreReport:
+    def restore(self, path: Path) -> RestoreReport:
         """Load a dump into this (empty) store, then rewrite events/ from it."""
-        return backup.restore_archive(self.app, self.archive, path)
+        from timeline.app.backup import restore_archive
+
+        return restore_archive(self.app, self.archive, path)
 
     # Citation bundles -------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ traceback unless TIMELINE_DEBUG=1.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
@@ -23,7 +24,17 @@ USAGE_EXIT = 2
 
 
 class TimelineGroup(click.Group):
-    """Turns every expected failure into one line and exit status 2."""
+    """Turns every expected failure into one line and exit status 2; loads commands lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"timeline.cli.{module_name}")
+        return next(command for command in module.COMMANDS if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -118,23 +129,17 @@ def main(ctx: click.Context, archive: str | None, store: str | None, lock_timeou
     ctx.call_on_close(session.close)
 
 
-def _register() -> None:
-    from timeline.cli import (
-        bundles,
-        changing,
-        checking,
-        citing,
-        files,
-        init_command,
-        reading,
-        recording,
-        safety,
-        site,
-    )
-
-    for module in (init_command, recording, changing, reading, checking, files, site, citing, bundles, safety):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+# Each command's module, loaded only when that command runs (or when help lists them all): a
+# command pays for importing its own dependencies, not every other command's.
+COMMAND_MODULES = {
+    "init": "init_command",
+    "add": "recording",
+    **dict.fromkeys(("correct", "source", "link", "unlink", "retract", "merge"), "changing"),
+    **dict.fromkeys(("show", "list", "history", "log"), "reading"),
+    "check": "checking",
+    **dict.fromkeys(("sync", "export", "import"), "files"),
+    **dict.fromkeys(("build", "serve"), "site"),
+    "cite": "citing",
+    "bundle": "bundles",
+    **dict.fromkeys(("dump", "restore", "verify"), "safety"),
+}
