@@ -20,8 +20,7 @@ from timeline.app.sync import SyncReport, sync_folder
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.model import PolicyEvent, Source
-from timeline.errors import ConfigError
-from timeline.files.archive import CONFIG_NAME, DEFAULT_STORE, Archive, create_archive, find_archive, load_archive
+from timeline.files.archive import DEFAULT_STORE, Archive, create_archive, find_archive, refuse_existing_archive
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
@@ -33,11 +32,11 @@ if TYPE_CHECKING:  # loaded by the methods that use them: most commands never im
     from timeline.app.importing import ImportRow
 
 
-def store_location(archive: Archive, store: str | None = None, cwd: Path | None = None) -> tuple[StoreLocation, bool]:
+def store_location(archive: Archive, store: str | None = None) -> tuple[StoreLocation, bool]:
     """The store and whether it may be created: the archive's own store is created on first use
     (a fresh clone has none); a store named with --store or TIMELINE_STORE must exist."""
     if store:
-        return parse_store_url(store, cwd or Path.cwd()), False
+        return parse_store_url(store, Path.cwd()), False
     return parse_store_url(archive.store or DEFAULT_STORE, archive.root), True
 
 
@@ -78,9 +77,7 @@ class ArchiveService:
         unreachable server or an existing archive is refused before any file is written."""
         root = settings.root
         location = parse_store_url(settings.store, root)
-        if (root / CONFIG_NAME).exists():
-            load_archive(root)  # an unreadable one is refused with what is wrong in it
-            raise ConfigError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+        refuse_existing_archive(root)  # before the store is opened: opening touches its files
         # Reach the store before writing any file, so a typo leaves nothing behind.
         if location.kind == "postgresql":
             TimelineArchive(location, kinds=settings.kinds, create=True).close()

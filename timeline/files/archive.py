@@ -148,10 +148,16 @@ def find_archive(start: Path, named: str | None = None) -> Archive:
     )
 
 
+def refuse_existing_archive(root: Path) -> None:
+    """Refuse to make an archive where there is one (an unreadable one, with what is wrong in it)."""
+    if (root / CONFIG_NAME).exists():
+        load_archive(root)
+        raise ConfigError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+
+
 def create_archive(root: Path, archive: Archive) -> Archive:
     """Write ``timeline.toml``, ``events/`` and the .gitignore lines; refuse an existing archive."""
-    if (root / CONFIG_NAME).exists():
-        raise ConfigError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+    refuse_existing_archive(root)
     root.mkdir(parents=True, exist_ok=True)
     (root / EVENTS_DIR).mkdir(exist_ok=True)
     (root / CONFIG_NAME).write_text(archive.to_toml(), encoding="utf-8")
