@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -35,6 +36,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def copy_flagship_files(root: Path, *, settings: bool = True) -> None:
+    """Copy the repository's own archive into ``root`` as a clone has it: its entries (events/) and
+    their committed history (history/), and its settings unless ``settings`` is False."""
+    root.mkdir(parents=True, exist_ok=True)
+    if settings:
+        shutil.copy(REPOSITORY / "timeline.toml", root / "timeline.toml")
+    shutil.copytree(REPOSITORY / "events", root / "events")
+    shutil.copytree(REPOSITORY / "history", root / "history")
 
 
 def postgres_reachable() -> str | None:

@@ -42,7 +42,6 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -53,7 +52,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from click.testing import CliRunner
-from conftest import ArchiveUnderTest
+from conftest import ArchiveUnderTest, copy_flagship_files
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -159,7 +158,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         settings, replaced = re.subn(r'(?m)^base_url = ".*"$', f'base_url = "{base}"', settings)
         assert replaced == 1, "timeline.toml has no base_url line"
         (archive_root / "timeline.toml").write_text(settings)
-        shutil.copytree(ROOT / "events", archive_root / "events")
+        copy_flagship_files(archive_root, settings=False)
         archive = ArchiveUnderTest(root=archive_root, store_url=None, runner=CliRunner())
         out = www / SUBPATH.rstrip("/")
         archive.ok("build", "--out", str(out))  # records the flagship entries from events/

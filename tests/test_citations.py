@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -48,7 +47,7 @@ import extruct
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
-from conftest import IN_CI, ArchiveUnderTest
+from conftest import IN_CI, ArchiveUnderTest, copy_flagship_files
 from lxml import html as lxml_html
 
 from timeline.site.manifest import read as read_manifest
@@ -70,9 +69,7 @@ URL = re.compile(r"https?://[^\s<>\"]+")
 
 def copy_flagship(root: Path) -> ArchiveUnderTest:
     """A copy of the repository's archive (settings and events/) with a brand-new store."""
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "timeline.toml", root / "timeline.toml")
-    shutil.copytree(ROOT / "events", root / "events")
+    copy_flagship_files(root)
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
     result = archive.ok("sync")
     assert "0 refused" in result.stdout
@@ -729,12 +726,14 @@ def test_as_of_a_position_or_moment_before_a_correction_reproduces_the_earlier_s
         out = tmp_path / f"as-of-{form}"
         archive.ok("build", "--as-of", as_of, "--out", str(out))
         assert (out / page).read_bytes() == (earlier / page).read_bytes(), f"--as-of {as_of}"
-        assert manifest(out)["position"] == position
         # Not only the entry: the entries that respond to it name it by its old title, and so on.
         earlier_files, files = tree(earlier), tree(out)
         assert sorted(files) == sorted(earlier_files)
         assert [f for f in files if files[f] != earlier_files[f]] == [], f"--as-of {as_of}"
-        assert manifest(out) == manifest(earlier)
+        assert manifest(out)["files"] == manifest(earlier)["files"]
+        # It names the history as it stood: every change up to that one (the new entry's name
+        # reservations, saved with it a moment later, come after).
+        assert manifest(out)["history"]["events"] == position
 
 
 def test_as_of_today_gives_the_current_site(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
@@ -746,7 +745,7 @@ def test_as_of_today_gives_the_current_site(sqlite_archive: ArchiveUnderTest, tm
     archive.ok("build", "--as-of", today, "--out", str(tmp_path / "today"))
     assert tree(tmp_path / "today") == tree(tmp_path / "now")
     assert manifest(tmp_path / "today") == manifest(tmp_path / "now")
-    assert manifest(tmp_path / "now")["position"] == archive.json("log", "--limit", "1")[0]["position"]
+    assert manifest(tmp_path / "now")["history"]["events"] == len(archive.notifications())
 
 
 def test_as_of_a_day_before_any_change_gives_a_site_without_entries(
@@ -755,7 +754,7 @@ def test_as_of_a_day_before_any_change_gives_a_site_without_entries(
     archive = sqlite_archive
     archive.add("Platform suspends an account", "2020-05-26", "suspension")
     archive.ok("build", "--as-of", "2000-01-01", "--out", str(tmp_path / "before"))
-    assert manifest(tmp_path / "before")["position"] == 0
+    assert manifest(tmp_path / "before")["history"]["events"] == 0
     assert not (tmp_path / "before" / "events").exists()
 
 

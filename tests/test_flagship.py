@@ -1,16 +1,16 @@
-"""The flagship archive in this repository: from a fresh clone, events/ loads into a new store
-whole, exports back byte for byte, and holds up as an archive: sourced, linked, no duplicates."""
+"""The flagship archive in this repository: from a fresh clone, its committed history replays into
+a new store whole (each entry as first committed, by whom and when), events/ exports back byte for
+byte, and it holds up as an archive: sourced, linked, no duplicates."""
 
 from __future__ import annotations
 
 import difflib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ArchiveUnderTest
+from conftest import ArchiveUnderTest, copy_flagship_files
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -18,15 +18,35 @@ EVENTS = ROOT / "events"
 
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> ArchiveUnderTest:
-    """A copy of the repository's archive (settings and events/) with a brand-new store."""
+    """A copy of the repository's archive (settings, events/, history/) with a brand-new store."""
     root = tmp_path_factory.mktemp("clone")
-    shutil.copy(ROOT / "timeline.toml", root / "timeline.toml")
-    shutil.copytree(EVENTS, root / "events")
+    copy_flagship_files(root)
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
     result = archive.ok("sync")
-    assert f"{len(list(EVENTS.glob('*.md')))} recorded" in result.stdout
+    entries = len(list(EVENTS.glob("*.md")))
+    # Each entry and its two name reservations come from history/; events/ then matches the store.
+    assert f"history/: {3 * entries} changes replayed into the store" in result.stdout
+    assert f"0 recorded, 0 revised, {entries} unchanged" in result.stdout
     assert "0 refused" in result.stdout
     return archive
+
+
+# The migration: the entries were recorded once, as of the commit that first added events/
+# (a3cec9c, 2026-11-21 10:51:27 UTC, by the seed's maintainers), with `timeline sync --from-git`.
+FIRST_COMMIT = ("a3cec9cdb693", "2026-11-21T10:51:27", "Seed a2b8f331 maintainers")
+
+
+def test_every_entry_is_recorded_as_of_its_first_commit_by_its_author(flagship: ArchiveUnderTest) -> None:
+    commit, time, author = FIRST_COMMIT
+    changes = flagship.json("log", "--limit", "100")
+    assert len(changes) == len(list(EVENTS.glob("*.md")))
+    for change in changes:
+        assert change["change"] == "recorded"
+        assert change["editor"] == author
+        assert change["time"].startswith(time), change
+        assert change["reason"] == f"recorded from events/{change['slug']}.md, first committed in {commit}"
+    # The same whoever syncs and whenever: nothing of the clone's user or clock is in it.
+    assert flagship.ok("verify").stdout.startswith("verified: ")
 
 
 def test_a_fresh_sync_reproduces_events_byte_for_byte(flagship: ArchiveUnderTest, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import IN_CI, ArchiveUnderTest
+from conftest import IN_CI, ArchiveUnderTest, copy_flagship_files
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,8 +96,7 @@ class BuiltSite:
 
 def build_site(root: Path) -> BuiltSite:
     """Copy the flagship archive to ROOT, add entries for every page type, build, and pick the pages."""
-    shutil.copy(ROOT / "timeline.toml", root / "timeline.toml")
-    shutil.copytree(ROOT / "events", root / "events")
+    copy_flagship_files(root)
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
 
     # fmt: off

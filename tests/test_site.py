@@ -24,18 +24,16 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
 from click.testing import CliRunner
-from conftest import ArchiveUnderTest
+from conftest import ArchiveUnderTest, copy_flagship_files
 from lxml import etree
 from sitebuild import (
     FLAGSHIP_BASE_URL,
-    ROOT,
     SMALL_BASE_URL,
     age_every_file,
     broken_links,
@@ -64,8 +62,7 @@ from timeline.site.manifest import read as read_manifest
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveUnderTest, Path]:
     """A copy of the repository's archive (settings and events/), built into OUT."""
     root = tmp_path_factory.mktemp("flagship")
-    shutil.copy(ROOT / "timeline.toml", root / "timeline.toml")
-    shutil.copytree(ROOT / "events", root / "events")
+    copy_flagship_files(root)
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
     out = root / "out"
     counts = build(archive, out)
@@ -135,8 +132,9 @@ def test_the_manifest_lists_every_file_with_its_sha256(flagship: tuple[ArchiveUn
     assert sorted(manifest["files"]) == sorted(files)
     for name, content in files.items():
         assert manifest["files"][name] == {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}, name
-    policy_events = [n for n, _, topic in archive.notifications() if topic.startswith("timeline:PolicyEvent.")]
-    assert manifest["position"] == max(policy_events)
+    # It names the history the site shows: every change the store holds, in so many files.
+    assert manifest["history"]["events"] == len(archive.notifications())
+    assert manifest["history"]["files"] == len(list((archive.root / "history").glob("*.jsonl")))
 
 
 # 2. A corrected title --------------------------------------------------------------------------

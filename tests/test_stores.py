@@ -224,9 +224,10 @@ def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> N
     add("Recorded with TIMELINE_STORE", {"TIMELINE_STORE": env_url})
     add("Recorded with --store and TIMELINE_STORE", {"TIMELINE_STORE": env_url}, "--store", option_url)
 
-    # Each write went to the store that wins, and only there.
-    for path in (archive.root / "timeline.sqlite", env_store, option_store):
-        assert len(sqlite_rows(path)) == 3, path
+    # Each write went to the store that wins, and only there; a store first used with the archive
+    # gets the committed history replayed before its first write (3 rows an entry: it and its names).
+    for path, rows in ((archive.root / "timeline.sqlite", 3), (env_store, 6), (option_store, 9)):
+        assert len(sqlite_rows(path)) == rows, path
 
     # Reads follow the same order.
     def listed(env: dict[str, str], *options: str) -> list[str]:
@@ -237,12 +238,17 @@ def test_store_option_beats_environment_beats_timeline_toml(tmp_path: Path) -> N
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output
-        return [e["title"] for e in json.loads(result.stdout)]
+        return sorted(e["title"] for e in json.loads(result.stdout))
 
-    assert listed({}) == ["Recorded with timeline.toml alone"]
-    assert listed({"TIMELINE_STORE": env_url}) == ["Recorded with TIMELINE_STORE"]
-    assert listed({"TIMELINE_STORE": env_url}, "--store", option_url) == ["Recorded with --store and TIMELINE_STORE"]
-    assert listed({}, "--store", option_url) == ["Recorded with --store and TIMELINE_STORE"]
+    alone, env, option = (
+        "Recorded with timeline.toml alone",
+        "Recorded with TIMELINE_STORE",
+        "Recorded with --store and TIMELINE_STORE",
+    )
+    assert listed({}) == [alone]
+    assert listed({"TIMELINE_STORE": env_url}) == sorted([alone, env])
+    assert listed({"TIMELINE_STORE": env_url}, "--store", option_url) == sorted([alone, env, option])
+    assert listed({}, "--store", option_url) == sorted([alone, env, option])
 
 
 # What survives -----------------------------------------------------------------

@@ -137,7 +137,8 @@ def test_sync_reads_only_files_that_changed_but_a_new_store_reads_them_all(
     sqlite_archive: ArchiveUnderTest,
 ) -> None:
     """Unchanged files are not read again (their stat is remembered per store); a store that lost
-    its history, like a fresh clone's, gets every file recorded."""
+    its changes, like a fresh clone's, gets the committed history replayed: the same entries, at
+    the same revisions."""
     first = sqlite_archive.add("Twitter labels tweets", "2020-05-26", "label")
     second = sqlite_archive.add("Facebook removes pages", "2019-08-19", "takedown")
     assert "2 unchanged" in sqlite_archive.ok("sync").stdout
@@ -148,8 +149,9 @@ def test_sync_reads_only_files_that_changed_but_a_new_store_reads_them_all(
     for stale in sqlite_archive.root.glob("timeline.sqlite*"):
         stale.unlink()
     result = sqlite_archive.ok("sync")
-    assert "2 recorded" in result.stdout
-    assert {e["id"] for e in sqlite_archive.json("list")} == {first["id"], second["id"]}
+    assert "history/: 7 changes replayed into the store" in result.stdout
+    assert "0 recorded, 0 revised, 2 unchanged" in result.stdout
+    assert {(e["id"], e["revision"]) for e in sqlite_archive.json("list")} == {(first["id"], 1), (second["id"], 2)}
 
 
 def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without_its_file_gets_one(

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
 from timeline.app.names import DuplicateCheck, NameAllocator, reaches
@@ -80,6 +80,8 @@ class TimelineArchive(Application[UUID]):
         self.location = location
         self.kinds = tuple(kinds)
         self.clock = clock or Clock()
+        # What each save stored, until the archive service writes it to the committed history.
+        self.unwritten: list[StoredEvent] = []
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -98,6 +100,16 @@ class TimelineArchive(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcodings.register(transcoder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        self.unwritten.extend(recording.notification for recording in recordings)
+        return recordings
+
+    def take_unwritten(self) -> list[StoredEvent]:
+        """The events saved since the last call (for the committed history)."""
+        taken, self.unwritten = self.unwritten, []
+        return taken
 
     # Finding entries ---------------------------------------------------------
 

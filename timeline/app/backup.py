@@ -124,6 +124,7 @@ class RestoreReport:
     store: str = ""
     files_written: int = 0
     unknown_files: list[str] = field(default_factory=list)
+    unknown_history: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
@@ -135,6 +136,13 @@ class RestoreReport:
             lines.append(
                 f"events/: {len(self.unknown_files):,} files name no entry of the store and were left as they are "
                 f"({shown}); 'timeline sync' would record them as new entries"
+            )
+        lines.append(f"history/: rewritten to hold the dump's {self.events:,} changes")
+        if self.unknown_history:
+            shown = ", ".join(self.unknown_history[:5]) + (" ..." if len(self.unknown_history) > 5 else "")
+            lines.append(
+                f"history/: {len(self.unknown_history):,} files hold nothing of the dump and were left as they are "
+                f"({shown}); 'timeline sync' would replay them"
             )
         return "\n".join(lines)
 

@@ -11,16 +11,27 @@ the CLI only parses, calls one method and prints (eventsourcing's
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from timeline.app import bundles
 from timeline.app.application import TimelineArchive
-from timeline.app.sync import SyncReport, sync_folder
+from timeline.app.committed import CommittedHistory, HistoryReport
+from timeline.app.sync import Reason, SyncReport, sync_folder
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.model import PolicyEvent, Source
-from timeline.files.archive import DEFAULT_STORE, Archive, create_archive, find_archive, refuse_existing_archive
+from timeline.files.archive import (
+    DEFAULT_STORE,
+    EVENTS_DIR,
+    Archive,
+    create_archive,
+    find_archive,
+    refuse_existing_archive,
+)
+from timeline.files.gitlog import first_commits
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
@@ -30,6 +41,7 @@ from timeline.store.location import StoreLocation, check_sqlite_store, parse_sto
 if TYPE_CHECKING:  # loaded by the methods that use them: most commands never import or restore
     from timeline.app.backup import RestoreReport
     from timeline.app.importing import ImportRow
+    from timeline.app.resolve import ResolvePlan
 
 
 def store_location(archive: Archive, store: str | None = None) -> tuple[StoreLocation, bool]:
@@ -46,6 +58,7 @@ class ArchiveService:
     def __init__(self, archive: Archive, app: TimelineArchive) -> None:
         self.archive = archive
         self.app = app
+        self.history_report: HistoryReport | None = None
 
     @classmethod
     def open(
@@ -88,6 +101,8 @@ class ArchiveService:
         return cls(archive, TimelineArchive(location, kinds=archive.kinds, create=True))
 
     def close(self) -> None:
+        if "history" in self.__dict__:
+            self.history.close()
         self.app.close()
 
     def __enter__(self) -> Self:
@@ -113,31 +128,39 @@ class ArchiveService:
     # Changing entries: each saves, then mirrors ---------------------------------------------
 
     def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
-        return self._mirrored(self.app.add(draft, options, relations))
+        with self._writing():
+            return self._mirrored(self.app.add(draft, options, relations))
 
     def correct(self, ref: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.correct(ref, changes, options))
+        with self._writing():
+            return self._mirrored(self.app.correct(ref, changes, options))
 
     def add_source(self, ref: str, source: Source, options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.add_source(ref, source, options))
+        with self._writing():
+            return self._mirrored(self.app.add_source(ref, source, options))
 
     def withdraw_source(self, ref: str, which: str, options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.withdraw_source(ref, which, options))
+        with self._writing():
+            return self._mirrored(self.app.withdraw_source(ref, which, options))
 
     def link(self, ref: str, relation: str, target: str, options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.link(ref, relation, target, options))
+        with self._writing():
+            return self._mirrored(self.app.link(ref, relation, target, options))
 
     def unlink(self, ref: str, relation: str, target: str, options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.unlink(ref, relation, target, options))
+        with self._writing():
+            return self._mirrored(self.app.unlink(ref, relation, target, options))
 
     def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
-        return self._mirrored(self.app.retract(ref, options))
+        with self._writing():
+            return self._mirrored(self.app.retract(ref, options))
 
     def merge(self, ref: str, into: str, options: WriteOptions) -> PolicyEvent:
         """Merge a duplicate into another entry (its sources move across); returns the duplicate."""
-        duplicate = self.app.merge(ref, into, options)
-        self._mirror(duplicate, self.app.get(into))
-        return duplicate
+        with self._writing():
+            duplicate = self.app.merge(ref, into, options)
+            self._mirror(duplicate, self.app.get(into))
+            return duplicate
 
     def import_rows(
         self,
@@ -150,22 +173,64 @@ class ArchiveService:
         returns the entries recorded and how many rows an earlier run had already recorded."""
         from timeline.app.importing import import_entries
 
-        recorded, skipped = import_entries(self.app, rows, options, problems, progress=progress)
+        with self._writing(durable=False):
+            recorded, skipped = import_entries(self.app, rows, options, problems, progress=progress)
         # A run that was interrupted may have saved entries without writing their files: this one writes them.
         remove_abandoned_temporaries(self.archive.events_dir)
         self._mirror(*recorded, *(self.app.entry(entry_id) for entry_id in skipped), durable=False)
         return recorded, len(skipped)
 
-    def sync(self, editor: str, *, allow_future: bool = False, progress: Progress | None = None) -> SyncReport:
-        """Apply new and hand-edited events/ files to the store; each entry's file is rewritten
-        from the store as it is applied (see :mod:`timeline.app.sync`)."""
-        return sync_folder(self.app, self.archive.events_dir, editor, allow_future=allow_future, progress=progress)
+    def sync(
+        self,
+        editor: str,
+        *,
+        allow_future: bool = False,
+        progress: Progress | None = None,
+        reason: Reason | None = None,
+        replay: bool = False,
+        from_git: bool = False,
+    ) -> SyncReport:
+        """Bring the store up to the committed history (replaying what it lacks), then apply new
+        and hand-edited events/ files, each entry's file rewritten from the store as it is applied
+        (see :mod:`timeline.app.committed` and :mod:`timeline.app.sync`). ``reason`` gives the
+        reason of an edit from the file's name; ``replay`` allows replaying into a shared store;
+        ``from_git`` records new files as of the commit that first added them, by its author."""
+        dated = first_commits(self.archive.root, EVENTS_DIR).get if from_git else None
+        with self._writing(durable=False, replay=replay):
+            report = sync_folder(
+                self.app,
+                self.archive.events_dir,
+                editor,
+                allow_future=allow_future,
+                progress=progress,
+                reason=reason,
+                dated=dated,
+            )
+        report.history = self.history_report
+        return report
 
     def restore(self, path: Path) -> RestoreReport:
-        """Load a dump into this (empty) store, then rewrite events/ from it."""
+        """Load a dump into this (empty) store, then rewrite events/ and history/ from it."""
         from timeline.app.backup import restore_archive
 
-        return restore_archive(self.app, self.archive, path)
+        report = restore_archive(self.app, self.archive, path)
+        report.unknown_history = self.history.rewrite_from_store()
+        return report
+
+    def resolve(self, slug: str) -> ResolvePlan:
+        """Settle an entry whose history diverged on two branches: keep the side the store holds
+        (this branch's), make the other side's changes again on top (see :mod:`timeline.app.resolve`)."""
+        from timeline.app.resolve import make_again, settle_sides
+
+        plan = settle_sides(self.app, self.history, slug)
+        try:
+            entry = make_again(self.app, plan)
+        finally:
+            self.history.write_saved(self.app.take_unwritten())
+        self._mirror(entry)
+        if entry.merged_into is not None:
+            self._mirror(self.app.entry(entry.merged_into))
+        return plan
 
     # Citation bundles -------------------------------------------------------------------------
 
@@ -173,13 +238,37 @@ class ArchiveService:
         return bundles.get_bundle(self.app, name)
 
     def create_bundle(self, name: str, title: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        return bundles.create_bundle(self.app, name, title, refs, options)
+        with self._writing():
+            return bundles.create_bundle(self.app, name, title, refs, options)
 
     def add_to_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        return bundles.add_to_bundle(self.app, name, refs, options)
+        with self._writing():
+            return bundles.add_to_bundle(self.app, name, refs, options)
 
     def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
-        return bundles.remove_from_bundle(self.app, name, refs, options)
+        with self._writing():
+            return bundles.remove_from_bundle(self.app, name, refs, options)
+
+    # The committed history ------------------------------------------------------------------
+
+    @cached_property
+    def history(self) -> CommittedHistory:
+        return CommittedHistory(self.app, self.archive.root)
+
+    def agree(self, *, replay: bool = False) -> HistoryReport:
+        """Bring the store and the committed history into agreement (see :mod:`timeline.app.committed`)."""
+        return self.history.agree(replay=replay, durable=False)
+
+    @contextmanager
+    def _writing(self, *, durable: bool = True, replay: bool = False) -> Iterator[None]:
+        """Around every write: first the store catches up with the committed history (so the
+        change lands on top of what was pulled), then whatever the write saved, even if it
+        failed part-way, is written to the history."""
+        self.history_report = self.history.agree(replay=replay, durable=durable) if not self.history.agreed else None
+        try:
+            yield
+        finally:
+            self.history.record(self.app.take_unwritten(), durable=durable)
 
     # Mirroring --------------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import UUID
@@ -26,10 +27,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from timeline.app.application import TimelineArchive, WriteOptions
+from timeline.app.committed import HistoryReport
+from timeline.domain.clock import events_from, last_event_time
 from timeline.domain.drafts import Draft
 from timeline.domain.model import CORRECTABLE, PolicyEvent, Relation, Source, with_accessed
 from timeline.domain.naming import relation_type
 from timeline.errors import EntryNotFound, InvalidField, SyncConflict, TimelineError
+from timeline.files.gitlog import FirstCommit
 from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import draft_from, relations_from
@@ -46,16 +50,20 @@ class SyncReport:
     unchanged: int = 0
     restored: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    history: HistoryReport | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
-        return (
+        text = (
             f"synced events/: {len(self.recorded)} recorded, {len(self.revised)} revised, "
             f"{self.unchanged} unchanged, {len(self.restored)} files restored, {len(self.problems)} refused"
         )
+        if self.history is not None and (self.history.replayed or self.history.written):
+            text = f"{self.history.summary()}\n{text}"
+        return text
 
 
 def _new_file_id(entry_file: EntryFile) -> UUID:
@@ -153,11 +161,26 @@ def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date
     return with_accessed(source, today)
 
 
+# The reason of a change made from a file: given the file's name ("events/x.md") and the
+# default reason, the reason to record (asked at a terminal, or given with --reason).
+Reason = Callable[[str, str], str]
+
+
 class _Syncer:
     def __init__(
-        self, app: TimelineArchive, folder: Path, editor: str, allow_future: bool, progress: Progress | None = None
+        self,
+        app: TimelineArchive,
+        folder: Path,
+        editor: str,
+        allow_future: bool,
+        progress: Progress | None = None,
+        reason: Reason | None = None,
+        dated: Callable[[str], FirstCommit | None] | None = None,
     ):
         self.app = app
+        self.reason = reason or (lambda name, default: default)
+        self.dated = dated
+        self.dated_after = dt.datetime.min.replace(tzinfo=dt.UTC)
         self.progress = progress
         self.checked = 0
         self.total = 0
@@ -249,7 +272,8 @@ class _Syncer:
         except InvalidField as error:
             raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
         retraction = (data.get("retraction_reason") or "") if data.get("retracted") is True else None
-        options = self.options(f"edited in {self.name(entry_file.path)}")
+        name = self.name(entry_file.path)
+        options = self.options(self.reason(name, f"edited in {name}"))
         entry, changed = revise(self.app, entry_id, draft, relations, retraction, options, based_on)
         if changed:
             self.report.revised.append(entry.slug)
@@ -289,14 +313,32 @@ class _Syncer:
             raise MalformedFile(
                 entry_file.path, entry_file.line_of("merged_into"), "merged_into: merge entries with 'timeline merge'"
             )
-        options = self.options(f"recorded from {self.name(entry_file.path)}")
-        entry = self.app.add(draft, options, relations)
-        if data.get("retracted") is True:
-            reason = str(data.get("retraction_reason") or f"retracted in {self.name(entry_file.path)}")
-            entry = self.app.retract(entry.slug, self.options(reason))
+        name = self.name(entry_file.path)
+        first = self.dated(entry_file.path.name) if self.dated else None
+        with self.recording_as_of(first):
+            options = self.options(self.reason(name, f"recorded from {name}"))
+            if first is not None:
+                options = replace(
+                    options, editor=first.author, reason=f"recorded from {name}, first committed in {first.commit[:12]}"
+                )
+            entry = self.app.add(draft, options, relations)
+            if data.get("retracted") is True:
+                reason = str(data.get("retraction_reason") or f"retracted in {self.name(entry_file.path)}")
+                entry = self.app.retract(entry.slug, replace(options, reason=reason))
         self.report.recorded.append(entry.slug)
         self.files_by_id.add(str(entry.id))
         self.settle(entry_file.path, entry.id)
+
+    @contextmanager
+    def recording_as_of(self, first: FirstCommit | None) -> Iterator[None]:
+        """Record as of the commit that first added a file (``--from-git``), each entry after the one
+        before it, so replaying the history gives the order recorded here."""
+        if first is None:
+            yield
+            return
+        with events_from(max(first.time, self.dated_after)):
+            yield
+            self.dated_after = last_event_time() + dt.timedelta(microseconds=1)
 
     def settle(self, path: Path, entry_id: UUID) -> None:
         """Rewrite the file from the store (with its id and revision) under the entry's slug."""
@@ -320,10 +362,19 @@ class _Syncer:
 
 
 def sync_folder(
-    app: TimelineArchive, folder: Path, editor: str, *, allow_future: bool = False, progress: Progress | None = None
+    app: TimelineArchive,
+    folder: Path,
+    editor: str,
+    *,
+    allow_future: bool = False,
+    progress: Progress | None = None,
+    reason: Reason | None = None,
+    dated: Callable[[str], FirstCommit | None] | None = None,
 ) -> SyncReport:
     """Apply every file of ``folder`` to the store; see the module's docstring. ``progress`` hears
-    of every file dealt with ("files")."""
+    of every file dealt with ("files"); ``reason`` gives the reason of each change (see :data:`Reason`);
+    ``dated`` gives, for a new file's name, the commit that first added it: it is recorded as of then,
+    by the commit's author."""
     if not folder.is_dir():
         raise EntryNotFound(f"no folder {folder}; an archive keeps its entries in events/")
-    return _Syncer(app, folder, editor, allow_future, progress).run()
+    return _Syncer(app, folder, editor, allow_future, progress, reason, dated).run()

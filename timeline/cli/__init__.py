@@ -137,7 +137,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("correct", "source", "link", "unlink", "retract", "merge"), "changing"),
     **dict.fromkeys(("show", "list", "history", "log"), "reading"),
     "check": "checking",
-    **dict.fromkeys(("sync", "export", "import"), "files"),
+    **dict.fromkeys(("sync", "export", "import", "resolve"), "files"),
     **dict.fromkeys(("build", "serve"), "site"),
     "cite": "citing",
     "bundle": "bundles",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import click
 
 from timeline.app.importing import FORMATS, ImportRejected, read_import
-from timeline.app.sync import SyncReport
+from timeline.app.sync import Reason, SyncReport
 from timeline.cli.session import Session, allow_future_option, editor_option, output_options, pass_session
 from timeline.domain.drafts import WriteOptions
 from timeline.files.archive import resolve_editor
@@ -26,25 +27,60 @@ def report_sync(session: Session, report: SyncReport) -> None:
     session.detail(f"events/: {report.unchanged:,} files unchanged")
 
 
+def _reasons(given: str | None) -> Reason | None:
+    """The reason of each file's change: --reason, else asked at a terminal, else the default
+    (which names the file)."""
+    if given is not None:
+        text = given.strip()
+        if not text:
+            raise click.BadParameter("give a reason in words", param_hint="--reason")
+        return lambda name, default: text
+    if not sys.stdin.isatty():
+        return None
+    return lambda name, default: click.prompt(f"Reason for the change in {name}", default=default).strip() or default
+
+
 @click.command()
 @editor_option
+@click.option("--reason", help="Why the files were edited (default: asked at a terminal, else names the file).")
+@click.option("--replay", is_flag=True, help="Replay history/ into a shared PostgreSQL store that lacks it.")
+@click.option(
+    "--from-git", is_flag=True, help="Record new files as of the commit that first added them, by its author."
+)
 @allow_future_option
 @output_options
 @pass_session
-def sync(session: Session, editor: str | None, allow_future: bool) -> None:
-    """Apply new and hand-edited events/ files to the store.
+def sync(
+    session: Session, editor: str | None, reason: str | None, replay: bool, from_git: bool, allow_future: bool
+) -> None:
+    """Bring the store up to the committed history, then apply new and hand-edited events/ files.
 
-    New files are recorded; edits become corrections whose reason names the file;
-    unchanged files append nothing. A file edited from an older revision than the
-    store's is refused as a conflict; a malformed file is named with its line.
-    Both make the exit status 2, after the other files have synced.
+    Changes in history/ that the store lacks (a fresh clone, a git pull) are replayed
+    with their original times, editors and reasons; changes the store holds that
+    history/ lacks are written to it. Then new events/ files are recorded and edits
+    become corrections with a reason (--reason, else asked at a terminal, else one
+    naming the file); unchanged files append nothing. A file edited from an older
+    revision than the store's is refused as a conflict; a malformed file is named with
+    its line. Both make the exit status 2, after the other files have synced. An entry
+    changed on two branches stops the sync: see 'timeline resolve'. An archive whose
+    entries predate its history is best recorded once with --from-git (and history/
+    committed), so every clone shows when and by whom each entry was first committed.
 
     \b
     Example:
       git pull && timeline sync
+      timeline sync --reason "date was the signing, not the announcement"
     """
+    reasons = _reasons(reason)
     with session.progress() as progress:
-        report = session.service.sync(resolve_editor(editor), allow_future=allow_future, progress=progress)
+        report = session.service.sync(
+            resolve_editor(editor),
+            allow_future=allow_future,
+            progress=progress,
+            reason=reasons,
+            replay=replay,
+            from_git=from_git,
+        )
     report_sync(session, report)
     session.say(report.summary())
     if not report.ok:
@@ -146,4 +182,28 @@ def import_file(
     )
 
 
-COMMANDS = [sync, export, import_file]
+@click.command()
+@click.argument("entry")
+@output_options
+@pass_session
+def resolve(session: Session, entry: str) -> None:
+    """Settle an entry changed on two branches: keep this side, make the other's changes again.
+
+    After a git merge in which both branches changed ENTRY (a slug), its history file
+    holds both sides between git's conflict markers and 'timeline sync' stops, naming
+    them. This keeps the side the local store holds (this branch's) and makes each of
+    the other side's changes again on top, as new revisions with their original
+    editors and reasons; a change the kept side already made is skipped and named.
+    The entry's events/ file is rewritten from the result.
+
+    \b
+    Example:
+      git merge bobs-corrections      # CONFLICT in history/SLUG.jsonl and events/SLUG.md
+      timeline resolve SLUG
+      git add history events && git commit
+    """
+    plan = session.service.resolve(entry.strip().strip("/").split("/")[-1])
+    session.say(plan.summary())
+
+
+COMMANDS = [sync, export, import_file, resolve]

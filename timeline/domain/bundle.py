@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from timeline.domain.clock import event_time
 from timeline.errors import InvalidChange
 
 
@@ -28,6 +29,7 @@ class Bundle(Aggregate):
 
     class Event(Aggregate.Event):
         TOPIC = "timeline:Bundle.Event"
+        create_timestamp = staticmethod(event_time)
 
     class Created(Event, Aggregate.Created):
         TOPIC = "timeline:Bundle.Created"

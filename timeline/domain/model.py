@@ -20,6 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from timeline.domain.clock import event_time
 from timeline.domain.dates import PartialDate
 from timeline.errors import InvalidChange, InvalidField
 
@@ -119,6 +120,7 @@ class PolicyEvent(Aggregate):
     # explicit-topic check has nothing left implicit.
     class Event(Aggregate.Event):
         TOPIC = "timeline:PolicyEvent.Event"
+        create_timestamp = staticmethod(event_time)
 
     class Created(Event, Aggregate.Created):
         TOPIC = "timeline:PolicyEvent.Created"
@@ -368,6 +370,7 @@ class Reservation(Aggregate):
 
     class Event(Aggregate.Event):
         TOPIC = "timeline:Reservation.Event"
+        create_timestamp = staticmethod(event_time)
 
     class Created(Event, Aggregate.Created):
         TOPIC = "timeline:Reservation.Created"

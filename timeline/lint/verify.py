@@ -6,7 +6,9 @@ Four checks, each reporting every difference it finds:
    from its domain events, and they point at one another consistently;
 2. the site's read model equals one rebuilt from the store in a scratch folder;
 3. every file of the built site is as manifest.json recorded it;
-4. every entry's events/ file exists, parses and says what the store says.
+4. every entry's events/ file exists, parses and says what the store says;
+5. the committed history (history/) is intact and holds what the store holds
+   (see :mod:`timeline.lint.historycheck`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from timeline.files.archive import Archive
 from timeline.files.mirror import entry_path, entry_text
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import MalformedFile, parse_entry_text, read_entry_file
+from timeline.lint.historycheck import check_history
 from timeline.site import urls
 from timeline.site.build import view_path
 from timeline.site.integrity import check_files, check_read_model
@@ -49,10 +52,11 @@ class VerifyReport:
     read_model: list[str] = field(default_factory=list)
     site: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
-        return [*self.store, *self.read_model, *self.site, *self.events]
+        return [*self.store, *self.read_model, *self.site, *self.events, *self.history]
 
     @property
     def ok(self) -> bool:
@@ -76,6 +80,9 @@ def verify_archive(app: TimelineArchive, archive: Archive, out: Path, *, out_nam
     events.finish()
     _check_site(app, archive, out, out_named, report)
     report.checked.append(f"{events.files:,} events/ files match the store")
+    history = check_history(app, archive)
+    report.history = history.problems
+    report.checked.append(f"{history.files:,} history/ files hold the store's {history.events:,} changes, intact")
     return report
 
 

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from timeline.app.application import TimelineArchive
+from timeline.app.committed import CommittedHistory
 from timeline.errors import TimelineError
 from timeline.files.archive import Archive
 from timeline.files.atomic import write_atomically
+from timeline.files.history import describe as describe_history
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
@@ -186,7 +188,14 @@ def _build(
     stop: int | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    build = _Build(archive, view, out, progress)
+    as_of_history = None
+    if stop is not None:
+        history = CommittedHistory(app, archive.root)
+        try:
+            as_of_history = history.describe_as_of(stop)
+        finally:
+            history.close()
+    build = _Build(archive, view, out, progress, as_of_history)
     build.begin(full)
     report = build.report
     report.changes = catch_up(app, view, stop=stop, progress=progress)
@@ -221,8 +230,17 @@ def _build(
 class _Build:
     """The steps of one build of an output folder from its read model (see :func:`_build` for their order)."""
 
-    def __init__(self, archive: Archive, view: SiteView, out: Path, progress: Progress | None):
+    def __init__(
+        self,
+        archive: Archive,
+        view: SiteView,
+        out: Path,
+        progress: Progress | None,
+        as_of_history: dict[str, object] | None = None,
+    ):
         self.archive = archive
+        # A build of the archive as it stood names the history as it stood.
+        self.as_of_history = as_of_history
         self.view = view
         self.out = out
         self.progress = progress
@@ -313,8 +331,8 @@ class _Build:
             parts = self.view.parts() | set(listed.get("parts", {}))
         else:
             parts = {manifest.part_of(path) for path in [*report.written, *report.removed]}
-        position = self.view.position()
-        manifest.write(self.out, position, f"{SEARCH_FOLDER}/", parts, self.view.files_of_part, write_atomically)
+        history = self.as_of_history if self.as_of_history is not None else describe_history(self.archive.root)
+        manifest.write(self.out, history, f"{SEARCH_FOLDER}/", parts, self.view.files_of_part, write_atomically)
 
 
 def _without_subsumed(keys: set[pagekeys.PageKey]) -> set[pagekeys.PageKey]:

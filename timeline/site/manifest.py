@@ -1,8 +1,9 @@
-"""The site's manifest: every published file's sha256 and size, and the store position built.
+"""The site's manifest: every published file's sha256 and size, and the history the site shows.
 
 A site of 10,000 entries has some 170,000 files; one JSON file listing them all is
 ~20 MB, and rewriting it would cost more than the rest of an incremental build. So
-``manifest.json`` names the store position and a list of parts, each part file
+``manifest.json`` names the committed history the site reflects (see
+:func:`timeline.files.history.describe`) and a list of parts, each part file
 (``manifest/<part>.json``) lists the files of one part of the site with its sha256
 in ``manifest.json``; a build rewrites only the parts whose files changed. Files are
 grouped by top folder and, within it, into 64 groups by the item they belong to.
@@ -41,9 +42,17 @@ def _encode(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+# Pagefind lists an index's filters in hash order, which differs from run to run: its files are
+# not listed, and a comparison of two builds of one history leaves them out (their results agree).
+SEARCH_INDEX_NOTE = (
+    "the search index is not listed: Pagefind writes its filters in an order that differs from run to run, "
+    "so two builds of the same history give the same search results from different bytes"
+)
+
+
 def write(
     out: Path,
-    position: int,
+    history: dict[str, Any],
     search_index: str,
     parts: Iterable[str],
     files_of: Callable[[str], FileRows],
@@ -64,7 +73,9 @@ def write(
         listed[part] = hashlib.sha256(content).hexdigest()
         if not target.is_file() or target.read_bytes() != content:
             write_bytes(target, content)
-    content = _encode({"position": position, "search_index": search_index, "parts": listed})
+    content = _encode(
+        {"history": history, "search_index": search_index, "search_index_note": SEARCH_INDEX_NOTE, "parts": listed}
+    )
     target = out / urls.manifest()
     if not target.is_file() or target.read_bytes() != content:
         write_bytes(target, content)
@@ -79,7 +90,7 @@ def read_top(out: Path) -> dict[str, Any] | None:
 
 
 def read(out: Path) -> dict[str, Any] | None:
-    """The manifest with every part merged: ``{"position", "search_index", "files": {path: {sha256, size}}}``,
+    """The manifest with every part merged: ``{"history", "search_index", "files": {path: {sha256, size}}}``,
     or None when the folder has no readable manifest."""
     top = read_top(out)
     if top is None:
@@ -90,4 +101,4 @@ def read(out: Path) -> dict[str, Any] | None:
             files.update(json.loads((out / urls.manifest_part(part)).read_text(encoding="utf-8"))["files"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    return {"position": top.get("position"), "search_index": top.get("search_index"), "files": files}
+    return {"history": top.get("history"), "search_index": top.get("search_index"), "files": files}

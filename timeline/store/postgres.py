@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from psycopg.sql import SQL, Identifier
 
 from timeline.store.transaction import Insert
 
@@ -29,6 +31,15 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 self._insert_stored_events(cursor, batch)
 
             yield (row["max"] if row else None) or 0, insert
+
+    def aggregate_versions(self) -> dict[UUID, int]:
+        """See :func:`timeline.store.transaction.aggregate_versions`."""
+        statement = SQL("SELECT originator_id, MAX(originator_version) AS v FROM {schema}.{table} GROUP BY 1").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)
+        )
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(statement)
+            return {UUID(str(row["originator_id"])): row["v"] for row in cursor.fetchall()}
 
 
 class TimelinePostgresFactory(PostgresFactory):

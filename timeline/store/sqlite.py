@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import (
@@ -42,6 +43,13 @@ class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
                 self._insert_events(cursor, batch)
 
             yield self._max_notification_id(cursor) or 0, insert
+
+    def aggregate_versions(self) -> dict[UUID, int]:
+        """See :func:`timeline.store.transaction.aggregate_versions`."""
+        statement = f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} GROUP BY 1"
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement)
+            return {UUID(row[0]): row[1] for row in cursor.fetchall()}
 
 
 class TimelineSQLiteFactory(SQLiteFactory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
+from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
@@ -19,6 +20,8 @@ class OneTransaction(Protocol):
 
     def one_transaction(self) -> AbstractContextManager[tuple[int, Insert]]: ...
 
+    def aggregate_versions(self) -> dict[UUID, int]: ...
+
 
 def one_transaction(recorder: ApplicationRecorder) -> AbstractContextManager[tuple[int, Insert]]:
     """One write transaction on the store, however many batches go into it.
@@ -31,3 +34,11 @@ def one_transaction(recorder: ApplicationRecorder) -> AbstractContextManager[tup
     if not isinstance(recorder, OneTransaction):
         raise StoreError(f"cannot write to a store of type {type(recorder).__name__} in one transaction")
     return recorder.one_transaction()
+
+
+def aggregate_versions(recorder: ApplicationRecorder) -> dict[UUID, int]:
+    """The newest version of every aggregate in the store, by aggregate id: what the committed
+    history is compared with (see :mod:`timeline.app.committed`)."""
+    if not isinstance(recorder, OneTransaction):
+        raise StoreError(f"cannot list the aggregates of a store of type {type(recorder).__name__}")
+    return recorder.aggregate_versions()
