@@ -96,6 +96,25 @@ with ArchiveService.open({str(archive)!r}) as service:
     subprocess.run([sys.executable, "-c", script], cwd=archive, env=env, check=True)
 
 
+def replay_in_a_clone(archive: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, Any]:
+    """The committed history's size, and `timeline sync` in a fresh clone (what a clone has: settings,
+    events/, history/; no store): it replays every change into a new store, then checks events/."""
+    files, size = folder_size(archive / "history")
+    syncs = []
+    for attempt in range(runs):
+        clone = work / f"clone{attempt}"
+        clone.mkdir()
+        shutil.copy(archive / "timeline.toml", clone / "timeline.toml")
+        for folder in ("events", "history"):
+            shutil.copytree(archive / folder, clone / folder)
+        seconds, rss, output = measure([*TIMELINE, "sync"], clone, env)
+        if "changes replayed into the store" not in output:
+            raise SystemExit(f"the clone's sync replayed nothing: {output}")
+        syncs.append((seconds, rss))
+        shutil.rmtree(clone)
+    return {"history_files": files, "history_bytes": size, "clone_sync_replaying_history": summary(syncs)}
+
+
 def hugo_server_rebuilds(site: Path, runs: int, env: dict[str, str]) -> dict[str, Any]:
     """`hugo server`'s own timing of its partial rebuild after one content file changes."""
     command = ["hugo", "server", "-s", str(site), "--port", "1317", "--disableLiveReload", "--renderToDisk",
@@ -146,6 +165,7 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
             shutil.rmtree(archive)
     results["bulk_import"] = summary(imports)
     correct_some(archive, env, share=0.05, retract_share=0.01)
+    results.update(replay_in_a_clone(archive, work, runs, env))
 
     # The first build renders every citation with the CSL processor (~5 ms a style); later full
     # builds find them in .timeline/citations.sqlite, as a real archive's do. Both are reported.
@@ -234,6 +254,8 @@ def table(results: dict[str, Any]) -> str:
                 f"{value['max_s']:.2f} s | {value['peak_rss_mib'] or 'n/a'} MiB | "
                 f"{value['ratio_to_hugo_full_build']:.2f} |"
             )
+    history = f"{results['history_files']:,} files, {results['history_bytes'] / 2**20:.1f} MiB"
+    lines.append(f"| history/ | {history} | | | | |")
     lines.append(
         f"| pages written | {results['pages_written']:,} files, {results['bytes_written'] / 2**20:.0f} MiB | | | | "
         f"Hugo: {results['hugo_pages_written']:,} files, {results['hugo_bytes_written'] / 2**20:.0f} MiB |"

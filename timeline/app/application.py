@@ -82,6 +82,7 @@ class TimelineArchive(Application[UUID]):
         self.clock = clock or Clock()
         # What each save stored, until the archive service writes it to the committed history.
         self.unwritten: list[StoredEvent] = []
+        self._slugs: dict[UUID, str] = {}
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -164,7 +165,11 @@ class TimelineArchive(Application[UUID]):
         return list(self.events.get(entry_id))
 
     def slug_of(self, entry_id: UUID) -> str:
-        return self.get(entry_id).slug
+        # A slug is set once and never changes: remembered, it spares replaying the entry again.
+        slug = self._slugs.get(entry_id)
+        if slug is None:
+            slug = self._slugs[entry_id] = self.get(entry_id).slug
+        return slug
 
     # Recording ---------------------------------------------------------------
 

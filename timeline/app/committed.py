@@ -31,12 +31,13 @@ from eventsourcing.persistence import StoredEvent
 
 from timeline.app.application import TimelineArchive
 from timeline.errors import TimelineError
-from timeline.files.history import HISTORY_DIR, FileFacts, HistoryFolder, bundle_history, entry_history, summary
+from timeline.files.history import HISTORY_DIR, HistoryFolder, bundle_history, entry_history, summary
 from timeline.formats.historyfile import (
     SUFFIX,
     ConflictedHistory,
     HistoryFile,
     HistoryLine,
+    MalformedHistory,
     chain,
     from_stored,
     read_history,
@@ -91,9 +92,9 @@ class CommittedHistory:
     def __init__(self, app: TimelineArchive, root: Path):
         self.app = app
         self.folder = HistoryFolder(root)
-        self.facts: dict[str, FileFacts] = {}
-        self.where: dict[UUID, str] = {}
+        self.where: dict[UUID, str] = {}  # aggregate -> its file, as far as looked up
         self.agreed = False
+        self.position: int | None = None  # the store position store and files agree at, when known
 
     def close(self) -> None:
         self.folder.close()
@@ -108,22 +109,29 @@ class CommittedHistory:
 
     def _agree(self, *, replay: bool, durable: bool) -> HistoryReport:
         report = HistoryReport()
-        facts, read = self.folder.facts()
+        read, gone = self.folder.changed()
         for name, result in sorted(read.items()):
             if isinstance(result, ConflictedHistory):
                 raise self._conflict(name, result)
+            if isinstance(result, MalformedHistory):
+                raise MalformedHistory(Path(HISTORY_DIR, name), result.line, result.problem)
             if isinstance(result, Exception):
                 raise result
-        self.facts = facts
-        self.where = {aggregate: name for name, f in facts.items() for aggregate in f.versions}
+        store_name = self.app.location.display
+        position = self.app.position()
+        if not read and not gone and self.folder.state.agreed_at(store_name) == position:
+            self._agreed(position)  # nothing moved on either side since they last agreed
+            return report
+        files = self.folder.state.versions()
+        self.where = {aggregate: name for aggregate, (name, _) in files.items()}
         store = aggregate_versions(self.app.recorder)
         for name, history in sorted(read.items()):
             assert isinstance(history, HistoryFile)
             self._check_common(name, history, store)
         ahead: list[HistoryLine] = []
         behind: dict[UUID, int] = {}
-        for aggregate in self.where.keys() | store.keys():
-            in_files, in_store = self._file_version(aggregate), store.get(aggregate, 0)
+        for aggregate in files.keys() | store.keys():
+            in_files, in_store = files.get(aggregate, ("", 0))[1], store.get(aggregate, 0)
             if in_files > in_store:
                 ahead.extend(self._lines_after(read, aggregate, in_store))
             elif in_store > in_files:
@@ -133,12 +141,12 @@ class CommittedHistory:
             report.replayed = len(ahead)
         if behind:
             self._write_behind(behind, report, durable)
-        self.agreed = True
+        self._agreed(self.app.position())
         return report
 
-    def _file_version(self, aggregate: UUID) -> int:
-        name = self.where.get(aggregate)
-        return self.facts[name].versions[aggregate] if name else 0
+    def _agreed(self, position: int | None) -> None:
+        self.agreed, self.position = True, position
+        self.folder.state.agree_at(self.app.location.display, position)
 
     def _lines_after(self, read: dict[str, Any], aggregate: UUID, version: int) -> list[HistoryLine]:
         name = self.where[aggregate]
@@ -208,20 +216,20 @@ class CommittedHistory:
     def describe_as_of(self, stop: int) -> dict[str, object]:
         """The history as it stood at store position ``stop``, in a manifest's figures."""
         files = self.lines_by_file(stop)
-        return summary({name: FileFacts(lines[-1].sha, _versions(lines)) for name, lines in files.items()})
+        return summary({name: lines[-1].sha for name, lines in files.items()}, sum(map(len, files.values())))
 
     def rewrite_from_store(self) -> list[str]:
         """Make every history file holding the store's aggregates hold exactly the store's events (after a
         restore: the archive as the dump had it). Returns the names of the files left alone, holding
         nothing the store knows (a sync would replay them)."""
         with self.folder.locked():
-            facts, _ = self.folder.facts()
+            self.folder.changed()
+            before = set(self.folder.state.stats())
             by_file = self.lines_by_file()
-            self.facts = {}
             for name, lines in by_file.items():
-                self.facts[name] = self.folder.rewrite(name, lines, FileFacts(lines[-1].sha, _versions(lines)))
-            self.agreed = True
-            return sorted(set(facts) - set(by_file))
+                self.folder.rewrite(name, lines)
+            self._agreed(self.app.position())
+            return sorted(before - set(by_file))
 
     def record(self, stored: Sequence[StoredEvent], *, durable: bool = True) -> HistoryReport:
         """Write events just saved to the store (and any the files lacked before them)."""
@@ -230,6 +238,10 @@ class CommittedHistory:
                 return self._agree(replay=False, durable=durable)  # it writes everything the store holds
             report = HistoryReport()
             self._write(stored, report, durable)
+            # Still in agreement if these were the store's only changes since (no other writer's).
+            positions = sorted(getattr(s, "id", 0) for s in stored)
+            expected = list(range((self.position or 0) + 1, (self.position or 0) + 1 + len(positions)))
+            self._agreed(positions[-1] if positions and positions == expected else None if positions else self.position)
             return report
 
     def write_saved(self, stored: Sequence[StoredEvent], *, durable: bool = True) -> HistoryReport:
@@ -246,7 +258,7 @@ class CommittedHistory:
         for line in lines:
             by_file[self._file_for(line)].append(line)
         for name, new in sorted(by_file.items()):
-            self.facts[name], added = self.folder.append(name, new, self._missing, durable=durable)
+            added = self.folder.append(name, new, self._missing, durable=durable)
             if added:
                 report.files.append(name)
                 report.written += added
@@ -260,7 +272,8 @@ class CommittedHistory:
         """The file an event belongs in: its entry's (reservations go with the entry they name)."""
         name = self.where.get(line.aggregate_id)
         if name is None:
-            name = self._new_file(line)
+            found = self.folder.state.locate(line.aggregate_id)
+            name = found[0] if found else self._new_file(line)
             self.where[line.aggregate_id] = name
         return name
 
@@ -275,15 +288,8 @@ class CommittedHistory:
         if first.topic.startswith("timeline:Bundle."):
             return bundle_history(str(first.state["name"]))
         if first.topic.startswith("timeline:Reservation."):
-            entry = UUID(str(first.state["entry_id"]["_data_"]))
-            if entry in self.where:
-                return self.where[entry]
-            return self._file_for(self._first(entry))
+            return self._file_for(self._first(UUID(str(first.state["entry_id"]["_data_"]))))
         raise TimelineError(f"the store holds an event of unknown kind {first.topic}; run 'timeline verify'")
 
     def _first(self, aggregate: UUID) -> HistoryLine:
         return from_stored(next(iter(self.app.recorder.select_events(aggregate, lte=1))))
-
-
-def _versions(lines: list[HistoryLine]) -> dict[UUID, int]:
-    return {line.aggregate_id: line.version for line in lines}

@@ -20,7 +20,7 @@ from timeline.app.application import TimelineArchive
 from timeline.app.committed import CommittedHistory
 from timeline.domain.model import PolicyEvent
 from timeline.errors import InvalidChange, InvalidField, TimelineError
-from timeline.files.history import FileFacts, entry_history
+from timeline.files.history import entry_history
 from timeline.formats.historyfile import ConflictedHistory, HistoryLine, chain, from_stored, read_history
 from timeline.store.transaction import one_transaction
 
@@ -80,8 +80,7 @@ def settle_sides(app: TimelineArchive, history: CommittedHistory, slug: str) -> 
                 "(git checkout --ours or --theirs) and record the other entry again under another title"
             )
         lines = chain(base + kept)
-        facts = FileFacts(lines[-1].sha, {line.aggregate_id: line.version for line in lines})
-        history.facts[name] = history.folder.rewrite(name, lines, facts)
+        history.folder.rewrite(name, lines)
         _replay_missing(app, lines)
         return ResolvePlan(slug, entry_ids.pop(), kept_name, other_name, other)
 

@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,12 +35,14 @@ from timeline.domain.model import CORRECTABLE, PolicyEvent, Relation, Source, wi
 from timeline.domain.naming import relation_type
 from timeline.errors import EntryNotFound, InvalidField, SyncConflict, TimelineError
 from timeline.files.gitlog import FirstCommit
-from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
+from timeline.files.mirror import entry_path, entry_text, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.progress import Progress
 
+# The id line the store writes at the top of an entry's file.
+_ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
 NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
 
 
@@ -224,6 +227,13 @@ class _Syncer:
                 continue
             path = self.folder / name
             self.read_or_written = True
+            same = self.as_the_store_writes_it(path)
+            if same is not None:  # (a fresh clone's files, after its store replayed history/)
+                self.files_by_id.add(same)
+                self.ids_by_name[name] = same
+                self.report.unchanged += 1
+                self.tick()
+                continue
             try:
                 entry_file = read_entry_file(path)
                 known = _known_id(self.app, entry_file)
@@ -253,6 +263,21 @@ class _Syncer:
         self.checked += 1
         if self.progress is not None:
             self.progress("files", self.checked, self.total)
+
+    def as_the_store_writes_it(self, path: Path) -> str | None:
+        """The entry id of a file that holds exactly what the store would write for its entry (so it
+        needs no parsing), else None."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        found = _ID_LINE.search(text, 0, 200)
+        if found is None:
+            return None
+        entry_id = UUID(found[1])
+        if entry_id not in self.app.repository:
+            return None
+        return str(entry_id) if entry_text(self.app.slug_of, self.app.entry(entry_id)) == text else None
 
     def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""

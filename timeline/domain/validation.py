@@ -29,6 +29,11 @@ def _is_noncharacter(ch: str) -> bool:
 
 
 def _control_characters(text: str, allowed: str) -> list[str]:
+    probe = text
+    for ch in allowed:
+        probe = probe.replace(ch, "")
+    if probe.isprintable():  # (in C: no control, format, surrogate, unassigned or separator character but " ")
+        return []
     return [
         f"U+{ord(ch):04X}"
         for ch in text

@@ -62,9 +62,17 @@ def check_history(app: TimelineArchive, archive: Archive) -> HistoryCheck:
         ends[name] = len(history.lines)
         check.problems.extend(_against_events_file(archive, name, history))
     stored: dict[UUID, list[HistoryLine]] = defaultdict(list)
+    broken: set[UUID] = set()  # unreadable in the store: the store's check reports them
     for notification in log.notifications(app.recorder):
-        stored[UUID(str(notification.originator_id))].append(from_stored(notification))
+        aggregate = UUID(str(notification.originator_id))
         check.events += 1
+        try:
+            stored[aggregate].append(from_stored(notification))
+        except Exception:  # any decoding failure
+            broken.add(aggregate)
+    for aggregate in broken:
+        stored.pop(aggregate, None)
+        lines.pop(aggregate, None)
     for aggregate, events in stored.items():
         held = lines.get(aggregate, [])
         if unreadable and not held:

@@ -1,0 +1,97 @@
+"""What the history files held when last read or written, and where the store last agreed with them.
+
+``.timeline/history-state.sqlite``: for each file its (mtime, size) and last line's sha;
+for each aggregate the file holding it and its newest version there; and the store
+position at which the store and the files last agreed. A command compares the files'
+stat with it and reads only the files that changed (after a ``git pull``, a merge, a
+hand edit); when none did and the store has not moved either, store and files still
+agree and nothing more is read. It is a cache: losing it costs one slower run, never
+a wrong one, so it is written without waiting for the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from uuid import UUID
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, sha TEXT)",
+    "CREATE TABLE IF NOT EXISTS aggregates (id TEXT PRIMARY KEY, name TEXT, version INTEGER)",
+    "CREATE INDEX IF NOT EXISTS aggregates_by_file ON aggregates (name)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+
+class HistoryState:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=OFF")
+        for statement in _SCHEMA:
+            self.connection.execute(statement)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """Every file's (mtime, size) when last read or written."""
+        return {
+            name: (mtime, size) for name, mtime, size in self.connection.execute("SELECT name, mtime, size FROM files")
+        }
+
+    def remember(self, name: str, stat: os.stat_result, sha: str, versions: dict[UUID, int]) -> None:
+        """What file ``name`` holds now."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (name, stat.st_mtime_ns, stat.st_size, sha)
+            )
+            self.connection.execute("DELETE FROM aggregates WHERE name = ?", (name,))
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO aggregates VALUES (?, ?, ?)",
+                [(str(aggregate), name, version) for aggregate, version in versions.items()],
+            )
+
+    def forget(self, names: Iterable[str]) -> None:
+        """Files that are gone."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            for name in names:
+                self.connection.execute("DELETE FROM files WHERE name = ?", (name,))
+                self.connection.execute("DELETE FROM aggregates WHERE name = ?", (name,))
+
+    def versions(self) -> dict[UUID, tuple[str, int]]:
+        """Every aggregate's file and newest version there."""
+        rows = self.connection.execute("SELECT id, name, version FROM aggregates")
+        return {UUID(aggregate): (name, version) for aggregate, name, version in rows}
+
+    def locate(self, aggregate: UUID) -> tuple[str, int] | None:
+        """The file holding ``aggregate`` and its newest version there, if any file does."""
+        row = self.connection.execute("SELECT name, version FROM aggregates WHERE id = ?", (str(aggregate),)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def shas(self) -> dict[str, str]:
+        return dict(self.connection.execute("SELECT name, sha FROM files"))
+
+    def events(self) -> int:
+        return int(self.connection.execute("SELECT COALESCE(SUM(version), 0) FROM aggregates").fetchone()[0])
+
+    def agreed_at(self, store: str) -> int | None:
+        """The store position at which ``store`` and the files last agreed, if known."""
+        rows = dict(self.connection.execute("SELECT key, value FROM meta"))
+        if rows.get("store") != store or rows.get("position") in (None, ""):
+            return None
+        return int(rows["position"])
+
+    def agree_at(self, store: str, position: int | None) -> None:
+        """Remember that ``store`` at ``position`` and the files agree (None: not known)."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
+                ("store", store, "position", "" if position is None else str(position)),
+            )
