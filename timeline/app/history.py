@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from timeline.app.application import TimelineArchive
-from timeline.domain.model import Actor, PolicyEvent, Relation, Source
+from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Relation, Source
 
 CHANGE_NAMES = {
     "Recorded": "recorded",
@@ -66,6 +66,11 @@ def _source_line(source: Source) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
+    field = item[0]
+    return (CORRECTABLE.index(field) if field in CORRECTABLE else len(CORRECTABLE), field)
+
+
 def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[UUID], str]) -> tuple[str, ...]:
     """What one domain event changed, in a few human lines."""
     name = type(domain_event).__name__
@@ -73,7 +78,9 @@ def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[U
         return (f"recorded {domain_event.title!r} ({domain_event.kind}, {domain_event.date})",)
     if name == "Corrected":
         lines = []
-        for field, new in domain_event.changes.items():
+        # In the fields' order, not the event's: a store replayed from history/ (canonical JSON, keys
+        # sorted) holds the same correction with its fields in another order, and must say the same.
+        for field, new in sorted(domain_event.changes.items(), key=_field_order):
             old = getattr(before, field, None) if before is not None else None
             if field == "summary":
                 lines.append(f"summary rewritten ({len(old or '')} -> {len(new)} characters)")
