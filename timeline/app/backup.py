@@ -175,7 +175,7 @@ def restore_archive(app: TimelineArchive, archive: Archive, path: Path) -> Resto
     written = restore_events(app, _batches(DumpReader(app.mapper, path, checked_digest=checked.digest.hexdigest())))
     report = RestoreReport(events=written, entries=checked.entries, bundles=checked.bundles)
     report.store = app.location.display
-    _forget_derived_state(archive)
+    forget_derived_state(archive)
     folder = archive.events_dir
     names: set[str] = set()
     for entry in app.entries():
@@ -185,7 +185,7 @@ def restore_archive(app: TimelineArchive, archive: Archive, path: Path) -> Resto
     return report
 
 
-def _forget_derived_state(archive: Archive) -> None:
+def forget_derived_state(archive: Archive) -> None:
     """Remove what was derived from the store before the restore: each output folder's read
     model (a build then renders everything and compares it with the files on disk) and the
     record of synced files."""

@@ -13,16 +13,27 @@ longer applies (the kept side made the same one) is skipped and named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from timeline.app.application import TimelineArchive
+from timeline.app.backup import forget_derived_state
 from timeline.app.committed import CommittedHistory
 from timeline.domain.model import PolicyEvent
 from timeline.errors import InvalidChange, InvalidField, TimelineError
+from timeline.files.archive import STATE_DIR, Archive
+from timeline.files.atomic import write_atomically
 from timeline.files.history import entry_history
-from timeline.formats.historyfile import ConflictedHistory, HistoryLine, chain, from_stored, read_history
-from timeline.store.transaction import one_transaction
+from timeline.formats.historyfile import (
+    ConflictedHistory,
+    HistoryLine,
+    chain,
+    from_stored,
+    history_text,
+    read_history,
+)
+from timeline.store.transaction import discard_after, one_transaction
 
 
 @dataclass
@@ -36,11 +47,14 @@ class ResolvePlan:
     again: list[HistoryLine]  # the other side's changes, to make again
     reapplied: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    set_aside: Path | None = None  # where the local store's own changes were kept, if they left it
 
     def summary(self) -> str:
         lines = [
             f"resolved {self.slug}: kept {self.kept}; {len(self.reapplied)} of {self.other}'s changes made again on top"
         ]
+        if self.set_aside is not None:
+            lines.append(f"  the local store's own changes were first set aside in {self.set_aside}")
         lines += [f"  made again: {what}" for what in self.reapplied]
         lines += [f"  skipped: {what}" for what in self.skipped]
         lines.append("now run 'timeline sync' (it replays what merged cleanly), then commit history/ and events/")
@@ -54,6 +68,7 @@ def settle_sides(app: TimelineArchive, history: CommittedHistory, slug: str) -> 
     path = history.folder.path(name)
     if not path.is_file():
         raise TimelineError(f"no history file history/{name}; name an entry by its slug")
+    set_aside: Path | None = None
     with history.folder.locked():
         try:
             conflict = read_history(path)
@@ -63,6 +78,10 @@ def settle_sides(app: TimelineArchive, history: CommittedHistory, slug: str) -> 
         else:
             base, first, second = _against_store(app, conflict.lines)
             names = ("the committed history", "the local store")
+            if app.location.kind == "sqlite":
+                # A local store is a working index of the committed history: it follows the file, and
+                # its own changes are set aside and made again on top (see the module's docstring).
+                set_aside = _set_aside(app, history, slug, second)
         stored = _stored_after(app, base, first + second)
         if stored == [_key(line) for line in second]:
             (kept, kept_name), (other, other_name) = (second, names[1]), (first, names[0])
@@ -82,7 +101,9 @@ def settle_sides(app: TimelineArchive, history: CommittedHistory, slug: str) -> 
         lines = chain(base + kept)
         history.folder.rewrite(name, lines)
         _replay_missing(app, lines)
-        return ResolvePlan(slug, entry_ids.pop(), kept_name, other_name, other)
+        plan = ResolvePlan(slug, entry_ids.pop(), kept_name, other_name, other)
+        plan.set_aside = set_aside
+        return plan
 
 
 def make_again(app: TimelineArchive, plan: ResolvePlan) -> PolicyEvent:
@@ -134,6 +155,22 @@ def _apply(entry: PolicyEvent, event: Any, reason: str) -> None:
         raise InvalidChange(f"a change of kind {kind} cannot be made again")
 
 
+def _set_aside(app: TimelineArchive, history: CommittedHistory, slug: str, lines: list[HistoryLine]) -> Path:
+    """Take a local store's own changes to an entry out of it, keeping them in a file first (nothing
+    is lost: they are made again on top of the committed history, or named as skipped). What the
+    site and the events/ sync derived from the store is forgotten: the next build starts afresh."""
+    folder = history.folder.root / STATE_DIR / "set-aside"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"{slug}-{lines[0].time:%Y%m%dT%H%M%S%f}.jsonl"
+    write_atomically(kept, history_text(chain(lines)), durable=True)
+    first: dict[UUID, int] = {}
+    for line in lines:
+        first.setdefault(line.aggregate_id, line.version)
+    discard_after(app.recorder, {aggregate: version - 1 for aggregate, version in first.items()})
+    forget_derived_state(Archive(history.folder.root))
+    return kept
+
+
 def _key(line: HistoryLine) -> tuple[UUID, int, str, str]:
     return line.aggregate_id, line.version, line.topic, line.at
 
@@ -164,7 +201,9 @@ def _against_store(
             break
         shared += 1
     base, own = lines[:shared], lines[shared:]
-    diverged = {line.aggregate_id: line.version for line in own}
+    diverged: dict[UUID, int] = {}  # each aggregate's first version where file and store differ
+    for line in own:
+        diverged.setdefault(line.aggregate_id, line.version)
     theirs = [e for events in stored.values() for e in events if e.version >= diverged.get(e.aggregate_id, 10**9)]
     if not own or not theirs:
         raise TimelineError("the history file and the store agree on this entry: there is nothing to resolve")

@@ -12,6 +12,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
+from timeline.errors import StoreError
 from timeline.store.transaction import Insert
 
 
@@ -31,6 +32,10 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 self._insert_stored_events(cursor, batch)
 
             yield (row["max"] if row else None) or 0, insert
+
+    def discard_after(self, versions: dict[UUID, int]) -> None:
+        """See :func:`timeline.store.transaction.discard_after`: a shared store never drops a change."""
+        raise StoreError("a shared PostgreSQL store never drops a change; resolve by making changes on top")
 
     def aggregate_versions(self) -> dict[UUID, int]:
         """See :func:`timeline.store.transaction.aggregate_versions`."""

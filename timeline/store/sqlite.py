@@ -44,6 +44,13 @@ class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
 
             yield self._max_notification_id(cursor) or 0, insert
 
+    def discard_after(self, versions: dict[UUID, int]) -> None:
+        """See :func:`timeline.store.transaction.discard_after`."""
+        statement = f"DELETE FROM {self.events_table_name} WHERE originator_id = ? AND originator_version > ?"
+        with self.datastore.transaction(commit=True) as cursor:
+            for aggregate, version in versions.items():
+                cursor.execute(statement, (aggregate.hex, version))
+
     def aggregate_versions(self) -> dict[UUID, int]:
         """See :func:`timeline.store.transaction.aggregate_versions`."""
         statement = f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} GROUP BY 1"

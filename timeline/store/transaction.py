@@ -22,6 +22,8 @@ class OneTransaction(Protocol):
 
     def aggregate_versions(self) -> dict[UUID, int]: ...
 
+    def discard_after(self, versions: dict[UUID, int]) -> None: ...
+
 
 def one_transaction(recorder: ApplicationRecorder) -> AbstractContextManager[tuple[int, Insert]]:
     """One write transaction on the store, however many batches go into it.
@@ -42,3 +44,12 @@ def aggregate_versions(recorder: ApplicationRecorder) -> dict[UUID, int]:
     if not isinstance(recorder, OneTransaction):
         raise StoreError(f"cannot list the aggregates of a store of type {type(recorder).__name__}")
     return recorder.aggregate_versions()
+
+
+def discard_after(recorder: ApplicationRecorder, versions: dict[UUID, int]) -> None:
+    """Remove each aggregate's events after the version given, in one transaction: only a local
+    store, a working index of the committed history, ever drops events (when it follows a history
+    that diverged from it; see :mod:`timeline.app.resolve`). A shared store refuses."""
+    if not isinstance(recorder, OneTransaction):
+        raise StoreError(f"cannot remove events from a store of type {type(recorder).__name__}")
+    recorder.discard_after(versions)
