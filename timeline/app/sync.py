@@ -375,6 +375,8 @@ def sync_folder(
     of every file dealt with ("files"); ``reason`` gives the reason of each change (see :data:`Reason`);
     ``dated`` gives, for a new file's name, the commit that first added it: it is recorded as of then,
     by the commit's author."""
+    if not folder.exists():  # a fresh clone of an archive with no entry yet: git keeps no empty folder
+        folder.mkdir()
     if not folder.is_dir():
         raise EntryNotFound(f"no folder {folder}; an archive keeps its entries in events/")
     return _Syncer(app, folder, editor, allow_future, progress, reason, dated).run()
