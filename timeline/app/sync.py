@@ -8,7 +8,8 @@ added or withdrawn sources, links and unlinks, whose reason names the file. An
 unchanged file appends nothing. A file written from an older revision than the
 store holds, and differing from it, is a conflict and is never applied. A
 malformed file is reported with its line and skipped; the other files still
-sync. Entries with no file get one back.
+sync. Entries with no file get one back; untouched files of entries changed
+since (by another writer of a shared store) are brought up to the store.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.progress import Progress
+from timeline.store import notifications as log
 
 NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
+# The changes to an entry after it was recorded: a file untouched since an earlier sync may lack them.
+CHANGES = ["Corrected", "SourceAdded", "SourceWithdrawn", "Linked", "Unlinked", "Retracted", "Merged"]
 
 
 @dataclass
@@ -193,6 +197,7 @@ class _Syncer:
         self.state = SyncState(folder, app.location.display)
         self.known, self.agreed_at = self.state.known(app.position())
         self.read_or_written = False
+        self.changed = self.changed_since(self.agreed_at) if self.known else set()
 
     def options(self, reason: str) -> WriteOptions:
         return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
@@ -216,6 +221,8 @@ class _Syncer:
         self.total = len(names)
         for name, dir_entry in found:
             unchanged = self.unchanged(name, dir_entry)
+            if unchanged is not None and unchanged in self.changed and self.refresh(unchanged):
+                self.read_or_written = True
             if unchanged is not None:
                 self.files_by_id.add(unchanged)
                 self.ids_by_name[name] = unchanged
@@ -253,6 +260,17 @@ class _Syncer:
         self.checked += 1
         if self.progress is not None:
             self.progress("files", self.checked, self.total)
+
+    def changed_since(self, position: int) -> set[str]:
+        """The entries changed after store position ``position`` (the last sync) by this archive's commands
+        or another writer of a shared store: their files, even untouched since, may be older."""
+        topics = [f"timeline:PolicyEvent.{change}" for change in CHANGES]
+        changes = log.notifications(self.app.recorder, after=position, topics=topics)
+        return {str(notification.originator_id) for notification in changes}
+
+    def refresh(self, entry_id: str) -> bool:
+        """Rewrite a file untouched since written (it holds no edit) from the store; whether it was stale."""
+        return write_entry(self.app.slug_of, self.folder, self.app.entry(UUID(entry_id)))
 
     def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""
