@@ -8,42 +8,41 @@ added or withdrawn sources, links and unlinks, whose reason names the file. An
 unchanged file appends nothing. A file written from an older revision than the
 store holds, and differing from it, is a conflict and is never applied. A
 malformed file is reported with its line and skipped; the other files still
-sync. Entries with no file get one back.
+sync. Entries with no file get one back; untouched files of entries changed
+since (by another writer of a shared store) are brought up to the store.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
 from timeline.app.application import TimelineArchive, WriteOptions
 from timeline.app.committed import HistoryReport
+from timeline.app.fileedits import revise
 from timeline.domain.clock import events_from, last_event_time
-from timeline.domain.drafts import Draft
-from timeline.domain.model import CORRECTABLE, PolicyEvent, Relation, Source, with_accessed
-from timeline.domain.naming import relation_type
-from timeline.errors import EntryNotFound, InvalidField, SyncConflict, TimelineError
+from timeline.errors import EntryNotFound, InvalidField, TimelineError
 from timeline.files.gitlog import FirstCommit
 from timeline.files.mirror import entry_path, entry_text, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.progress import Progress
+from timeline.store import notifications as log
 
 # The id line the store writes at the top of an entry's file.
 _ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
 NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
+# The changes to an entry after it was recorded: a file untouched since an earlier sync may lack them.
+CHANGES = ["Corrected", "SourceAdded", "SourceWithdrawn", "Linked", "Unlinked", "Retracted", "Merged"]
 
 
 @dataclass
@@ -97,73 +96,6 @@ def _revision(entry_file: EntryFile) -> int | None:
     return value
 
 
-# The changes an edited file asks for ---------------------------------------------------------
-
-
-def revise(
-    app: TimelineArchive,
-    ref: str | UUID,
-    draft: Draft,
-    relations: Sequence[tuple[str, str]],
-    retraction_reason: str | None,
-    options: WriteOptions,
-    based_on: int | None = None,
-) -> tuple[PolicyEvent, bool]:
-    """Bring an entry to the state an edited file describes; returns (entry, whether it changed).
-
-    ``based_on`` is the revision the file was written from: if the store has moved on
-    since and the file differs from it, the edit is refused as a conflict.
-    """
-    app.check_draft(draft, options)
-    kinds = [relation_type(kind) for kind, _ in relations]
-    changed = False
-
-    def build() -> list[Aggregate]:
-        nonlocal changed
-        entry = app.get(ref)
-        for name in ("slug", "short_id"):
-            given = getattr(draft, name)
-            if given and given != getattr(entry, name):
-                raise InvalidField(name, f"is {getattr(entry, name)!r} and can never change (file says {given!r})")
-        wanted = []
-        for kind, target_ref in zip(kinds, [t for _, t in relations], strict=True):
-            kept = Relation(kind, app.resolve(target_ref))
-            wanted.append(kept if kept in entry.relations else app.relation_to(entry.id, entry.slug, kind, target_ref))
-        sources = tuple(_with_known_access(s, entry.sources, app.clock.today()) for s in draft.sources)
-        fields = {name: getattr(draft, name) for name in CORRECTABLE}
-        differences = entry.differences(fields, sources, tuple(wanted), retraction_reason is not None)
-        changed = bool(differences)
-        if not changed:
-            return []
-        if based_on is not None and based_on < entry.revision:
-            raise SyncConflict(entry.slug, based_on, entry.revision, differences)
-        entry.revise(fields, sources, tuple(wanted), retraction_reason, editor=options.editor, reason=options.reason)
-        return [entry]
-
-    app.save_retrying(build)
-    return app.get(ref), changed
-
-
-def file_differences(
-    app: TimelineArchive, entry: PolicyEvent, draft: Draft, relations: Sequence[tuple[str, str]], retracted: bool
-) -> list[str]:
-    """The fields where the state an events/ file describes differs from the entry's, as
-    :func:`revise` compares them, but reading only: nothing is checked for writing or saved."""
-    wanted = tuple(Relation(relation_type(kind), app.resolve(target)) for kind, target in relations)
-    sources = tuple(_with_known_access(s, entry.sources, app.clock.today()) for s in draft.sources)
-    fields = {name: getattr(draft, name) for name in CORRECTABLE}
-    return entry.differences(fields, sources, wanted, retracted)
-
-
-def _with_known_access(source: Source, cited: tuple[Source, ...], today: dt.date) -> Source:
-    """A source written without an access date keeps the one already recorded, else gets today's."""
-    if source.accessed is None:
-        for known in cited:
-            if dataclasses.replace(known, accessed=None) == source:
-                return known
-    return with_accessed(source, today)
-
-
 # The reason of a change made from a file: given the file's name ("events/x.md") and the
 # default reason, the reason to record (asked at a terminal, or given with --reason).
 Reason = Callable[[str, str], str]
@@ -196,6 +128,7 @@ class _Syncer:
         self.state = SyncState(folder, app.location.display)
         self.known, self.agreed_at = self.state.known(app.position())
         self.read_or_written = False
+        self.changed = self.changed_since(self.agreed_at) if self.known else set()
 
     def options(self, reason: str) -> WriteOptions:
         return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
@@ -219,6 +152,8 @@ class _Syncer:
         self.total = len(names)
         for name, dir_entry in found:
             unchanged = self.unchanged(name, dir_entry)
+            if unchanged is not None and unchanged in self.changed and self.refresh(unchanged):
+                self.read_or_written = True
             if unchanged is not None:
                 self.files_by_id.add(unchanged)
                 self.ids_by_name[name] = unchanged
@@ -278,6 +213,17 @@ class _Syncer:
         if entry_id not in self.app.repository:
             return None
         return str(entry_id) if entry_text(self.app.slug_of, self.app.entry(entry_id)) == text else None
+
+    def changed_since(self, position: int) -> set[str]:
+        """The entries changed after store position ``position`` (the last sync) by this archive's commands
+        or another writer of a shared store: their files, even untouched since, may be older."""
+        topics = [f"timeline:PolicyEvent.{change}" for change in CHANGES]
+        changes = log.notifications(self.app.recorder, after=position, topics=topics)
+        return {str(notification.originator_id) for notification in changes}
+
+    def refresh(self, entry_id: str) -> bool:
+        """Rewrite a file untouched since written (it holds no edit) from the store; whether it was stale."""
+        return write_entry(self.app.slug_of, self.folder, self.app.entry(UUID(entry_id)))
 
     def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""
@@ -400,6 +346,8 @@ def sync_folder(
     of every file dealt with ("files"); ``reason`` gives the reason of each change (see :data:`Reason`);
     ``dated`` gives, for a new file's name, the commit that first added it: it is recorded as of then,
     by the commit's author."""
+    if not folder.exists():  # a fresh clone of an archive with no entry yet: git keeps no empty folder
+        folder.mkdir()
     if not folder.is_dir():
         raise EntryNotFound(f"no folder {folder}; an archive keeps its entries in events/")
     return _Syncer(app, folder, editor, allow_future, progress, reason, dated).run()

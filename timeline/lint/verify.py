@@ -21,7 +21,7 @@ from uuid import UUID
 
 from timeline.app.application import TimelineArchive
 from timeline.app.backup import notifications
-from timeline.app.sync import file_differences
+from timeline.app.fileedits import file_differences
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent, Reservation
 from timeline.errors import InvalidField, TimelineError
