@@ -131,7 +131,7 @@ def test_changes_to_different_entries_merge_cleanly_and_replay_under_their_edito
     assert "CONFLICT" not in pulled.stdout + pulled.stderr
 
     synced = alice.ok("sync")
-    assert "history/: 1 changes replayed into the store, 0 written to 0 files" in synced.stdout
+    assert "history/: 1 change replayed into the store, 0 written to 0 files" in synced.stdout
     [newest, mine, *_] = alice.json("log")
     assert unnumbered(newest) == unnumbered(bobs_change), "Bob's change as he made it: his name, reason and time"
     assert (newest["slug"], newest["editor"], newest["reason"]) == (slugs["order"], "Bob", "the order's official name")

@@ -253,7 +253,7 @@ def test_history_the_shared_store_lacks_is_refused_until_replay_is_asked(
 
     # X's next sync writes them to X's files; the clones agree again.
     synced = x.ok("sync")
-    assert "history/: 0 changes replayed into the store, 3 written to 1 files" in synced.stdout
+    assert "history/: 0 changes replayed into the store, 3 written to 1 file" in synced.stdout
     assert x.history() == y.history()
     assert x.events() == y.events()
     assert x.json("history", stray["slug"]) == recorded_elsewhere

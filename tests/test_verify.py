@@ -43,7 +43,9 @@ def differences(archive: ArchiveUnderTest, *options: str) -> list[str]:
     result = archive.run("verify", *options)
     assert result.exit_code == DIFFERENCES_FOUND, result.output
     lines = result.stdout.strip().splitlines()
-    assert result.stderr.strip().splitlines() == [f"error: verify found {len(lines)} differences (listed above)"]
+    assert result.stderr.strip().splitlines() == [
+        f"error: verify found {len(lines)} difference{'s' if len(lines) != 1 else ''} (listed above)"
+    ]
     return lines
 
 

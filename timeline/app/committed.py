@@ -43,6 +43,7 @@ from timeline.formats.historyfile import (
     read_history,
     time_order,
 )
+from timeline.progress import counted
 from timeline.store import notifications as log
 from timeline.store.transaction import aggregate_versions, one_transaction
 
@@ -65,8 +66,8 @@ class HistoryReport:
 
     def summary(self) -> str:
         return (
-            f"history/: {self.replayed:,} changes replayed into the store, "
-            f"{self.written:,} written to {len(self.files):,} files"
+            f"history/: {counted(self.replayed, 'change')} replayed into the store, "
+            f"{self.written:,} written to {counted(len(self.files), 'file')}"
         )
 
 
@@ -110,6 +111,9 @@ class CommittedHistory:
     def _agree(self, *, replay: bool, durable: bool) -> HistoryReport:
         report = HistoryReport()
         read, gone = self.folder.changed()
+        store_name = self.app.location.display
+        if read or gone:  # the files moved: until this agreement succeeds, no earlier one holds
+            self.folder.state.agree_at(store_name, None)
         for name, result in sorted(read.items()):
             if isinstance(result, ConflictedHistory):
                 raise self._conflict(name, result)
@@ -117,7 +121,6 @@ class CommittedHistory:
                 raise MalformedHistory(Path(HISTORY_DIR, name), result.line, result.problem)
             if isinstance(result, Exception):
                 raise result
-        store_name = self.app.location.display
         position = self.app.position()
         if not read and not gone and self.folder.state.agreed_at(store_name) == position:
             self._agreed(position)  # nothing moved on either side since they last agreed

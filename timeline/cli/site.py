@@ -110,6 +110,8 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
         return
     report, synced = _build(session, out, full, editor)
     report_sync(session, synced)
+    if synced.history is not None and (synced.history.replayed or synced.history.written):
+        session.say(synced.history.summary())  # (a fresh clone, a git pull, another writer of a shared store)
     _report_build(session, report)
     session.say(report.summary())
     if not synced.ok:

@@ -198,10 +198,11 @@ def parse_line(path: Path, number: int, text: str, prev: str) -> HistoryLine:
     if line.text != text:
         raise MalformedHistory(path, number, "the line was changed after it was written (its sha does not match)")
     if line.prev != prev:
-        expected = f"the sha of line {number - 1}" if prev else "nothing (it is the first line)"
-        raise MalformedHistory(
-            path, number, f"out of place: its prev should be {expected}; a line before it was removed, moved or added"
-        )
+        if prev:
+            problem = f"out of order: it was not written after line {number - 1}; a line was removed, moved or added"
+        else:
+            problem = "out of order: it was not written as the first line; a line before it was removed or moved"
+        raise MalformedHistory(path, number, problem)
     return line
 
 
@@ -237,9 +238,10 @@ def read_history(path: Path) -> HistoryFile:
     """Read and check a history file (see the module's docstring for what is checked)."""
     text = path.read_text(encoding="utf-8")
     raw = text.split("\n")
-    if raw[-1] != "":
-        raise MalformedHistory(path, len(raw), "the last line is cut short (no line end): the file was truncated")
-    raw.pop()
+    if raw[-1] == "":
+        raw.pop()
+    elif not raw[-1].rstrip().endswith("}"):  # (a whole last line without its line end is kept)
+        raise MalformedHistory(path, len(raw), "the last line is cut short: the file was truncated")
     if any(line.startswith(CONFLICT_MARKERS) for line in raw):
         raise _conflict(path, raw)
     return _checked(path, raw)

@@ -44,6 +44,7 @@ def check_history(app: TimelineArchive, archive: Archive) -> HistoryCheck:
     lines: dict[UUID, list[tuple[str, int, HistoryLine]]] = defaultdict(list)  # aggregate: (file, line no, line)
     unreadable: set[str] = set()
     ends: dict[str, int] = {}  # file: its number of lines
+    behind_events_file: list[str] = []  # reported unless the comparison with the store names the file
     for name, _ in sorted(scan(folder)):
         check.files += 1
         shown = f"{HISTORY_DIR}/{name}"
@@ -60,7 +61,7 @@ def check_history(app: TimelineArchive, archive: Archive) -> HistoryCheck:
         for number, line in enumerate(history.lines, start=1):
             lines[line.aggregate_id].append((name, number, line))
         ends[name] = len(history.lines)
-        check.problems.extend(_against_events_file(archive, name, history))
+        behind_events_file.extend(_against_events_file(archive, name, history))
     stored: dict[UUID, list[HistoryLine]] = defaultdict(list)
     broken: set[UUID] = set()  # unreadable in the store: the store's check reports them
     for notification in log.notifications(app.recorder):
@@ -78,6 +79,8 @@ def check_history(app: TimelineArchive, archive: Archive) -> HistoryCheck:
         if unreadable and not held:
             continue  # (in the unreadable file, most likely: that is reported)
         check.problems.extend(_against_store(aggregate, events, held, ends))
+    named = {problem.split(":", 1)[0] for problem in check.problems}
+    check.problems.extend(p for p in behind_events_file if p.split(":", 1)[0] not in named)
     for aggregate in lines.keys() - stored.keys():
         name, number, line = lines[aggregate][0]
         check.problems.append(
@@ -90,20 +93,33 @@ def _against_store(
     aggregate: UUID, events: list[HistoryLine], held: list[tuple[str, int, HistoryLine]], ends: dict[str, int]
 ) -> list[str]:
     """The first difference between an aggregate's stored events and its lines, if any."""
+    what = _aggregate(events[0])
     if not held:
-        return [f"{HISTORY_DIR}/: no file holds {aggregate} ({events[0].describe()}); 'timeline sync' writes it"]
+        return [f"{HISTORY_DIR}/: no file holds {what} ({events[0].describe()}); 'timeline sync' writes it"]
     for event, (name, number, line) in zip(events, held, strict=False):
         if not event.same_event(line):
             return [f"{HISTORY_DIR}/{name}:{number}: differs from the store: the store holds {event.describe()}"]
     name = held[-1][0]
     if len(held) < len(events):
         return [
-            f"{HISTORY_DIR}/{name}:{ends[name] + 1}: missing: the file ends after v{len(held)} of {aggregate} but "
+            f"{HISTORY_DIR}/{name}:{ends[name] + 1}: missing: the file ends after v{len(held)} of {what} but "
             f"the store holds {events[len(held)].describe()}; the file was cut short"
         ]
     if len(held) > len(events):
         return [f"{HISTORY_DIR}/{name}:{held[len(events)][1]}: not in the store: 'timeline sync' replays it"]
     return []
+
+
+def _aggregate(first: HistoryLine) -> str:
+    """An aggregate for people, from its first event: 'entry SLUG', 'the slug reservation NAME'..."""
+    kind = first.topic.removeprefix("timeline:").split(".")[0]
+    if kind == "PolicyEvent":
+        return f"entry {first.state.get('slug')}"
+    if kind == "Reservation":
+        return f"the {first.state.get('namespace')} reservation {first.state.get('name')}"
+    if kind == "Bundle":
+        return f"bundle {first.state.get('name')}"
+    return f"{first.aggregate_id}"
 
 
 def _against_events_file(archive: Archive, name: str, history: HistoryFile) -> list[str]:

@@ -30,6 +30,7 @@ from timeline.files.mirror import entry_path, entry_text
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import MalformedFile, parse_entry_text, read_entry_file
 from timeline.lint.historycheck import check_history
+from timeline.progress import counted
 from timeline.site import urls
 from timeline.site.build import view_path
 from timeline.site.integrity import check_files, check_read_model
@@ -65,7 +66,7 @@ class VerifyReport:
     def summary(self) -> str:
         if self.ok:
             return "verified: " + "; ".join(self.checked + self.skipped)
-        return f"verify found {len(self.problems):,} differences (listed above)"
+        return f"verify found {counted(len(self.problems), 'difference')} (listed above)"
 
 
 def verify_archive(app: TimelineArchive, archive: Archive, out: Path, *, out_named: bool = False) -> VerifyReport:
