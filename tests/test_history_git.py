@@ -242,6 +242,23 @@ def test_resolve_keeps_this_side_and_makes_the_other_sides_change_again_under_it
     carol.ok("build")
     assert carol.site() == alice.site(), "a fresh clone of the resolved merge builds Alice's site"
 
+    # Bob pulls the resolved merge: his store holds his own v2, the committed history Alice's v2 and
+    # his change made again as v3. Sync refuses (every time), and resolve makes his store follow the
+    # history; his change, already in it, is skipped, and his checkout ends as the commit has it.
+    bob.git("pull", "-q", "--no-rebase", str(alice.root), "main")
+    for _ in range(2):
+        refused = bob.run("sync")
+        assert refused.exit_code == 2
+        assert "make the store follow the committed history" in refused.stderr
+    followed = bob.ok("resolve", slug)
+    assert "kept the committed history; 0 of the local store's changes made again on top" in followed.stdout
+    assert "  skipped: v2 Corrected title by Bob" in followed.stdout
+    assert "set aside in" in followed.stdout
+    bob.ok("sync")
+    assert bob.json("history", slug) == alice.json("history", slug)
+    assert bob.git("status", "--porcelain").stdout == ""
+    assert bob.ok("verify").stdout.startswith("verified: ")
+
 
 # 4. Hand edits ----------------------------------------------------------------------------------
 

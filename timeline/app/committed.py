@@ -81,10 +81,9 @@ def _what(name: str) -> str:
     return f"bundle {stem.split('/', 1)[1]}" if "/" in stem else f"entry {stem}"
 
 
-RESOLVE_HINT = (
-    "nothing was synced. Run 'timeline resolve {ref}' to keep the side the store holds and make the other's "
-    "changes again on top (README: 'The history in the repository')"
-)
+RESOLVE_HINT = "nothing was synced. Run 'timeline resolve {ref}' to {how} (README: 'The history in the repository')"
+KEEP_THE_STORES = "keep the side the store holds and make the other's changes again on top"
+FOLLOW_THE_FILE = "make the store follow the committed history and make its own changes again on top"
 
 
 class CommittedHistory:
@@ -130,7 +129,11 @@ class CommittedHistory:
         store = aggregate_versions(self.app.recorder)
         for name, history in sorted(read.items()):
             assert isinstance(history, HistoryFile)
-            self._check_common(name, history, store)
+            try:
+                self._check_common(name, history, store)
+            except HistoryDiverged:
+                self.folder.state.forget([name])  # so that every run reads it again, and refuses again
+                raise
         ahead: list[HistoryLine] = []
         behind: dict[UUID, int] = {}
         for aggregate in files.keys() | store.keys():
@@ -171,7 +174,10 @@ class CommittedHistory:
                     raise HistoryDiverged(
                         f"{_name_of(self.folder.path(name))}: {_what(name)} has diverged: the store holds "
                         f"{in_store.describe()}, the file holds {in_file.describe()}; "
-                        + RESOLVE_HINT.format(ref=name.removesuffix(SUFFIX))
+                        + RESOLVE_HINT.format(
+                            ref=name.removesuffix(SUFFIX),
+                            how=FOLLOW_THE_FILE if self.app.location.kind == "sqlite" else KEEP_THE_STORES,
+                        )
                     )
 
     def _conflict(self, name: str, conflict: ConflictedHistory) -> HistoryDiverged:
@@ -179,7 +185,8 @@ class CommittedHistory:
         theirs = conflict.theirs[0].describe() if conflict.theirs else "nothing"
         return HistoryDiverged(
             f"{_name_of(conflict.path)}: {_what(name)} has diverged: {conflict.ours_name} recorded {ours}, "
-            f"{conflict.theirs_name} recorded {theirs}; " + RESOLVE_HINT.format(ref=name.removesuffix(SUFFIX))
+            f"{conflict.theirs_name} recorded {theirs}; "
+            + RESOLVE_HINT.format(ref=name.removesuffix(SUFFIX), how=KEEP_THE_STORES)
         )
 
     def _replay(self, lines: list[HistoryLine], allowed: bool) -> None:

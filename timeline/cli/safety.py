@@ -37,7 +37,7 @@ def dump(session: Session, file: Path, force: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_session
 def restore(session: Session, file: Path) -> None:
-    """Load a dump written by 'timeline dump' into an empty store, then rewrite events/ from it.
+    """Load a dump written by 'timeline dump' into an empty store, then rewrite events/ and history/ from it.
 
     The store is chosen as for every command (--store, TIMELINE_STORE, timeline.toml)
     and must hold no change; it is created if missing. Every line of FILE is checked
@@ -62,11 +62,13 @@ def restore(session: Session, file: Path) -> None:
 )
 @pass_session
 def verify(session: Session, out: Path | None) -> None:
-    """Check that the store, the site and events/ agree; writes nothing.
+    """Check that the store, the site, events/ and history/ agree; writes nothing.
 
     Replays every entry, reservation and bundle from the store; rebuilds the site's
     read model in a scratch folder and compares it with the live one; checks every
-    site file against manifest.json; checks every events/ file against the store.
+    site file against manifest.json; checks every events/ file against the store;
+    checks every history/ file's hash chain and that it holds the store's changes
+    (naming the first bad line of a file edited, cut short or reordered by hand).
     Exit status 0 when all agree, 1 when differences are found (each listed).
 
     \b
