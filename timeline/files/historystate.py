@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from uuid import UUID
 
+# Raised when the tables change: a state of another version is dropped (it is only a cache).
+VERSION = 1
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, sha TEXT)",
     "CREATE TABLE IF NOT EXISTS aggregates (id TEXT PRIMARY KEY, name TEXT, version INTEGER)",
@@ -31,6 +33,10 @@ class HistoryState:
         self.connection = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=OFF")
+        if self.connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            for table in ("files", "aggregates", "meta"):
+                self.connection.execute(f"DROP TABLE IF EXISTS {table}")
+            self.connection.execute(f"PRAGMA user_version = {VERSION}")
         for statement in _SCHEMA:
             self.connection.execute(statement)
 
