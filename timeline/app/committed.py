@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from timeline.app.application import TimelineArchive
-from timeline.errors import TimelineError
+from timeline.errors import ConcurrentWriteConflict, TimelineError
 from timeline.files.history import HISTORY_DIR, HistoryFolder, bundle_history, entry_history, summary
 from timeline.formats.historyfile import (
     SUFFIX,
@@ -200,9 +200,15 @@ class CommittedHistory:
                 "of the store. Run 'timeline sync --replay' to record them in the shared store, or "
                 "'git checkout -- history/' if they should not be"
             )
-        with one_transaction(self.app.recorder) as (_, insert):
-            for start in range(0, len(lines), BATCH):
-                insert([line.stored_event() for line in lines[start : start + BATCH]])
+        try:
+            with one_transaction(self.app.recorder) as (_, insert):
+                for start in range(0, len(lines), BATCH):
+                    insert([line.stored_event() for line in lines[start : start + BATCH]])
+        except IntegrityError:
+            raise ConcurrentWriteConflict(
+                "another writer changed the same entries while history/ was being replayed; nothing was replayed, "
+                "run the command again"
+            ) from None
 
     def _write_behind(self, behind: dict[UUID, int], report: HistoryReport, durable: bool) -> None:
         """Write the store's events that the files lack."""
