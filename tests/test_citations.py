@@ -298,10 +298,12 @@ def check_head(
     assert meta["citation_language"] == [site.language]
     assert meta["citation_public_url"] == [url]
     assert site.title not in meta.get("citation_author", []), "the archive's name given as an author"
-    # A description: the start of the summary, on one line.
+    # A description: the summary on one line, whole or shortened at a word with an ellipsis
+    # (tests/test_zotero_meta.py checks where it is cut).
     description = one["description"]
     assert description and len(description) <= 300
-    assert " ".join(summary.split()).startswith(description)
+    assert " ".join(summary.split()).startswith(description.removesuffix("…"))
+    assert "citation_journal_title" not in meta, "Zotero would save the page as a journal article"
     # Open Graph.
     graph = open_graph(text, url)
     assert graph["og:type"] == ["website"]

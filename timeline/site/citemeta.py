@@ -5,12 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
+import textwrap
 from typing import Any
 
 from timeline.formats.csl import STYLE_NAMES, bibtex, csl_item, ris, styled
 from timeline.site import urls
 
 LEGISLATION_KINDS = {"executive-order", "legislation", "regulation"}
+
+
+# Markdown a description would show as typed: links keep their text, emphasis and code marks go.
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"(?<!\w)[*_`]+|[*_`]+(?!\w)")
+DESCRIPTION_LENGTH = 300
+
+
+def description(summary: str) -> str:
+    """The summary as plain text for a page's description (what Zotero keeps as the abstract):
+    whole, or shortened at a word boundary with an ellipsis, never cut mid-word."""
+    text = _MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", " ".join(summary.split())))
+    short = textwrap.shorten(text, DESCRIPTION_LENGTH, placeholder="…", break_on_hyphens=False)
+    if short != text:
+        short = short.removesuffix("…").rstrip(",;:–—- ") + "…"
+    return short
 
 
 def _day(timestamp: str) -> dt.date:
@@ -72,7 +90,7 @@ class Citations:
             "publication_date": _day(revision["timestamp"]).strftime("%Y/%m/%d"),
             "url": url,
             "json_ld": self.json_ld(entry, revision, url),
-            "description": " ".join(entry["summary"].split())[:300],
+            "description": description(entry["summary"]),
         }
 
     def json_ld(self, entry: dict[str, Any], revision: dict[str, Any], url: str) -> dict[str, Any]:
