@@ -489,17 +489,19 @@ def today_candidates() -> set[dt.date]:
     return {today, today + dt.timedelta(days=1)}
 
 
-@pytest.mark.parametrize("revision", [None, 1])
-def test_timeline_cite_gives_every_format_of_the_permanent_or_the_revision_address(
-    flagship: FlagshipSite, csl_schema: jsonschema.Draft7Validator, revision: int | None
+@pytest.mark.parametrize("revision", [None, 1, "latest"])
+def test_timeline_cite_gives_every_format_of_the_revision_or_the_changing_address(
+    flagship: FlagshipSite, csl_schema: jsonschema.Draft7Validator, revision: int | str | None
 ) -> None:
+    """By default, what the page recommends: the current revision's immutable address; --revision N
+    another revision's; --latest the entry's changing address."""
     archive = flagship.archive
     slug = slug_of_kind(flagship.entries, "executive-order")
     latest = flagship.history[slug][-1]["revision"]
     assert latest == 2
-    number = revision or latest
-    url = flagship.entry_url(slug) if revision is None else flagship.revision_url(slug, revision)
-    pinned = ("--revision", str(revision)) if revision else ()
+    number = revision if isinstance(revision, int) else latest
+    url = flagship.entry_url(slug) if revision == "latest" else flagship.revision_url(slug, number)
+    pinned = ("--latest",) if revision == "latest" else ("--revision", str(revision)) if revision else ()
     then = archive.json("show", slug, "--revision", str(number))
     issued = date_parts(flagship.revision_date(slug, number))
 
@@ -542,6 +544,7 @@ def test_timeline_cite_gives_every_format_of_the_permanent_or_the_revision_addre
 def test_timeline_cite_refuses_a_revision_the_entry_does_not_have(flagship: FlagshipSite) -> None:
     slug = slug_of_kind(flagship.entries, "executive-order")
     assert_one_line_error(flagship.archive.run("cite", slug, "--revision", "3"), "--revision", "1 to 2")
+    assert_one_line_error(flagship.archive.run("cite", slug, "--revision", "1", "--latest"), "--latest", "not both")
 
 
 # 3. A revision-pinned citation after two corrections --------------------------------
