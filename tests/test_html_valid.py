@@ -98,6 +98,18 @@ def build_site(root: Path) -> BuiltSite:
     """Copy the flagship archive to ROOT, add entries for every page type, build, and pick the pages."""
     copy_flagship_files(root)
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
+    # Past a hundred changes, so that the change log has its numbered pages (recorded first: the
+    # entries below are then the newest, as the feeds and the home page show them).
+    rows = root / "rows.csv"
+    rows.write_text(
+        "title,kind,date,source_title\n"
+        + "".join(
+            f"Test Platform removes network number {n},takedown,2021-05-{n % 28 + 1:02d},Report {n}\n"
+            for n in range(80)
+        ),
+        encoding="utf-8",
+    )
+    archive.ok("import", str(rows))
 
     # fmt: off
     rules = archive.json(

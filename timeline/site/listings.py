@@ -141,11 +141,12 @@ class Listings:
 
     def changes_page(self, key: pagekeys.ChangesPage) -> Files:
         """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift;
-        a page links only to its neighbours, so a new change touches one page (two when it opens a page)."""
+        a page links only to its neighbours, so a new change touches one page (two when it opens a page).
+        Pages exist once there are more changes than changes/ shows: it links them all then."""
         number = key.number
         items = self.view.changes_from_first(urls.PAGE_SIZE + 1, offset=(number - 1) * urls.PAGE_SIZE)
-        if not items:
-            return {}
+        if not items or (number == 1 and len(items) <= urls.PAGE_SIZE):
+            return {}  # (while every change fits on changes/, a first page would only repeat it, unlinked)
         pagination = {
             "number": number,
             "previous": urls.changes(number - 1) if number > 1 else None,
