@@ -33,6 +33,7 @@ def bundle_create(
     options = write_options(editor, reason, require_reason=False)
     made = session.service.create_bundle(name, title, entries, options)
     session.say(f"created bundle {made.name} with {len(made.pins)} pinned entries")
+    _warn_of_retracted(session, entries)
 
 
 @bundle.command("add")
@@ -51,6 +52,19 @@ def bundle_add(session: Session, name: str, entries: tuple[str, ...], reason: st
     """
     changed = session.service.add_to_bundle(name, entries, write_options(editor, reason, require_reason=False))
     session.say(f"bundle {changed.name} now pins {len(changed.pins)} entries")
+    _warn_of_retracted(session, entries)
+
+
+def _warn_of_retracted(session: Session, refs: tuple[str, ...]) -> None:
+    """A retracted entry may be pinned (a paper may discuss it), but never without being told."""
+    for ref in refs:
+        entry = session.service.get(ref)
+        if entry.retracted:
+            click.echo(
+                f"warning: {entry.slug} is retracted ({entry.retraction_reason}); the bundle's page and files "
+                "mark it [Retracted]",
+                err=True,
+            )
 
 
 @bundle.command("remove")

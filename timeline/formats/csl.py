@@ -134,6 +134,8 @@ def bibtex(items: list[dict[str, Any]]) -> str:
         ]
         if "version" in item:
             fields.append(("version", item["version"]))
+        if "note" in item:
+            fields.append(("note", _latex(item["note"])))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         blocks.append(f"@online{{{item['id']},\n{body}\n}}\n")
     return "\n".join(blocks)
@@ -173,6 +175,8 @@ def ris(items: list[dict[str, Any]]) -> str:
             lines.append(f"ET  - revision {item['version']}")
         if "abstract" in item:
             lines.append(f"AB  - {_one_line(item['abstract'])}")
+        if "note" in item:
+            lines.append(f"N1  - {_one_line(item['note'])}")
         lines.append("ER  - ")
         records.append("\r\n".join(lines) + "\r\n")
     return "\r\n".join(records)

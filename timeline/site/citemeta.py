@@ -31,6 +31,16 @@ def description(summary: str) -> str:
     return short
 
 
+RETRACTED = "[Retracted] "
+
+
+def retracted(item: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    """A citation of a retracted entry says so where every reference manager shows it: before the
+    title (as journals mark retracted papers), with the reason as the item's note."""
+    marked = item | {"title": RETRACTED + item["title"].removeprefix(RETRACTED)}
+    return marked | {"note": f"Retracted: {reason}"} if reason else marked
+
+
 def _day(timestamp: str) -> dt.date:
     return dt.date.fromisoformat(timestamp[:10])
 
@@ -47,10 +57,12 @@ class Citations:
         """The CSL item of the entry's permanent address (``revision`` None) or of one revision's."""
         if revision is None:
             day = _day(entry["updated"])
-            return csl_item(entry, self.site, self.links.entry(entry["slug"]), day, day, revision=entry["revision"])
-        url = self.links.revision(entry["slug"], revision["number"])
-        day = _day(revision["timestamp"])
-        return csl_item(entry, self.site, url, day, day, revision=revision["number"], pinned=True)
+            item = csl_item(entry, self.site, self.links.entry(entry["slug"]), day, day, revision=entry["revision"])
+        else:
+            url = self.links.revision(entry["slug"], revision["number"])
+            day = _day(revision["timestamp"])
+            item = csl_item(entry, self.site, url, day, day, revision=revision["number"], pinned=True)
+        return retracted(item, entry.get("retraction_reason")) if entry.get("retracted") else item
 
     def files_for(self, entry: dict[str, Any], revision: dict[str, Any] | None) -> dict[str, bytes]:
         item = self.item_for(entry, revision)

@@ -8,7 +8,7 @@ from typing import Any
 
 from timeline.formats.csl import bibtex, ris
 from timeline.site import data, pagekeys, urls
-from timeline.site.citemeta import Citations
+from timeline.site.citemeta import Citations, retracted
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import Files, Templates
 
@@ -88,8 +88,14 @@ class EntryPages:
         pinned = []
         for pin in found["pins"]:
             revision = self.view.revision(pin["entry_id"], pin["revision"])
+            now = self.view.entry(pin["entry_id"])
             if revision is not None:
-                pinned.append((revision, self.citations.item_for(revision["snapshot"], revision)))
+                # Retracted since (or when) it was pinned: said on the page and in every download.
+                retraction = (now or {}).get("retraction_reason") if (now or {}).get("retracted") else None
+                item = self.citations.item_for(revision["snapshot"], revision)
+                if retraction is not None:
+                    item = retracted(item, retraction)
+                pinned.append((revision | {"retraction": retraction}, item))
         items = [item for _, item in pinned]
         name = found["name"]
         files = self.templates.page("bundle.html", urls.bundle(name), bundle=found, pinned=[r for r, _ in pinned])

@@ -218,7 +218,13 @@ class _Projector:
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
         self.add_revision(change, domain_event, position, details)
+        if after.retracted and not (before is not None and before.retracted):
+            self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted
         return change
+
+    def bundles_pinning(self, entry_id: str) -> set[pagekeys.PageKey]:
+        self.c.execute("SELECT name, data FROM bundles")
+        return {pagekeys.Bundle(name) for name, data in self.c.fetchall() if f'"entry_id": "{entry_id}"' in data}
 
     def add_revision(self, change: _EntryChange, domain_event: Any, position: int, details: tuple[str, ...]) -> None:
         """The change's revision, and the changes page that lists it."""
