@@ -9,6 +9,7 @@ import re
 import textwrap
 from typing import Any
 
+from timeline.domain.dates import PartialDate
 from timeline.formats.csl import STYLE_NAMES, bibtex, csl_item, ris, styled
 from timeline.site import urls
 
@@ -132,13 +133,19 @@ class Citations:
 def _about(entry: dict[str, Any]) -> dict[str, Any]:
     """What the page is about: the event itself."""
     about_types = ["Event", "Legislation"] if entry["kind"] in LEGISLATION_KINDS else ["Event"]
+    # Dates as precise as recorded (ISO 8601 allows "2017-04" and "2017"): never a day invented for a
+    # month or a year; a range has its end, an approximate date says so.
+    date = PartialDate(entry["date"])
     about: dict[str, Any] = {
         "@type": about_types,
         "name": entry["title"],
-        "startDate": entry["date_start"],
-        "endDate": entry["date_end"],
+        "startDate": date.slug_part,
         "description": entry["summary"],
     }
+    if date.is_range:
+        about["endDate"] = date.parts[-1].rstrip("~")
+    if date.is_approximate:
+        about["disambiguatingDescription"] = f"The date is approximate: {date.display()} (EDTF {date.edtf})."
     if entry["jurisdictions"]:
         about["location"] = [{"@type": "Place", "name": j["name"]} for j in entry["jurisdictions"]]
     if entry["actors"]:

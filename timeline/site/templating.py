@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from timeline.domain.dates import PartialDate
 from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
 from timeline.site import urls
@@ -62,6 +63,9 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # An event's date for <time datetime>: as precise as recorded ("2017-04", "2017"), never a day
+        # invented for a month or a year (HTML accepts a month or a year there).
+        self.env.filters["datetime"] = lambda edtf: PartialDate(edtf).slug_part
         self.links = urls.SiteUrls(archive.base_url)
         # What templates know of the site (an archive's own templates may name site.base_url).
         self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
