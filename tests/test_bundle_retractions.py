@@ -19,7 +19,9 @@ def ris_titles(text: str) -> list[str]:
 
 
 def ris_notes(text: str) -> list[str]:
-    return [line[6:] for line in text.splitlines() if line.startswith("N1  - ")]
+    """The notes of RIS records, but the event date every record has."""
+    notes = [line[6:] for line in text.splitlines() if line.startswith("N1  - ")]
+    return [note for note in notes if not note.startswith("Event date (EDTF): ")]
 
 
 def test_a_retracted_entry_is_marked_in_its_bundle_and_its_citations(

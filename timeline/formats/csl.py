@@ -118,6 +118,12 @@ def _iso(parts: dict[str, Any]) -> str:
     return "/".join("-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(p)) for p in parts["date-parts"])
 
 
+def _edtf(parts: dict[str, Any]) -> str:
+    """A CSL date back as EDTF, precision and approximation kept: 2017-04~, 2020-05-28/2020-06-02."""
+    mark = "~" if parts.get("circa") else ""
+    return "/".join(_iso({"date-parts": [part]}) + mark for part in parts["date-parts"])
+
+
 def bibtex(items: list[dict[str, Any]]) -> str:
     """biblatex ``@online`` entries; dates as ISO ``date``/``urldate`` fields, never month macros."""
     blocks = []
@@ -129,7 +135,7 @@ def bibtex(items: list[dict[str, Any]]) -> str:
             ("date", _iso(item["issued"])),
             ("urldate", _iso(item["accessed"])),
             ("url", _bibtex_url(item["URL"])),
-            ("eventdate", _iso(item["event-date"])),
+            ("eventdate", _edtf(item["event-date"])),
             ("langid", item["language"]),
         ]
         if "version" in item:
@@ -177,6 +183,8 @@ def ris(items: list[dict[str, Any]]) -> str:
             lines.append(f"AB  - {_one_line(item['abstract'])}")
         if "note" in item:
             lines.append(f"N1  - {_one_line(item['note'])}")
+        # RIS has no tag for the date of what a page is about: a note keeps it, as precise as recorded.
+        lines.append(f"N1  - Event date (EDTF): {_edtf(item['event-date'])}")
         lines.append("ER  - ")
         records.append("\r\n".join(lines) + "\r\n")
     return "\r\n".join(records)
