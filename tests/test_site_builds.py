@@ -74,9 +74,12 @@ def test_incremental_builds_after_every_kind_of_change_equal_a_full_build(
         ("link", delta["slug"], "related", epsilon["slug"], "--reason", "same week"),
         ("unlink", alpha["slug"], "responds-to", beta["slug"], "--reason", "no such link"),
         ("retract", delta["slug"], "--reason", "the takedown never happened"),
+        ("actor", "type", "Facebook", "organization", "--reason", "named by a retracted entry only"),
+        ("actor", "type", "Donald Trump", "person", "--reason", "the issuer of alpha"),
         ("merge", duplicate["slug"], alpha["slug"], "--reason", "the same order twice"),
         ("correct", alpha["slug"], "--title", "Alpha order on platform liability", "--reason", "after the merge"),
         ("correct", epsilon["slug"], "--topic", "content moderation", "--reason", "a topic"),
+        ("actor", "type", "Donald Trump", "government", "--reason", "the office, not the man"),
     ]  # fmt: skip
     build(store, a)
     for change in changes:

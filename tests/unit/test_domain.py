@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle, Pin
 from timeline.domain.dates import PartialDate
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
@@ -479,3 +480,32 @@ def test_a_reservation_id_is_derived_from_its_namespace_and_name() -> None:
         ORDER_ID,
         1,
     )
+
+
+# Actor profiles ------------------------------------------------------------------------------------------
+
+
+def test_an_actor_profile_is_one_per_actor_and_records_each_new_type() -> None:
+    assert ActorProfile.create_id("twitter") == ActorProfile.create_id("twitter") != ActorProfile.create_id("x")
+    profile = ActorProfile(key="twitter", name="Twitter", actor_type="organization", editor="Alice", reason="a firm")
+    profile.type_as("government", editor="Bob", reason="nationalised, in this story")
+    assert profile.actor_type == "government"
+    events = list(profile.collect_events())
+    assert [(type(e).__name__, e.originator_version, e.editor, e.reason) for e in events] == [
+        ("Started", 1, "Alice", "a firm"),
+        ("Typed", 2, "Bob", "nationalised, in this story"),
+    ]
+    assert [type(e).TOPIC for e in events] == ["timeline:Actor.Started", "timeline:Actor.Typed"]
+    again = replayed(events)
+    assert (again.key, again.name, again.actor_type, again.version) == ("twitter", "Twitter", "government", 2)
+
+
+def test_an_actor_profile_refuses_the_type_it_has_and_unknown_types() -> None:
+    profile = ActorProfile(key="x", name="X", actor_type="person", editor="Alice", reason="")
+    with pytest.raises(InvalidChange, match="actor X is already typed person: nothing to change"):
+        profile.type_as("person", editor="Bob", reason="")
+    with pytest.raises(InvalidField, match="'company' is not accepted; use one of: person, organization, government"):
+        profile.type_as("company", editor="Bob", reason="")
+    with pytest.raises(InvalidField):
+        ActorProfile(key="y", name="Y", actor_type="thing", editor="Alice", reason="")
+    assert (profile.actor_type, profile.version) == ("person", 1)

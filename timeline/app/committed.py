@@ -31,7 +31,15 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from timeline.app.application import TimelineArchive
 from timeline.errors import ConcurrentWriteConflict, TimelineError
-from timeline.files.history import HISTORY_DIR, HistoryFolder, bundle_history, entry_history, summary
+from timeline.files.history import (
+    ACTORS_DIR,
+    HISTORY_DIR,
+    HistoryFolder,
+    actor_history,
+    bundle_history,
+    entry_history,
+    summary,
+)
 from timeline.formats.historyfile import (
     SUFFIX,
     ConflictedHistory,
@@ -76,9 +84,12 @@ def _name_of(path: Path) -> str:
 
 
 def _what(name: str) -> str:
-    """What a history file is the history of, for messages: 'entry <slug>' or 'bundle <name>'."""
+    """What a history file is the history of, for messages: 'entry <slug>', 'bundle <name>' or 'actor <key>'."""
     stem = name.removesuffix(SUFFIX)
-    return f"bundle {stem.split('/', 1)[1]}" if "/" in stem else f"entry {stem}"
+    if "/" not in stem:
+        return f"entry {stem}"
+    folder, rest = stem.split("/", 1)
+    return f"actor {rest}" if folder == ACTORS_DIR else f"bundle {rest}"
 
 
 RESOLVE_HINT = "nothing was synced. Run 'timeline resolve {ref}' to {how} (README: 'The history in the repository')"
@@ -303,6 +314,8 @@ class CommittedHistory:
             return entry_history(str(first.state["slug"]))
         if first.topic.startswith("timeline:Bundle."):
             return bundle_history(str(first.state["name"]))
+        if first.topic.startswith("timeline:Actor."):
+            return actor_history(str(first.state["key"]))
         if first.topic.startswith("timeline:Reservation."):
             return self._file_for(self._first(UUID(str(first.state["entry_id"]["_data_"]))))
         raise TimelineError(f"the store holds an event of unknown kind {first.topic}; run 'timeline verify'")

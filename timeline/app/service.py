@@ -16,10 +16,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from timeline.app import bundles
+from timeline.app import actors, bundles
 from timeline.app.application import TimelineArchive
 from timeline.app.committed import CommittedHistory, HistoryReport
 from timeline.app.sync import Reason, SyncReport, sync_folder
+from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.model import PolicyEvent, Source
@@ -248,6 +249,16 @@ class ArchiveService:
     def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
         with self._writing():
             return bundles.remove_from_bundle(self.app, name, refs, options)
+
+    # Actors ----------------------------------------------------------------------------------------
+
+    def actor_profile(self, name: str) -> ActorProfile | None:
+        return actors.get_profile(self.app, name)
+
+    def type_actor(self, name: str, actor_type: str, options: WriteOptions) -> ActorProfile:
+        """Record what the actor NAME (one some entry names) is: person, organization, government or court."""
+        with self._writing():
+            return actors.type_actor(self.app, name, actor_type, options)
 
     # The committed history ------------------------------------------------------------------
 

@@ -141,5 +141,6 @@ COMMAND_MODULES = {
     **dict.fromkeys(("build", "serve"), "site"),
     "cite": "citing",
     "bundle": "bundles",
+    "actor": "actors",
     **dict.fromkeys(("dump", "restore", "verify"), "safety"),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import hashlib
 import re
 from uuid import UUID
 
@@ -75,3 +76,9 @@ def relation_type(text: str) -> RelationType:
     except ValueError:
         accepted = ", ".join(t.value for t in RelationType)
         raise InvalidField("relation", f"{text!r} is not a relation; accepted: {accepted}") from None
+
+
+def name_key(name: str) -> str:
+    """A name's key, as its facet page's address has it (actors/<key>/): its slug, or a hash of it
+    when no letter or digit of it makes one. Names that differ only in case or accents share a key."""
+    return slugify(name, max_length=80, word_boundary=True) or hashlib.sha1(name.encode()).hexdigest()[:10]

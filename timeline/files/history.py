@@ -2,7 +2,8 @@
 when it was last read or written.
 
 ``history/<slug>.jsonl`` for an entry (its changes and its name reservations),
-``history/bundles/<name>.jsonl`` for a citation bundle; see
+``history/bundles/<name>.jsonl`` for a citation bundle, ``history/actors/<key>.jsonl`` for an
+actor's profile; see
 :mod:`timeline.formats.historyfile` for the lines. Files are rewritten whole and
 atomically, so a crash never leaves half a line.
 
@@ -35,6 +36,7 @@ from timeline.formats.historyfile import (
 
 HISTORY_DIR = "history"
 BUNDLES_DIR = "bundles"
+ACTORS_DIR = "actors"
 STATE_FILE = "history-state.sqlite"
 LOCK_FILE = "history.lock"
 # Events of an aggregate a file lacks: (aggregate, newest version the file has, version wanted) -> lines.
@@ -50,9 +52,13 @@ def bundle_history(name: str) -> str:
     return f"{BUNDLES_DIR}/{name}{SUFFIX}"
 
 
+def actor_history(key: str) -> str:
+    return f"{ACTORS_DIR}/{key}{SUFFIX}"
+
+
 def scan(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
     """Every history file under ``folder`` as (name relative to it, stat)."""
-    for sub in ("", BUNDLES_DIR):
+    for sub in ("", BUNDLES_DIR, ACTORS_DIR):
         try:
             entries = list(os.scandir(folder / sub) if sub else os.scandir(folder))
         except FileNotFoundError:
@@ -152,7 +158,7 @@ class HistoryFolder:
 
     def flush(self) -> None:
         """Make bulk writes (``durable=False``) durable: one flush of each folder."""
-        for folder in (self.folder, self.folder / BUNDLES_DIR):
+        for folder in (self.folder, self.folder / BUNDLES_DIR, self.folder / ACTORS_DIR):
             if folder.is_dir():
                 sync_folder(folder)
 

@@ -119,12 +119,14 @@ def _aggregate(first: HistoryLine) -> str:
         return f"the {first.state.get('namespace')} reservation {first.state.get('name')}"
     if kind == "Bundle":
         return f"bundle {first.state.get('name')}"
+    if kind == "Actor":
+        return f"actor {first.state.get('key')}"
     return f"{first.aggregate_id}"
 
 
 def _against_events_file(archive: Archive, name: str, history: HistoryFile) -> list[str]:
     """An entry's history must reach the revision its events/ file names."""
-    if "/" in name:  # a bundle's: no events/ file
+    if "/" in name:  # a bundle's or an actor's: no events/ file
         return []
     path = archive.events_dir / name.removesuffix(SUFFIX)
     path = path.with_name(path.name + ".md")

@@ -2,7 +2,7 @@
 
 Four checks, each reporting every difference it finds:
 
-1. the store: every aggregate (entry, slug or short-id reservation, bundle) replays
+1. the store: every aggregate (entry, slug or short-id reservation, bundle, actor profile) replays
    from its domain events, and they point at one another consistently;
 2. the site's read model equals one rebuilt from the store in a scratch folder;
 3. every file of the built site is as manifest.json recorded it;
@@ -22,6 +22,7 @@ from uuid import UUID
 from timeline.app.application import TimelineArchive
 from timeline.app.backup import notifications
 from timeline.app.fileedits import file_differences
+from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent, Reservation
 from timeline.errors import InvalidField, TimelineError
@@ -39,6 +40,7 @@ AGGREGATES: dict[str, type[Any]] = {
     "timeline:PolicyEvent.": PolicyEvent,
     "timeline:Reservation.": Reservation,
     "timeline:Bundle.": Bundle,
+    "timeline:Actor.": ActorProfile,
 }
 SYNC_HINT = "'timeline sync' applies the file, 'timeline export events' puts back the store's version"
 
@@ -99,6 +101,7 @@ class _Links:
     targets: list[tuple[str, UUID]] = field(default_factory=list)  # (who points, entry it points to)
     pins: list[tuple[str, UUID, int]] = field(default_factory=list)
     broken: set[UUID] = field(default_factory=set)  # aggregates that do not replay, reported already
+    misplaced: list[str] = field(default_factory=list)  # actor profiles whose id is not their key's
 
     def add(self, aggregate: Any) -> None:
         if isinstance(aggregate, PolicyEvent):
@@ -111,8 +114,14 @@ class _Links:
             self.reserved[(aggregate.namespace, aggregate.name)] = aggregate.entry_id
         elif isinstance(aggregate, Bundle):
             self.pins += [(f"bundle {aggregate.name}", p.entry_id, p.revision) for p in aggregate.pins]
+        elif isinstance(aggregate, ActorProfile) and aggregate.id != ActorProfile.create_id(aggregate.key):
+            self.misplaced.append(
+                f"store: actor {aggregate.key} ({aggregate.id}): its id is not its key's, so a second profile "
+                "of the same actor could be made"
+            )
 
     def problems(self) -> Iterable[str]:
+        yield from self.misplaced
         for entry_id, (slug, short_id, _) in self.entries.items():
             for namespace, name in (("slug", slug), ("short", short_id)):
                 holder = self.reserved.get((namespace, name))
@@ -177,8 +186,8 @@ def _check_store(app: TimelineArchive, report: VerifyReport, events: _EventsChec
     report.store += links.problems()
     events.broken = links.broken
     report.checked.append(
-        f"{changes:,} changes replay into {counts[PolicyEvent]:,} entries, {counts[Reservation]:,} reservations "
-        f"and {counts[Bundle]:,} bundles"
+        f"{changes:,} changes replay into {counts[PolicyEvent]:,} entries, {counts[Reservation]:,} reservations, "
+        f"{counts[Bundle]:,} bundles and {counts[ActorProfile]:,} actor profiles"
     )
 
 

@@ -130,6 +130,16 @@ class Citations:
         }
 
 
+# schema.org's types for an event's organizer (a Person or an Organization), by the actor's recorded type
+# (see domain/actors.py). An actor with no recorded type is not named as an organizer: "Thing" is refused.
+ORGANIZER_TYPES = {
+    "person": "Person",
+    "organization": "Organization",
+    "government": "GovernmentOrganization",
+    "court": "GovernmentOrganization",
+}
+
+
 def _about(entry: dict[str, Any]) -> dict[str, Any]:
     """What the page is about: the event itself."""
     about_types = ["Event", "Legislation"] if entry["kind"] in LEGISLATION_KINDS else ["Event"]
@@ -148,8 +158,11 @@ def _about(entry: dict[str, Any]) -> dict[str, Any]:
         about["disambiguatingDescription"] = f"The date is approximate: {date.display()} (EDTF {date.edtf})."
     if entry["jurisdictions"]:
         about["location"] = [{"@type": "Place", "name": j["name"]} for j in entry["jurisdictions"]]
-    if entry["actors"]:
-        about["organizer"] = [{"@type": "Thing", "name": a["name"]} for a in entry["actors"] if a["role"] == "issuer"]
-        if not about["organizer"]:
-            del about["organizer"]
+    organizers = [
+        {"@type": ORGANIZER_TYPES[a["type"]], "name": a["name"]}
+        for a in entry["actors"]
+        if a["role"] == "issuer" and a.get("type") in ORGANIZER_TYPES
+    ]
+    if organizers:
+        about["organizer"] = organizers
     return about

@@ -44,12 +44,19 @@ class EntryPages:
             backlinks=backlinks,
             revisions=revisions,
             cite=self.citations.box(doc, revisions[-1], with_permanent=True),
-            meta=self.citations.head(doc, revisions[-1], url),
+            meta=self.citations.head(self.typed(doc), revisions[-1], url),
         )
         files[urls.entry_data(doc["slug"])] = data.entry_json(doc)
         files.update(self.citations.files_for(doc, None))
         files.update(self.templates.redirect(short, url, doc["title"]))
         return files
+
+    def typed(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The entry with each actor's recorded type, if it has one (``timeline actor type``): the
+        type is the actor's, so the entry page shows it as of now. A revision's page never changes,
+        so it is rendered from its snapshot alone."""
+        types = self.view.actor_types(a["key"] for a in doc["actors"])
+        return doc | {"actors": [a | {"type": types[a["key"]]} if a["key"] in types else a for a in doc["actors"]]}
 
     def merged(self, doc: dict[str, Any], url: str, short: str) -> Files:
         """A merged entry's address and short link lead to the entry it was merged into (named by

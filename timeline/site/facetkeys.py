@@ -8,12 +8,13 @@ from functools import lru_cache
 from slugify import slugify
 
 from timeline.domain.model import Source
+from timeline.domain.naming import name_key
 
 
 @lru_cache(maxsize=1 << 16)  # names repeat across entries: slugify costs ~12 µs each
 def facet_key(name: str) -> str:
-    """A name's key: its slug, or a hash of it when no letter or digit of it makes one."""
-    return slugify(name, max_length=80, word_boundary=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
+    """A name's key (see :func:`timeline.domain.naming.name_key`)."""
+    return name_key(name)
 
 
 def source_key(source: Source) -> str:

@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from timeline.domain.actors import ACTOR_TYPES
 from timeline.site import pagekeys, urls
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
@@ -105,6 +106,7 @@ class Listings:
                 lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size),
             )
         document = self.view.source_document(key) if facet == "sources" else None
+        actor_type = ACTOR_TYPES.get(self.view.actor_types([key]).get(key, "")) if facet == "actors" else None
         if document is not None:
             name = document["title"]
         files = self.paginated(
@@ -116,6 +118,7 @@ class Listings:
             key=key,
             name=name,
             document=document,
+            actor_type=actor_type,
         )
         recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
         title = f"{FACET_TITLES[facet][:-1]}: {name}"

@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from timeline.app.application import TimelineArchive
 from timeline.app.history import CHANGE_NAMES, describe
+from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
@@ -203,6 +204,24 @@ class _Projector:
             (after.name, json.dumps(data, ensure_ascii=False)),
         )
         self.dirty |= {pagekeys.Bundle(after.name), pagekeys.BUNDLES}
+        return after
+
+    @apply.register(_event(ActorProfile, "Started"))
+    @apply.register(_event(ActorProfile, "Typed"))
+    def _actor_typed(self, domain_event: Any, position: int, before: ActorProfile | None) -> ActorProfile:
+        """The actor's page shows its type, and the JSON-LD of every entry page naming it (live or
+        retracted; a merged entry's page is a redirect) names it as a person or an organization."""
+        after = domain_event.mutate(before)
+        assert isinstance(after, ActorProfile)
+        self.c.execute(
+            "INSERT OR REPLACE INTO actor_types (key, name, type) VALUES (?, ?, ?)",
+            (after.key, after.name, after.actor_type),
+        )
+        self.c.execute("SELECT DISTINCT entry_id FROM memberships WHERE facet = 'actors' AND key = ?", (after.key,))
+        naming = {r[0] for r in self.c.fetchall()}
+        self.c.execute("SELECT id, data FROM entries WHERE live = 0 AND merged_into = ''")
+        naming |= {i for i, data in self.c.fetchall() if any(a["key"] == after.key for a in json.loads(data)["actors"])}
+        self.dirty |= {pagekeys.Facet("actors", after.key)} | {pagekeys.Entry(i) for i in naming}
         return after
 
     # What the handlers do ----------------------------------------------------------------------

@@ -51,6 +51,8 @@ TABLES = [
     # Every facet page ever published keeps its address, even when no live entry is left in it.
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
+    # What each typed actor is (a person, an organization...), by the key of its page.
+    "CREATE TABLE IF NOT EXISTS actor_types (key TEXT PRIMARY KEY, name TEXT, type TEXT)",
     "CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY)",
     # The archive's settings the output folder's pages were last rendered with (title, base URL...).
     "CREATE TABLE IF NOT EXISTS rendered_with (name TEXT PRIMARY KEY, value TEXT)",
@@ -278,6 +280,12 @@ class SiteView(SQLiteTrackingRecorder):
 
     def bundles(self) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self._rows("SELECT data FROM bundles ORDER BY name")]
+
+    def actor_types(self, keys: Iterable[str]) -> dict[str, str]:
+        """The recorded type of each of these actors that has one, by key."""
+        wanted = sorted(set(keys))
+        marks = ", ".join("?" * len(wanted))
+        return {r[0]: r[1] for r in self._rows(f"SELECT key, type FROM actor_types WHERE key IN ({marks})", wanted)}
 
     # Pages and files -----------------------------------------------------------
 
