@@ -29,10 +29,10 @@ class Citations:
         """The CSL item of the entry's permanent address (``revision`` None) or of one revision's."""
         if revision is None:
             day = _day(entry["updated"])
-            return csl_item(entry, self.site, self.links.entry(entry["slug"]), day, day, revision=entry["revision"])
+            return csl_item(entry, self.site, self.links.entry(entry["slug"]), day, revision=entry["revision"])
         url = self.links.revision(entry["slug"], revision["number"])
         day = _day(revision["timestamp"])
-        return csl_item(entry, self.site, url, day, day, revision=revision["number"], pinned=True)
+        return csl_item(entry, self.site, url, day, revision=revision["number"], pinned=True)
 
     def files_for(self, entry: dict[str, Any], revision: dict[str, Any] | None) -> dict[str, bytes]:
         item = self.item_for(entry, revision)
