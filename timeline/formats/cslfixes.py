@@ -82,11 +82,17 @@ _STOP_WORDS = frozenset((
 _AROUND_A_WORD = "“”‘’\"'([{.,;:!?)]}"
 
 
+# What citeproc-js's title case reads as punctuation between words.
+_PUNCTUATION = frozenset("‘’“”\"'-–—/.,;?!:[]()")
+
+
 def title_case_like_citeproc_js() -> None:
     """CSL's title case as citeproc-js does it: a word in lower case is capitalised unless it is
     one letter or a stop word; the first word, a word after a colon, question or exclamation
-    mark, a part before a hyphen and a last word that is a stop word are capitalised all the
-    same; each part of a hyphenated word is a word (State-Backed, Mail-in, E-Mail)."""
+    mark, and a last word that is a stop word are capitalised all the same; each part of a
+    hyphenated word is a word (State-Backed, Mail-in). A part before the title's first hyphen,
+    when no other punctuation comes before it, is capitalised too (E-Mail, but later e-Mail:
+    citeproc-js passes the following punctuation to its case function for that text only)."""
     from citeproc import model
     from citeproc.string import NoCase
 
@@ -98,7 +104,7 @@ def title_case_like_citeproc_js() -> None:
         if self.get("text-case") != "title" or language != "en":
             return original_case(self, text, language)
         words: list[list[Any]] = []
-        first, after_punctuation, last = True, False, None
+        first, after_punctuation, last, punctuated = True, False, None, False
         for word in text.words():
             parts = [word] if isinstance(word, NoCase) else [word.__class__(p) for p in word.split("-")]
             for j, part in enumerate(parts):
@@ -109,10 +115,13 @@ def title_case_like_citeproc_js() -> None:
                 lead = len(plain) - len(plain.lstrip(_AROUND_A_WORD))  # “no”: the word is no
                 core = plain.strip(_AROUND_A_WORD)
                 lower = plain.lower()
-                wanted = (len(core) > 1 and core.lower() not in _STOP_WORDS) or j < len(parts) - 1
+                punctuated = punctuated or any(mark in _PUNCTUATION for mark in plain)
+                before_hyphen = j < len(parts) - 1 and not punctuated
+                wanted = (len(core) > 1 and core.lower() not in _STOP_WORDS) or before_hyphen
                 if (wanted or first or after_punctuation) and plain == lower and core:
                     parts[j] = part.__class__(plain[:lead] + plain[lead].upper() + plain[lead + 1 :])
                 first, after_punctuation, last = False, plain[-1] in ("!", "?", ":"), (len(words), j)
+                punctuated = punctuated or j < len(parts) - 1
             words.append(parts)
         if last is not None:
             part = words[last[0]][last[1]]
