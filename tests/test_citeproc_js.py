@@ -189,6 +189,7 @@ TRICKY_TITLES = (
     "in-depth look at x and y",
     "ACLU and iPhone via e-mail",
     "U.S. to ban the app & AT&T < 2",
+    "and/or the end/start of in/out (draft)",
 )
 
 

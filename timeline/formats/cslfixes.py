@@ -96,9 +96,10 @@ def title_case_like_citeproc_js() -> None:
     """CSL's title case as citeproc-js does it: a word in lower case is capitalised unless it is
     one letter or a stop word; the first word, a word after a colon, question or exclamation
     mark, and a last word that is a stop word are capitalised all the same; each part of a
-    hyphenated word is a word (State-Backed, Mail-in). A part before the title's first hyphen,
-    when no other punctuation comes before it, is capitalised too (E-Mail, but later e-Mail:
-    citeproc-js passes the following punctuation to its case function for that text only)."""
+    hyphenated word, or of words joined by a slash, is a word (State-Backed, Mail-in, And/or).
+    A part before the title's first hyphen, when no other punctuation comes before it, is
+    capitalised too (E-Mail, but later e-Mail: citeproc-js passes the following punctuation to
+    its case function for that text only)."""
     from citeproc import model
     from citeproc.string import NoCase
 
@@ -109,10 +110,13 @@ def title_case_like_citeproc_js() -> None:
     def case(self: Any, text: Any, language: Any = None) -> Any:
         if self.get("text-case") != "title" or language != "en":
             return original_case(self, text, language)
-        words: list[list[Any]] = []
+        words: list[list[Any]] = []  # each word's parts, between hyphens or slashes
+        between: list[list[str]] = []  # the hyphens and slashes
         first, after_punctuation, last, punctuated = True, False, None, False
         for word in text.words():
-            parts = [word] if isinstance(word, NoCase) else [word.__class__(p) for p in word.split("-")]
+            pieces = [word] if isinstance(word, NoCase) else re.split(r"([-/])", str(word))
+            parts = [piece if isinstance(piece, NoCase) else word.__class__(piece) for piece in pieces[0::2]]
+            between.append(pieces[1::2])
             for j, part in enumerate(parts):
                 plain = str(part)
                 if not plain or isinstance(part, NoCase):
@@ -122,7 +126,7 @@ def title_case_like_citeproc_js() -> None:
                 core = plain.strip(_AROUND_A_WORD)
                 lower = plain.lower()
                 punctuated = punctuated or any(mark in _PUNCTUATION for mark in plain)
-                before_hyphen = j < len(parts) - 1 and not punctuated
+                before_hyphen = j < len(parts) - 1 and between[-1][j] == "-" and not punctuated
                 wanted = (len(core) > 1 and core.lower() not in _STOP_WORDS) or before_hyphen
                 if (wanted or first or after_punctuation) and plain == lower and core:
                     parts[j] = part.__class__(plain[:lead] + plain[lead].upper() + plain[lead + 1 :])
@@ -135,7 +139,10 @@ def title_case_like_citeproc_js() -> None:
             if len(core) > 1 and core.lower() in _STOP_WORDS:
                 lead = str(part).index(core[0])
                 words[last[0]][last[1]] = part.__class__(str(part)[:lead] + core[0].upper() + str(part)[lead + 1 :])
-        return " ".join("-".join(str(part) for part in parts) for parts in words)
+        return " ".join(
+            "".join(str(part) + mark for part, mark in zip(parts, [*marks, ""], strict=True))
+            for parts, marks in zip(words, between, strict=True)
+        )
 
     case.like_citeproc_js = True  # type: ignore[attr-defined]
     model.TextCased.case = case
