@@ -73,7 +73,7 @@ def correct(
     Example:
       timeline correct 2020-05-28-trump-signs-executive-order --date 2020-05-28 \\
           --title "Trump signs executive order on Section 230" --reason "headline was vague"
-      timeline correct 32vgo7q2 --identifier executive-order:13925 \
+      timeline correct 32vgo7q2 --identifier executive-order:13925 \\
           --identifier "federal-register:85 FR 34079" --reason "the order's official numbers"
     """
     changes = {name: field_value(name, value) for name, value in fields.items() if value not in (None, ())}
