@@ -301,6 +301,8 @@ def record_case(archive: ArchiveUnderTest, case: Case) -> None:
         "quote": prose or "benign quotation",
         "quote_by": line or "A. Speaker",
     }
+    # A docket number is free text on one line, but never holds the ';' that separates identifiers.
+    docket = line if line and ";" not in line and len(line) <= 200 else f"Benign Ct. No. {n}"
     if case.url:
         first_source["url"] = case.url
         first_source["archived_url"] = "https://web.archive.org/web/2020/" + case.url
@@ -308,7 +310,7 @@ def record_case(archive: ArchiveUnderTest, case: Case) -> None:
         "add", "--title", line or f"Hostile entry {n}", "--kind", KINDS[n % len(KINDS)], "--date", _date(n),
         "--summary", prose or f"Benign summary {n}.", "--actor", f"{name}:{case.role}",
         "--platform", line or "Benign Platform", "--topic", line or "benign topic",
-        "--jurisdiction", line or "Benign Land",
+        "--jurisdiction", line or "Benign Land", "--identifier", f"docket:{docket}",
         "--source-title", first_source["title"], "--source-publisher", first_source["publisher"],
         "--source-author", first_source["authors"][0], "--source-date", first_source["date"],
         "--source-language", first_source["language"], "--source-quote", first_source["quote"],
@@ -340,6 +342,7 @@ def record_case(archive: ArchiveUnderTest, case: Case) -> None:
         "platforms": [line or "Benign Platform"],
         "topics": [line or "benign topic"],
         "jurisdictions": [line or "Benign Land"],
+        "identifiers": [{"scheme": "docket", "value": docket}],
         "sources": [first_source, second_source],
     }
     shown = _fields(source) | {"sources": _without_accessed(source["sources"], 0)}
@@ -362,7 +365,7 @@ def record_case(archive: ArchiveUnderTest, case: Case) -> None:
 
 def _fields(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: entry[key] for key in ("title", "kind", "summary", "actors", "platforms", "topics",
-                                        "jurisdictions", "sources")}  # fmt: skip
+                                        "jurisdictions", "identifiers", "sources")}  # fmt: skip
 
 
 def _without_accessed(sources: list[dict[str, Any]], index: int) -> list[dict[str, Any]]:

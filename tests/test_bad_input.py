@@ -161,6 +161,18 @@ BAD_ADDS = [
         {"summary": "Signed\x00today"}, ("summary", "control characters", "line breaks and tabs"), id="summary-nul"
     ),
     pytest.param({"source_language": "english!"}, ("source language", "not a language tag"), id="source-language"),
+    pytest.param(
+        {"identifier": "eo:13925"},
+        ("identifier", "unknown scheme 'eo'", "executive-order", "federal-register"),
+        id="identifier-unknown-scheme",
+    ),
+    pytest.param({"identifier": "13925"}, ("identifier", "no scheme", "SCHEME:VALUE"), id="identifier-no-scheme"),
+    pytest.param(
+        {"identifier": "executive-order:13,925"},
+        ("identifier executive-order", "'13,925'", "in digits"),
+        id="identifier-executive-order-not-digits",
+    ),
+    pytest.param({"identifier": "bill:H.R.\x07 1"}, ("identifier bill", *CONTROL), id="identifier-bell"),
 ]
 
 

@@ -58,8 +58,9 @@ def without_revision(shapes: Shapes) -> Shapes:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveUnderTest, Shapes]:
-    """Every kind of change, plus an entry with every source field and cells a spreadsheet would
-    run as formulas; the site built in _site/. Returns the archive and its entries' shapes."""
+    """Every kind of change, plus an entry with every source field, identifiers recorded and then
+    corrected, and cells a spreadsheet would run as formulas; the site built in _site/. Returns the
+    archive and its entries' shapes."""
     archive = new_archive(tmp_path_factory.mktemp("shape") / "archive")
     slugs = record_every_kind_of_change(archive)
     removed = archive.add(
@@ -69,7 +70,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveUnderTest, S
         "--source-archived-url", "https://web.archive.org/web/2020/https://example.com/x",
         "--source-author", "A. Reporter", "--source-author", "B. Writer", "--source-date", "2020-05-26",
         "--source-quote", "-- the quote", "--source-quote-by", "Jack", "--source-language", "fr",
-        "--link", "responds-to", slugs["labels"],
+        "--link", "responds-to", slugs["labels"], "--identifier", "bill:H.R. 8922",
+    )  # fmt: skip
+    archive.ok(
+        "correct", removed["slug"], "--identifier", "docket:N.D. Cal. No. 3:20-cv-03608",
+        "--identifier", "federal-register:85 FR 34079", "--reason", "the case and the notice",
     )  # fmt: skip
     archive.ok(
         "source", "add", removed["slug"], "--title", "Ünïcode “second” look", "--publisher", "Other Wire",
@@ -131,7 +136,15 @@ def test_csv_of_the_shape_imports_back(built: tuple[ArchiveUnderTest, Shapes], t
 
 # The fields a document holds as the shape does; the others it holds in its own form, checked below.
 SAME_IN_DOCUMENT = ("id", "short_id", "slug", "revision", "title", "kind", "date", "retracted", "summary")
-OWN_FORM_IN_DOCUMENT = ("actors", *LIST_FIELDS, "sources", "relations", "retraction_reason", "merged_into")
+OWN_FORM_IN_DOCUMENT = (
+    "actors",
+    "identifiers",
+    *LIST_FIELDS,
+    "sources",
+    "relations",
+    "retraction_reason",
+    "merged_into",
+)
 
 
 def test_read_model_documents_agree_with_the_shape(built: tuple[ArchiveUnderTest, Shapes]) -> None:
@@ -145,6 +158,7 @@ def test_read_model_documents_agree_with_the_shape(built: tuple[ArchiveUnderTest
         shape = shapes[doc["slug"]]
         assert {name: doc[name] for name in SAME_IN_DOCUMENT} == {name: shape[name] for name in SAME_IN_DOCUMENT}
         assert [(a["name"], a["role"]) for a in doc["actors"]] == [(a["name"], a["role"]) for a in shape["actors"]]
+        assert [{"scheme": i["scheme"], "value": i["value"]} for i in doc["identifiers"]] == shape["identifiers"]
         for name in LIST_FIELDS:
             assert [item["name"] for item in doc[name]] == shape[name]
         empty = {name: "" for name in SOURCE_FIELDS} | {"authors": []}

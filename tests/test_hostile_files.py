@@ -35,7 +35,7 @@ from ruamel.yaml import YAML
 
 from timeline.site.manifest import read as read_manifest
 
-ENTRY_FIELDS = ("title", "kind", "summary", "actors", "platforms", "topics", "jurisdictions")
+ENTRY_FIELDS = ("title", "kind", "summary", "actors", "platforms", "topics", "jurisdictions", "identifiers")
 
 
 def manifest_files(hostile: HostileArchive, pattern: str) -> list[str]:
@@ -103,6 +103,7 @@ def test_csv_dumps_neutralise_formulas_and_give_every_field_back(hostile: Hostil
             "platforms": entry["platforms"][0],
             "topics": entry["topics"][0],
             "jurisdictions": entry["jurisdictions"][0],
+            "identifiers": f"docket:{entry['identifiers'][0]['value']}",
             **{f"source_{k}": "; ".join(v) if isinstance(v, list) else v for k, v in first.items()},
             **{f"source2_{k}": v for k, v in second.items()},
         }

@@ -133,7 +133,7 @@ def build_site(root: Path) -> BuiltSite:
         "--source-title", ARABIC_TITLE, "--source-publisher", "الأهرام", "--source-language", "ar",
         "--source-url", "https://example.org/ar/news", "--source-date", "2021-04-10",
         "--source-quote", ARABIC_QUOTE, "--source-quote-by", "المجلس الأعلى لتنظيم الإعلام",
-        "--link", "related", rules["slug"],
+        "--link", "related", rules["slug"], "--identifier", "docket:Cairo Econ. Ct. No. 12/2021 <&>",
     )
 
     retracted = archive.add("Test Platform bans all political speech", "2021-03-05", "suspension",

@@ -28,6 +28,9 @@ PARENTS = {
     "Organization": ["Thing"],
     "GovernmentOrganization": ["Organization"],
     "Person": ["Thing"],
+    "Intangible": ["Thing"],
+    "StructuredValue": ["Intangible"],
+    "PropertyValue": ["StructuredValue"],
 }
 TEXT, URL, DATE = "Text", "URL", "Date"
 # property: (the types that have it, the types of value it expects)
@@ -49,7 +52,10 @@ PROPERTIES: dict[str, tuple[set[str], set[str]]] = {
     "organizer": ({"Event"}, {"Organization", "Person"}),
     "legislationIdentifier": ({"Legislation"}, {TEXT}),
     "legislationDate": ({"Legislation"}, {DATE}),
-    "identifier": ({"Thing"}, {TEXT, URL}),
+    "identifier": ({"Thing"}, {"PropertyValue", TEXT, URL}),
+    "alternateName": ({"Thing"}, {TEXT}),
+    "propertyID": ({"PropertyValue"}, {TEXT, URL}),
+    "value": ({"PropertyValue"}, {"StructuredValue", TEXT}),  # also Boolean and Number, never emitted
 }
 
 
@@ -99,7 +105,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
     extra = archive.add("Platform bans all political speech", "2020-05-27~", "policy-change")
     archive.ok("retract", extra["slug"], "--reason", "the reported ban never happened")
-    archive.add("Court hears the challenge", "2020-06-01/2020-06-03", "hearing", "--actor", "A Court:issuer")
+    archive.add("Court hears the challenge", "2020-06-01/2020-06-03", "hearing", "--actor", "A Court:issuer",
+                "--identifier", "docket:N.D. Cal. No. 3:20-cv-03608")  # fmt: skip
+    archive.add("An order with its official numbers", "2020-05-28", "executive-order",
+                "--identifier", "executive-order:13925", "--identifier", "federal-register:85 FR 34079")  # fmt: skip
     archive.ok("build", "--out", str(root / "out"))
     return root / "out"
 

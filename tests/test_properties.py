@@ -68,6 +68,21 @@ actor_lists = st.lists(
     max_size=3,
 )
 name_lists = st.lists(st.sampled_from(NAMES), max_size=3, unique=True)
+# Identifiers, some with what breaks formats (a colon in a docket number, YAML's NO, a date-like bill).
+identifier_lists = st.lists(
+    st.sampled_from(
+        [
+            "executive-order:13925",
+            "federal-register:85 FR 34079",
+            "docket:N.D. Cal. No. 3:20-cv-03608",
+            "bill:NO",
+            "bill:2020-05",
+            "doi:10.1000/<a&b>",
+        ]
+    ),
+    max_size=3,
+    unique=True,
+)
 source_fields = st.fixed_dictionaries(
     {"title": words()},
     optional={
@@ -84,6 +99,7 @@ drafts = st.fixed_dictionaries(
         "kind": st.sampled_from(DEFAULT_KINDS),
         "date": st.sampled_from(DATES),
         "summary": summaries,
+        "identifiers": identifier_lists,
         "actors": actor_lists,
         "platforms": name_lists,
         "topics": name_lists,
@@ -96,6 +112,7 @@ VALUES = {
     "kind": st.sampled_from(DEFAULT_KINDS),
     "date": st.sampled_from(DATES),
     "summary": summaries,
+    "identifiers": identifier_lists,
     "actors": actor_lists,
     "platforms": name_lists,
     "topics": name_lists,

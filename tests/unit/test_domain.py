@@ -15,6 +15,7 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle, Pin
 from timeline.domain.dates import PartialDate
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
+from timeline.domain.identifiers import Identifier, IdentifierScheme, identifiers_from, parse_identifier
 from timeline.domain.model import (
     CORRECTABLE,
     Actor,
@@ -180,6 +181,39 @@ def test_a_correction_that_changes_nothing_or_what_cannot_be_corrected_is_refuse
     with pytest.raises(InvalidChange, match=problem):
         entry.correct(changes, editor="Bob", reason="r")
     assert (entry.revision, recorded_events(entry)) == (1, [("Recorded", 1, "Alice", "first report")])
+
+
+EO = Identifier(IdentifierScheme.EXECUTIVE_ORDER, "13925")
+FR = Identifier(IdentifierScheme.FEDERAL_REGISTER, "85 FR 34079")
+
+
+def test_identifiers_are_recorded_corrected_as_a_whole_and_replayed() -> None:
+    entry = recorded(identifiers=(EO,))
+    assert entry.identifiers == (EO,)
+    assert [i.text for i in (EO, FR)] == ["Executive Order 13925", "85 FR 34079"]
+    entry.correct({"identifiers": [EO, FR]}, editor="Bob", reason="the notice")
+    assert entry.identifiers == (EO, FR)
+    fields = {name: getattr(entry, name) for name in CORRECTABLE} | {"identifiers": (FR,)}
+    assert entry.differences(fields, entry.sources, entry.relations, retracted=False) == ["identifiers"]
+    events = entry.collect_events()
+    assert replayed(events).identifiers == (EO, FR)
+    # A Recorded event from before the field existed replays with none.
+    del events[0].__dict__["identifiers"]
+    assert replayed(events[:1]).identifiers == ()
+
+
+def test_an_identifier_is_checked_against_its_scheme() -> None:
+    assert identifiers_from([{"scheme": "executive-order", "value": 13925}, "Executive-Order:13925"]) == (EO,)
+    assert parse_identifier("docket:N.D. Cal. No. 3:20-cv-03608").value == "N.D. Cal. No. 3:20-cv-03608"
+    for bad, problem in [
+        ("executive-order:13925a", "in digits"),
+        ("federal-register:85 F.R. 34079", "volume FR page"),
+        ("ordinance:12", "unknown scheme 'ordinance'"),
+    ]:
+        with pytest.raises(InvalidField, match=problem):
+            parse_identifier(bad)
+    with pytest.raises(InvalidField, match="unknown key 'label'"):
+        identifiers_from([{"scheme": "bill", "value": "H.R. 1", "label": "Bill"}])
 
 
 # Sources ---------------------------------------------------------------------------------------------------

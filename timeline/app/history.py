@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from timeline.app.application import TimelineArchive
+from timeline.domain.identifiers import Identifier
 from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Relation, Source
 
 CHANGE_NAMES = {
@@ -57,6 +58,8 @@ def _show(value: Any) -> str:
         return ", ".join(_show(v) for v in value) or "(none)"
     if isinstance(value, Actor):
         return f"{value.name} ({value.role})" if value.role else value.name
+    if isinstance(value, Identifier):
+        return value.text
     text = str(value)
     return repr(text if len(text) <= 120 else text[:117] + "...")
 

@@ -10,6 +10,7 @@ CSV columns (one row per entry; lists separated by ``;``):
 
 - ``title``, ``kind``, ``date`` (required), ``summary``, ``slug``;
 - ``actors`` as ``Name:role; Name:role``; ``platforms``, ``topics``, ``jurisdictions``;
+- ``identifiers`` as ``scheme:value; ...`` (``executive-order:13925; federal-register:85 FR 34079``);
 - ``relations`` as ``type:target-slug; ...`` (targets in the archive or in the file);
 - the first source as ``source_title`` (required), ``source_url``, ``source_publisher``,
   ``source_date``, ``source_authors``, ``source_quote``, ``source_quote_by``,
@@ -111,6 +112,7 @@ def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
         "platforms": _split(row.get("platforms")),
         "topics": _split(row.get("topics")),
         "jurisdictions": _split(row.get("jurisdictions")),
+        "identifiers": _split(row.get("identifiers")),
         "sources": [sources[n] for n in sorted(sources)],
         "relations": relations,
     }

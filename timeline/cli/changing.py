@@ -37,6 +37,13 @@ def _done(session: Session, entry: PolicyEvent, as_json: bool, what: str, to: st
 @click.option("--kind", help="New kind.")
 @click.option("--date", help="New date (2020-05-28, 2020-05, 2020, ~ approximate, A/B range).")
 @click.option("--summary", help="New summary (Markdown).")
+@click.option(
+    "--identifier",
+    "identifiers",
+    multiple=True,
+    metavar="SCHEME:VALUE",
+    help="Replaces the official identifiers, e.g. executive-order:13925 (repeatable); --identifier '' clears them.",
+)
 @click.option("--actor", "actors", multiple=True, metavar="NAME[:ROLE]", help="Replaces the actors (repeatable).")
 @click.option(
     "--platform", "platforms", multiple=True, metavar="NAME", help="Replaces the platforms; --platform '' clears them."
@@ -66,6 +73,8 @@ def correct(
     Example:
       timeline correct 2020-05-28-trump-signs-executive-order --date 2020-05-28 \\
           --title "Trump signs executive order on Section 230" --reason "headline was vague"
+      timeline correct 32vgo7q2 --identifier executive-order:13925 \\
+          --identifier "federal-register:85 FR 34079" --reason "the order's official numbers"
     """
     changes = {name: field_value(name, value) for name, value in fields.items() if value not in (None, ())}
     write = write_options(editor, reason, allow_future=allow_future)

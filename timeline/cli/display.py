@@ -30,6 +30,8 @@ def source_lines(number: int, source: Source) -> list[str]:
 
 def entry_text(entry: PolicyEvent, slug_of: Callable[[UUID], str]) -> str:
     lines = [entry.title, f"{entry.date.display()} · {entry.kind}"]
+    if entry.identifiers:
+        lines.append(" · ".join(identifier.text for identifier in entry.identifiers))
     if entry.retracted:
         lines.append(f"RETRACTED on {entry.modified_on:%Y-%m-%d}: {entry.retraction_reason}")
     if entry.merged_into is not None:

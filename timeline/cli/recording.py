@@ -21,6 +21,7 @@ from timeline.cli.session import (
     print_json,
     write_options,
 )
+from timeline.domain.identifiers import SCHEMES
 from timeline.errors import InvalidField
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import MalformedFile, read_entry_file
@@ -39,6 +40,14 @@ PROMPTS = (
 @click.option("--kind", help="The kind of event, from the archive's taxonomy (executive-order, label, ...).")
 @click.option("--date", help="When: 2020-05-28, 2020-05, 2020, 2020-05-28~ (approximate), 2020-05-28/2020-06-02.")
 @click.option("--summary", help="A few sentences of Markdown in your own words.")
+@click.option(
+    "--identifier",
+    "identifiers",
+    multiple=True,
+    metavar="SCHEME:VALUE",
+    help=f"An official identifier, e.g. executive-order:13925 or 'federal-register:85 FR 34079' (repeatable; "
+    f"SCHEME one of {', '.join(SCHEMES)}).",
+)
 @click.option(
     "--actor",
     "actors",
@@ -165,6 +174,7 @@ def _from_options(options: dict[str, Any]) -> dict[str, Any]:
         "kind": options["kind"],
         "date": options["date"],
         "summary": options["summary"],
+        "identifiers": list(options["identifiers"]),
         "actors": list(options["actors"]),
         "platforms": list(options["platforms"]),
         "topics": list(options["topics"]),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from timeline.domain.dates import PartialDate
+from timeline.domain.identifiers import Identifier
 from timeline.domain.model import Actor, PolicyEvent, Relation, Source, with_accessed
 
 
@@ -17,6 +18,7 @@ class Draft:
     title: str
     kind: str
     date: PartialDate
+    identifiers: tuple[Identifier, ...] = ()
     summary: str = ""
     actors: tuple[Actor, ...] = ()
     platforms: tuple[str, ...] = ()
@@ -63,6 +65,7 @@ def record_draft(
         jurisdictions=draft.jurisdictions,
         sources=tuple(with_accessed(s, today) for s in draft.sources),
         relations=relations,
+        identifiers=draft.identifiers,
         editor=options.editor,
         reason=options.reason or "recorded",
     )

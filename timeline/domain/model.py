@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from timeline.domain.clock import event_time
 from timeline.domain.dates import PartialDate
+from timeline.domain.identifiers import Identifier
 from timeline.errors import InvalidChange, InvalidField
 
 # The topic of the first change of every entry: the store lists entries by it.
@@ -103,6 +104,7 @@ CORRECTABLE = (
     "title",
     "kind",
     "date",
+    "identifiers",
     "summary",
     "actors",
     "platforms",
@@ -143,6 +145,7 @@ class PolicyEvent(Aggregate):
         editor: str,
         reason: str,
         relations: tuple[Relation, ...] = (),
+        identifiers: tuple[Identifier, ...] = (),
     ) -> None:
         self.short_id = short_id
         self.slug = slug
@@ -156,6 +159,8 @@ class PolicyEvent(Aggregate):
         self.jurisdictions = tuple(jurisdictions)
         self.sources = tuple(sources)
         self.relations = tuple(relations)
+        # Entries recorded before identifiers existed have none: their Recorded events lack the field.
+        self.identifiers = tuple(identifiers)
         self.retraction_reason: str | None = None
         self.merged_into: UUID | None = None
 

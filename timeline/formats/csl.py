@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.domain.dates import PartialDate
+from timeline.domain.identifiers import IdentifierScheme
 from timeline.formats import cslfixes
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
@@ -77,6 +78,8 @@ def csl_item(
     for data without a CSL variable, which processors ignore): its kind is not the page's genre
     (a page about an executive order is not one), and the event's date printed as CSL's
     ``event-date`` reads, in MLA, as a second date of the page beside the date it was issued.
+    So are the entry's official identifiers (``custom.identifiers``, as the entry holds them): the
+    page is cited, not the order or the case, and CSL's ``number`` would print as the page's.
     """
     item: dict[str, Any] = {
         "id": f"{entry['slug']}-v{revision}" if pinned else entry["slug"],
@@ -88,6 +91,8 @@ def csl_item(
         "language": site["language"],
         "custom": {"event-date": _partial_date_parts(PartialDate(entry["date"])), "kind": entry["kind"]},
     }
+    if entry.get("identifiers"):
+        item["custom"]["identifiers"] = [{"scheme": i["scheme"], "value": i["value"]} for i in entry["identifiers"]]
     if revision is not None:
         item["version"] = str(revision)
     if entry.get("summary"):
@@ -153,11 +158,19 @@ def bibtex(items: list[dict[str, Any]]) -> str:
         ]
         if "version" in item:
             fields.append(("version", item["version"]))
+        if "identifiers" in item["custom"]:
+            # A field of its own, which no style prints (a note would print as the page's).
+            fields.append(("identifiers", _latex(_identifier_list(item["custom"]["identifiers"]))))
         if "note" in item:
             fields.append(("note", _latex(item["note"])))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         blocks.append(f"@online{{{item['id']},\n{body}\n}}\n")
     return "\n".join(blocks)
+
+
+def _identifier_list(identifiers: list[dict[str, str]]) -> str:
+    """``executive-order:13925; federal-register:85 FR 34079``, as the CSV column writes them."""
+    return "; ".join(f"{i['scheme']}:{i['value']}" for i in identifiers)
 
 
 # RIS ----------------------------------------------------------------------------
@@ -197,6 +210,10 @@ def ris(items: list[dict[str, Any]]) -> str:
             lines.append(f"N1  - {_one_line(item['note'])}")
         # RIS has no tag for the date of what a page is about: a note keeps it, as precise as recorded.
         lines.append(f"N1  - Event date (EDTF): {_edtf(item['custom']['event-date'])}")
+        # Nor for what it is about's official identifiers: a note each ("Executive Order: 13925").
+        for identifier in item["custom"].get("identifiers", []):
+            label = IdentifierScheme(identifier["scheme"]).label
+            lines.append(f"N1  - {label}: {_one_line(identifier['value'])}")
         lines.append("ER  - ")
         records.append("\r\n".join(lines) + "\r\n")
     return "\r\n".join(records)

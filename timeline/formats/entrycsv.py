@@ -21,6 +21,7 @@ ENTRY_COLUMNS = (
     "platforms",
     "topics",
     "jurisdictions",
+    "identifiers",
     "relations",
     "id",
     "short_id",

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from timeline.domain.dates import PartialDate
 from timeline.domain.drafts import Draft
+from timeline.domain.identifiers import identifiers_from
 from timeline.domain.model import Actor, PolicyEvent, Source
 from timeline.domain.naming import check_short_id
 from timeline.domain.validation import (
@@ -48,6 +49,7 @@ ENTRY_FIELDS = (
     "title",
     "kind",
     "date",
+    "identifiers",
     "actors",
     "platforms",
     "topics",
@@ -146,6 +148,8 @@ def field_value(name: str, value: Any) -> Any:
         return clean_text(value, "summary")
     if name == "actors":
         return actors_from(value)
+    if name == "identifiers":
+        return identifiers_from(value)
     if name in LIST_FIELDS:
         return clean_names(value, name)
     raise InvalidField(name, "is not a field that can be corrected")
@@ -165,6 +169,7 @@ def draft_from(data: Mapping[str, Any]) -> Draft:
         title=field_value("title", data["title"]),
         kind=field_value("kind", data["kind"]),
         date=field_value("date", data["date"]),
+        identifiers=identifiers_from(data.get("identifiers")),
         summary=field_value("summary", data.get("summary")),
         actors=actors_from(data.get("actors")),
         platforms=clean_names(data.get("platforms"), "platforms"),
@@ -225,6 +230,7 @@ def entry_to_dict(entry: PolicyEvent, slug_of: Callable[[UUID], str]) -> dict[st
         "title": entry.title,
         "kind": entry.kind,
         "date": str(entry.date),
+        "identifiers": [{"scheme": i.scheme.value, "value": i.value} for i in entry.identifiers],
         "actors": [{"name": a.name, "role": a.role} for a in entry.actors],
         "platforms": list(entry.platforms),
         "topics": list(entry.topics),

@@ -10,10 +10,21 @@ import textwrap
 from typing import Any
 
 from timeline.domain.dates import PartialDate
+from timeline.domain.identifiers import Identifier, IdentifierScheme
 from timeline.formats.csl import STYLE_NAMES, bibtex, csl_item, ris, styled
 from timeline.site import urls
 
 LEGISLATION_KINDS = {"executive-order", "legislation", "regulation"}
+# Identifiers that name a piece of legislation (a Federal Register citation is where it was published;
+# a docket number or a DOI names no legislation).
+LEGISLATION_SCHEMES = {
+    IdentifierScheme.EXECUTIVE_ORDER,
+    IdentifierScheme.PUBLIC_LAW,
+    IdentifierScheme.BILL,
+    IdentifierScheme.FEDERAL_REGISTER,
+}
+# Those of them a piece of legislation is called by: "Executive Order 13925", "Pub. L. 115-164".
+NAMING_SCHEMES = {IdentifierScheme.EXECUTIVE_ORDER, IdentifierScheme.PUBLIC_LAW, IdentifierScheme.BILL}
 
 
 # Markdown a description would show as typed: links keep their text, emphasis and code marks go.
@@ -156,6 +167,7 @@ def _about(entry: dict[str, Any]) -> dict[str, Any]:
         about["endDate"] = date.parts[-1].rstrip("~")
     if date.is_approximate:
         about["disambiguatingDescription"] = f"The date is approximate: {date.display()} (EDTF {date.edtf})."
+    about |= _identified(entry, date) if "Legislation" in about_types else _identified(entry, None)
     if entry["jurisdictions"]:
         about["location"] = [{"@type": "Place", "name": j["name"]} for j in entry["jurisdictions"]]
     organizers = [
@@ -166,3 +178,26 @@ def _about(entry: dict[str, Any]) -> dict[str, Any]:
     if organizers:
         about["organizer"] = organizers
     return about
+
+
+def _identified(entry: dict[str, Any], legislation_date: PartialDate | None) -> dict[str, Any]:
+    """The event's official identifiers, each a PropertyValue naming its scheme; for a Legislation
+    node (``legislation_date`` given: the event's date as recorded) also its legislationIdentifier,
+    its legislationDate and the names it is called by besides its title ("Executive Order 13925")."""
+    identifiers = [Identifier(IdentifierScheme(i["scheme"]), i["value"]) for i in entry["identifiers"]]
+    found: dict[str, Any] = {}
+    if identifiers:
+        found["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": i.scheme.value, "name": i.label, "value": i.value}
+            for i in identifiers
+        ]
+    if legislation_date is None:
+        return found
+    found["legislationDate"] = legislation_date.slug_part
+    legislation = [i.text for i in identifiers if i.scheme in LEGISLATION_SCHEMES]
+    if legislation:
+        found["legislationIdentifier"] = legislation
+    names = [i.text for i in identifiers if i.scheme in NAMING_SCHEMES]
+    if names:
+        found["alternateName"] = names
+    return found

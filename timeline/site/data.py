@@ -24,6 +24,7 @@ def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
     # source field (empty if unknown), relation targets' ids and titles, the merge target's id.
     held = {
         "actors": [{k: v for k, v in actor.items() if k != "key"} for actor in doc["actors"]],
+        "identifiers": [{"scheme": i["scheme"], "value": i["value"]} for i in doc["identifiers"]],
         **{field: [item["name"] for item in doc[field]] for field in LIST_FIELDS},
         "sources": [
             {k: v for k, v in s.items() if k not in ("key", "date_display") and v not in ("", [], None)}
@@ -76,6 +77,7 @@ def _csv_row(entry: dict[str, Any]) -> list[str]:
         "platforms": "; ".join(entry["platforms"]),
         "topics": "; ".join(entry["topics"]),
         "jurisdictions": "; ".join(entry["jurisdictions"]),
+        "identifiers": "; ".join(f"{i['scheme']}:{i['value']}" for i in entry["identifiers"]),
         "relations": "; ".join(f"{r['type']}:{r['target']}" for r in entry["relations"]),
     }
     for number, source in enumerate(entry["sources"][:SOURCES_PER_ROW], 1):

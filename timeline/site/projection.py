@@ -85,8 +85,9 @@ class _Projector:
 
     def document(self, entry: PolicyEvent, recorded: str) -> dict[str, Any]:
         """The entry shaped for the templates: its public shape (``entrydata.entry_to_dict``) with
-        what pages need on top: facet keys, dates to show and sort by, the summary as HTML, every
-        source field (empty if unknown), and related entries' slugs and titles as of now."""
+        what pages need on top: facet keys, dates to show and sort by, identifiers as cited, the
+        summary as HTML, every source field (empty if unknown), and related entries' slugs and
+        titles as of now."""
         linked = [relation.target for relation in entry.relations] + ([entry.merged_into] if entry.merged_into else [])
         found = {target: self.lookup(target) for target in linked}  # (slug, title, live)
         shape = entry_to_dict(entry, lambda target: found[target][0])
@@ -120,6 +121,10 @@ class _Projector:
             "date_start": entry.date.start.isoformat(),
             "date_end": entry.date.end.isoformat(),
             "years": list(range(entry.date.start.year, entry.date.end.year + 1)),
+            "identifiers": [
+                public | {"label": identifier.label, "text": identifier.text}
+                for identifier, public in zip(entry.identifiers, shape["identifiers"], strict=True)
+            ],
             "summary": shape["summary"],
             "summary_html": render_markdown(shape["summary"]),
             "actors": [actor | {"key": facet_key(actor["name"])} for actor in shape["actors"]],

@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from timeline.domain.bundle import Pin
 from timeline.domain.dates import PartialDate
+from timeline.domain.identifiers import Identifier, IdentifierScheme
 from timeline.domain.model import Actor, Relation, RelationType, Source
 
 
@@ -85,6 +86,17 @@ class RelationAsDict(Transcoding):
         return Relation(type=RelationType(data["type"]), target=data["target"])
 
 
+class IdentifierAsDict(Transcoding):
+    type = Identifier
+    name = "identifier"
+
+    def encode(self, obj: Identifier) -> dict[str, str]:
+        return {"scheme": obj.scheme.value, "value": obj.value}
+
+    def decode(self, data: dict[str, str]) -> Identifier:
+        return Identifier(scheme=IdentifierScheme(data["scheme"]), value=data["value"])
+
+
 class PinAsDict(Transcoding):
     type = Pin
     name = "pin"
@@ -104,5 +116,6 @@ def register(transcoder: JSONTranscoder) -> None:
         ActorAsDict(),
         SourceAsDict(),
         RelationAsDict(),
+        IdentifierAsDict(),
     ):
         transcoder.register(transcoding)
