@@ -2,8 +2,9 @@
 each schema.org property only on a type that has it, with a value of a type the property expects.
 
 The table below follows schema.org's definitions (https://schema.org/<Type> and /<property>:
-"Properties from", "Values expected to be one of these types") for the properties the archive emits: a property is allowed on a node when one of the node's types, or a type it is a kind of, has
-it; a nested node's @type must be one of the expected types or a kind of one.
+"Properties from", "Values expected to be one of these types") for the properties the archive
+emits: a property is allowed on a node when one of the node's types, or a type it is a kind of,
+has it; a nested node's @type must be one of the expected types or a kind of one.
 """
 
 from __future__ import annotations
