@@ -25,6 +25,7 @@ from eventsourcing.utils import Environment, EnvType
 from timeline.app.names import DuplicateCheck, NameAllocator, reaches
 from timeline.domain.dates import check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
+from timeline.domain.kinds import ADDING_A_KIND
 from timeline.domain.model import (
     RECORDED_TOPIC,
     PolicyEvent,
@@ -228,7 +229,11 @@ class TimelineArchive(Application[UUID]):
 
     def check_kind(self, kind: str) -> None:
         if kind not in self.kinds:
-            raise InvalidField("kind", f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)}")
+            raise InvalidField(
+                "kind",
+                f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)} "
+                f"('timeline kinds' says what each means; {ADDING_A_KIND})",
+            )
 
     # Changing ----------------------------------------------------------------
 

@@ -142,5 +142,6 @@ COMMAND_MODULES = {
     "cite": "citing",
     "bundle": "bundles",
     "actor": "actors",
+    "kinds": "kinds",
     **dict.fromkeys(("dump", "restore", "verify"), "safety"),
 }

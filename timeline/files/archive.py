@@ -16,6 +16,7 @@ from pathlib import Path
 
 import tomli_w
 
+from timeline.domain.kinds import DEFAULT_KINDS
 from timeline.domain.validation import clean_language, clean_line, clean_url
 from timeline.errors import ArchiveNotFound, ConfigError
 
@@ -24,21 +25,6 @@ EVENTS_DIR = "events"
 SITE_DIR = "_site"  # the built site, unless --out names another folder
 STATE_DIR = ".timeline"  # what is derived and kept between runs: read models, caches, sync state
 DEFAULT_STORE = "sqlite:///timeline.sqlite"
-DEFAULT_KINDS = (
-    "executive-order",
-    "label",
-    "statement",
-    "lawsuit",
-    "court-ruling",
-    "legislation",
-    "regulation",
-    "takedown",
-    "suspension",
-    "policy-change",
-    "hearing",
-    "investigation",
-    "legal-demand",
-)
 # Lines added to .gitignore by `timeline init`: the store and its WAL files, the built site.
 GITIGNORE_LINES = ("/timeline.sqlite", "/timeline.sqlite-*", f"/{SITE_DIR}/", f"/{STATE_DIR}/")
 

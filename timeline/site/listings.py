@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from timeline.domain.actors import ACTOR_TYPES
+from timeline.domain.kinds import MEANINGS
 from timeline.site import pagekeys, urls
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
@@ -119,6 +120,7 @@ class Listings:
             name=name,
             document=document,
             actor_type=actor_type,
+            meaning=MEANINGS.get(key) if facet == "kinds" else None,
         )
         recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
         title = f"{FACET_TITLES[facet][:-1]}: {name}"
