@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from uuid import UUID
 
+from timeline.files.statedb import open_state
+
 # Raised when the tables change: a state of another version is dropped (it is only a cache).
 VERSION = 1
 _SCHEMA = (
@@ -27,18 +29,18 @@ _SCHEMA = (
 )
 
 
+def _set_up(connection: sqlite3.Connection) -> None:
+    if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+        for table in ("files", "aggregates", "meta"):
+            connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.execute(f"PRAGMA user_version = {VERSION}")
+    for statement in _SCHEMA:
+        connection.execute(statement)
+
+
 class HistoryState:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=OFF")
-        if self.connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
-            for table in ("files", "aggregates", "meta"):
-                self.connection.execute(f"DROP TABLE IF EXISTS {table}")
-            self.connection.execute(f"PRAGMA user_version = {VERSION}")
-        for statement in _SCHEMA:
-            self.connection.execute(statement)
+        self.connection = open_state(path, _set_up)
 
     def close(self) -> None:
         self.connection.close()

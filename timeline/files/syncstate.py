@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from timeline.files.archive import STATE_DIR
+from timeline.files.statedb import open_state
 
 STATE_FILE = "sync-state.sqlite"
 
@@ -30,20 +31,19 @@ def state_files(folder: Path) -> list[Path]:
     return [state, *(state.with_name(state.name + suffix) for suffix in ("-wal", "-shm"))]
 
 
+def _set_up(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, entry_id TEXT)"
+    )
+    connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
 class SyncState:
     def __init__(self, folder: Path, store: str):
         """``folder`` is the archive's events/ folder; the state lives beside it in .timeline/."""
         self.folder = folder
         self.store = store
-        state = state_files(folder)[0]
-        state.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(state, timeout=30, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=OFF")
-        self.connection.execute(
-            "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, entry_id TEXT)"
-        )
-        self.connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.connection = open_state(state_files(folder)[0], _set_up)
 
     def close(self) -> None:
         self.connection.close()
