@@ -79,10 +79,6 @@ class HistoryReport:
         )
 
 
-def _name_of(path: Path) -> str:
-    return f"{HISTORY_DIR}/{path.parent.name + '/' if path.parent.name != HISTORY_DIR else ''}{path.name}"
-
-
 def _what(name: str) -> str:
     """What a history file is the history of, for messages: 'entry <slug>', 'bundle <name>' or 'actor <key>'."""
     stem = name.removesuffix(SUFFIX)
@@ -183,7 +179,7 @@ class CommittedHistory:
             for in_store, in_file in zip(stored, mine, strict=True):
                 if not in_store.same_event(in_file):
                     raise HistoryDiverged(
-                        f"{_name_of(self.folder.path(name))}: {_what(name)} has diverged: the store holds "
+                        f"{HISTORY_DIR}/{name}: {_what(name)} has diverged: the store holds "
                         f"{in_store.describe()}, the file holds {in_file.describe()}; "
                         + RESOLVE_HINT.format(
                             ref=name.removesuffix(SUFFIX),
@@ -195,7 +191,7 @@ class CommittedHistory:
         ours = conflict.ours[0].describe() if conflict.ours else "nothing"
         theirs = conflict.theirs[0].describe() if conflict.theirs else "nothing"
         return HistoryDiverged(
-            f"{_name_of(conflict.path)}: {_what(name)} has diverged: {conflict.ours_name} recorded {ours}, "
+            f"{HISTORY_DIR}/{name}: {_what(name)} has diverged: {conflict.ours_name} recorded {ours}, "
             f"{conflict.theirs_name} recorded {theirs}; "
             + RESOLVE_HINT.format(ref=name.removesuffix(SUFFIX), how=KEEP_THE_STORES)
         )
