@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
+from timeline.app.lookup import LIST_HINT, EntryNames
 from timeline.app.names import DuplicateCheck, NameAllocator, reaches
 from timeline.domain.dates import check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
@@ -84,6 +85,7 @@ class TimelineArchive(Application[UUID]):
         # What each save stored, until the archive service writes it to the committed history.
         self.unwritten: list[StoredEvent] = []
         self._slugs: dict[UUID, str] = {}
+        self._names: EntryNames | None = None  # read on the first name that misses
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -126,6 +128,8 @@ class TimelineArchive(Application[UUID]):
         return entry
 
     def resolve(self, ref: str | UUID) -> UUID:
+        """The id of the entry named by its UUID, slug or short id (or an address ending in one);
+        failing those, by a unique prefix of its slug or short id (see :mod:`timeline.app.lookup`)."""
         if isinstance(ref, UUID):
             candidates = [ref]
         else:
@@ -140,7 +144,11 @@ class TimelineArchive(Application[UUID]):
         for candidate in candidates:
             if candidate in self.repository:
                 return candidate
-        raise EntryNotFound(f"no entry {str(ref)!r}; name an entry by its slug or short id (see 'timeline list')")
+        if isinstance(ref, UUID):
+            raise EntryNotFound(f"no entry {str(ref)!r}; {LIST_HINT}")
+        if self._names is None:
+            self._names = EntryNames(self.recorder, self.mapper)
+        return self._names.find(text, str(ref))
 
     def reservation(self, namespace: str, name: str) -> Reservation | None:
         """Who holds a slug or short id, if anyone."""
