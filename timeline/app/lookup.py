@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
 from rapidfuzz import fuzz, process
 
+from timeline.domain.model import Reservation
 from timeline.errors import AmbiguousName, EntryNotFound
 from timeline.store import notifications as log
 
-RESERVED_TOPIC = "timeline:Reservation.Reserved"
+# The event that reserves a name (made by the @event decorator on Reservation.__init__).
+RESERVED_TOPIC = get_topic(Reservation.Reserved)  # type: ignore[attr-defined]
 # Reservations are small: pages larger than the log's default halve the round trips to PostgreSQL
 # (20,000 names at 10,000 entries: 0.27 s read in pages of 5,000, 0.43 s in pages of 500).
 PAGE = 5000
