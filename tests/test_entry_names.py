@@ -153,3 +153,20 @@ def test_a_change_finds_an_entry_the_store_has_yet_to_replay(sqlite_archive: Arc
     result = clone.ok("bundle", "create", "smith-2026", order["short_id"][:6])
     assert result.stdout.startswith("created bundle smith-2026")
     assert clone.json("show", order["slug"]) == order
+
+
+def test_a_slug_given_before_the_rule_never_changes(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    """An entry whose slug python-slugify cut the old way (a middle run of words skipped) keeps it:
+    slugs are stored and cited, never made again."""
+    old_slug = MURTHY_SLUG + "-to"
+    entry_file = tmp_path / "murthy.md"
+    entry_file.write_text(
+        f"---\nslug: {old_slug}\ntitle: \"{MURTHY}\"\nkind: court-ruling\ndate: '2024-06-26'\n"
+        "sources:\n- title: Murthy v. Missouri, opinion of the Court\n  publisher: Supreme Court\n---\n",
+        encoding="utf-8",
+    )
+    recorded = store.json("add", "--from-file", str(entry_file))
+    assert recorded["slug"] == old_slug
+    store.ok("correct", old_slug, "--title", MURTHY.replace("rules", "holds"), "--reason", "the Court's word")
+    assert store.json("show", old_slug)["slug"] == old_slug
+    assert store.json("show", MURTHY_SLUG)["slug"] == old_slug  # and the new rule's slug is a prefix of it
