@@ -10,6 +10,7 @@ when first needed and then only those saved since, so one application reads each
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Mapping
 from uuid import UUID
 
@@ -84,7 +85,7 @@ class EntryNames:
         """The entries one of whose names starts with ``prefix``, each once."""
         first = bisect.bisect_left(self.sorted, prefix)
         found: dict[UUID, None] = {}
-        for name in self.sorted[first:]:
+        for name in itertools.islice(self.sorted, first, None):
             if not name.startswith(prefix):
                 break
             found[self.entry_of[name]] = None
