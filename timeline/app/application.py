@@ -8,12 +8,10 @@ relation targets, cycles), saves, and retries when another writer won a race.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +21,9 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording,
 from eventsourcing.utils import Environment, EnvType
 
 from timeline.app import relating
+from timeline.app.lookup import LIST_HINT, EntryNames
 from timeline.app.names import DuplicateCheck, NameAllocator
+from timeline.domain.clock import Clock
 from timeline.domain.dates import PartialDate, check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.kinds import ADDING_A_KIND
@@ -58,13 +58,6 @@ from timeline.store.location import (
 SAVE_ATTEMPTS = 8
 
 
-@dataclass
-class Clock:
-    """Today's date, replaceable in tests."""
-
-    today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
-
-
 class TimelineArchive(Application[UUID]):
     """Records policy events and every change to them as domain events."""
 
@@ -87,6 +80,7 @@ class TimelineArchive(Application[UUID]):
         # What each save stored, until the archive service writes it to the committed history.
         self.unwritten: list[StoredEvent] = []
         self._slugs: dict[UUID, str] = {}
+        self._names: EntryNames | None = None  # read on the first name that misses
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -129,6 +123,8 @@ class TimelineArchive(Application[UUID]):
         return entry
 
     def resolve(self, ref: str | UUID) -> UUID:
+        """The id of the entry named by its UUID, slug or short id (or an address ending in one);
+        failing those, by a unique prefix of its slug or short id (see :mod:`timeline.app.lookup`)."""
         if isinstance(ref, UUID):
             candidates = [ref]
         else:
@@ -143,7 +139,11 @@ class TimelineArchive(Application[UUID]):
         for candidate in candidates:
             if candidate in self.repository:
                 return candidate
-        raise EntryNotFound(f"no entry {str(ref)!r}; name an entry by its slug or short id (see 'timeline list')")
+        if isinstance(ref, UUID):
+            raise EntryNotFound(f"no entry {str(ref)!r}; {LIST_HINT}")
+        if self._names is None:
+            self._names = EntryNames(self.recorder, self.mapper)
+        return self._names.find(text, str(ref))
 
     def reservation(self, namespace: str, name: str) -> Reservation | None:
         """Who holds a slug or short id, if anyone."""

@@ -26,6 +26,7 @@ from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.listedits import ListEdits
 from timeline.domain.model import PolicyEvent, Source
+from timeline.errors import EntryNotFound
 from timeline.files.archive import (
     DEFAULT_STORE,
     EVENTS_DIR,
@@ -120,6 +121,21 @@ class ArchiveService:
     def get(self, ref: str) -> PolicyEvent:
         """The entry named by its slug, short id or UUID."""
         return self.app.get(ref)
+
+    def slug_for(self, ref: str, *, writing: bool = False) -> str:
+        """The slug of the entry ``ref`` names (its slug, short id, UUID, or a unique prefix of its
+        slug or short id); refused with the closest names when it names none.
+
+        ``writing``: the name is for a change about to be made, which first brings the store up to
+        the committed history (see :meth:`_writing`); so a name the store lacks is looked for again
+        once it has caught up, as the change itself would find it (a fresh clone, a git pull)."""
+        try:
+            return self.app.slug_of(self.app.resolve(ref))
+        except EntryNotFound:
+            if not writing or self.history.agreed:
+                raise
+        self.history.agree()
+        return self.app.slug_of(self.app.resolve(ref))
 
     def entries(self) -> Iterator[PolicyEvent]:
         """Every entry, retracted and merged ones included, in the order they were recorded."""

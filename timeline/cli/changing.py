@@ -12,6 +12,7 @@ from timeline.cli.session import (
     Session,
     allow_future_option,
     editor_option,
+    entry_argument,
     json_option,
     output_options,
     pass_session,
@@ -55,7 +56,7 @@ def list_edit_options(command: Any) -> Any:
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.option("--title", help="New title.")
 @click.option("--kind", help="New kind.")
 @click.option("--date", help="New date (2020-05-28, 2020-05, 2020, ~ approximate, A/B range).")
@@ -119,9 +120,9 @@ def correct(
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.argument("relation", type=RELATIONS)
-@click.argument("target")
+@entry_argument("target", writes=True)
 @click.option(
     "--allow-out-of-order",
     is_flag=True,
@@ -159,9 +160,9 @@ def link(
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.argument("relation", type=RELATIONS)
-@click.argument("target")
+@entry_argument("target", writes=True)
 @reason_option
 @editor_option
 @json_option

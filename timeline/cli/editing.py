@@ -6,7 +6,15 @@ import click
 
 from timeline.cli.changing import done
 from timeline.cli.endings import at_terminal
-from timeline.cli.session import Session, editor_option, output_options, pass_session, reason_option, write_options
+from timeline.cli.session import (
+    Session,
+    editor_option,
+    entry_argument,
+    output_options,
+    pass_session,
+    reason_option,
+    write_options,
+)
 from timeline.domain.validation import clean_text
 from timeline.errors import InvalidField, TimelineError
 
@@ -32,7 +40,7 @@ def refused_problem(text: str) -> str:
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @reason_option
 @editor_option
 @output_options

@@ -11,6 +11,7 @@ from timeline.cli.changing import done
 from timeline.cli.session import (
     Session,
     editor_option,
+    entry_argument,
     json_option,
     output_options,
     pass_session,
@@ -36,7 +37,7 @@ yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for conf
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.option(
     "--replaced-by", metavar="ENTRY", help="The entry that records the event rightly (linked from the notice)."
 )
@@ -74,7 +75,7 @@ def retract(
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @reason_option
 @editor_option
 @json_option
@@ -94,8 +95,8 @@ def unretract(session: Session, entry: str, reason: str | None, editor: str | No
 
 
 @click.command()
-@click.argument("duplicate")
-@click.argument("into", metavar="TARGET")
+@entry_argument("duplicate", writes=True)
+@entry_argument("into", writes=True, metavar="TARGET")
 @yes_option
 @reason_option
 @editor_option

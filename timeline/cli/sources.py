@@ -11,6 +11,7 @@ from timeline.cli.session import (
     Session,
     allow_future_option,
     editor_option,
+    entry_argument,
     json_option,
     output_options,
     pass_session,
@@ -47,7 +48,7 @@ def source() -> None:
 
 
 @source.command("add")
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @source_fields
 @reason_option
 @editor_option
@@ -81,7 +82,7 @@ def source_add(
 
 
 @source.command("correct")
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.argument("which", metavar="SOURCE")
 @source_fields
 @reason_option
@@ -123,7 +124,7 @@ def source_correct(
 
 
 @source.command("withdraw")
-@click.argument("entry")
+@entry_argument("entry", writes=True)
 @click.argument("which", metavar="SOURCE")
 @reason_option
 @editor_option
