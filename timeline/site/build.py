@@ -39,7 +39,7 @@ from timeline.store import notifications as log
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 9
+READ_MODEL_VERSION = 10
 
 
 @dataclass
