@@ -228,14 +228,17 @@ def test_a_deleted_bundle_s_page_stays_withdrawn_and_leaves_the_list(paper: dict
     ]
     assert html(site / "bundles" / "smith-2026" / "index.html").select(".notice.withdrawn") == []
 
-    archive.ok("bundle", "delete", "smith-2026", "--reason", REASON)
+    # A reason is shown as written, never as markup.
+    reason = 'the paper was withdrawn <script>alert("x")</script> & "re-filed"'
+    archive.ok("bundle", "delete", "smith-2026", "--reason", reason)
     deleted_on = history_of(archive, "smith-2026")[-1]["at"]
     archive.ok("build", "--out", str(site))
     index = html(site / "bundles" / "index.html")
     assert [a["href"] for a in index.select("main ul.facet-list a")] == ["brief-2026/index.html"]
     page = html(site / "bundles" / "smith-2026" / "index.html")
     [notice] = page.select(".notice.withdrawn")
-    assert notice.select_one("p").get_text(" ", strip=True) == f"Withdrawn on {deleted_on[:10]} : {REASON}"
+    assert notice.select_one("p").get_text(" ", strip=True) == f"Withdrawn on {deleted_on[:10]} : {reason}"
+    assert page.select("main script") == []
     assert notice.select_one("time")["datetime"] == dt.datetime.fromisoformat(deleted_on).isoformat(
         timespec="milliseconds"
     )
