@@ -16,7 +16,6 @@ from timeline.cli.session import (
     output_options,
     pass_session,
     print_json,
-    reason_option,
     write_options,
 )
 from timeline.domain.bundle import Bundle
@@ -132,7 +131,10 @@ def _summary(found: Bundle) -> dict[str, Any]:
 @functools.partial(json_option, what="JSON: a list of {name, title, entries, made, changed, deleted, ...}")
 @pass_session
 def bundle_list(session: Session, as_json: bool) -> None:
-    """List the bundles: name, title, how many entries, when made and last changed; deleted ones marked.
+    """List the bundles, deleted ones marked.
+
+    Each with its name, title, number of entries, and when it was made and last
+    changed, as its history records.
 
     \b
     Example:
@@ -169,8 +171,10 @@ def _pinned_data(pinned: PinnedEntry) -> dict[str, Any]:
 @functools.partial(json_option, what="JSON: the bundle as `bundle list --json` has it, its url and its pins")
 @pass_session
 def bundle_show(session: Session, name: str, as_json: bool) -> None:
-    """Show bundle NAME: its entries at their pinned revisions (retracted ones marked as its page
-    marks them) and the address of its page.
+    """Show bundle NAME: its pinned entries and the address of its page.
+
+    Each entry at the revision it is pinned at, with its title then; retracted
+    ones are marked [Retracted], as the bundle's page marks them.
 
     \b
     Example:
@@ -202,14 +206,16 @@ def bundle_show(session: Session, name: str, as_json: bool) -> None:
 
 @bundle.command("delete")
 @click.argument("name")
-@reason_option
+@click.option("--reason", metavar="TEXT", help="Why it is deleted (required); its page shows it under 'Withdrawn'.")
 @editor_option
 @output_options
 @pass_session
 def bundle_delete(session: Session, name: str, reason: str | None, editor: str | None) -> None:
-    """Delete bundle NAME: its page stays at its address (it may have been cited), marked withdrawn
-    with the date and the reason; it leaves the list of bundles and cannot be changed, and its name
-    stays taken.
+    """Delete bundle NAME; its page stays, marked withdrawn.
+
+    The page may have been cited, so it stays at its address as it stood, marked
+    withdrawn with the date and the reason; the bundle leaves the list of bundles,
+    cannot be changed, and its name stays taken.
 
     \b
     Example:
