@@ -181,7 +181,7 @@ def record_small_archive(archive: ArchiveUnderTest) -> dict[str, dict[str, Any]]
     gamma = archive.add(
         "Gamma sues to block a summons", "2017-04", "lawsuit",
         "--actor", "Twitter:plaintiff", "--platform", "Twitter", "--jurisdiction", "United States",
-        "--link", "responds-to", alpha["slug"],
+        "--link", "responds-to", alpha["slug"], "--allow-out-of-order",
     )  # fmt: skip
     delta = archive.add(
         "Delta removes a network of pages", "2019-08-19", "takedown",

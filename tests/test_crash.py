@@ -299,7 +299,7 @@ def make_changes(archive: ArchiveUnderTest, rows: list[dict[str, Any]], lone: st
         "A new entry in a year of its own", "1997-07-07", "hearing",
         "--actor", "A brand new actor:issuer", "--platform", "A new platform", "--topic", "A new topic",
         "--jurisdiction", "A new place", "--source-url", "https://new.example/report",
-        "--link", "responds-to", target,
+        "--link", "responds-to", target, "--allow-out-of-order",
     )  # fmt: skip
     archive.ok("link", linker, "related", new["slug"], "--reason", "same hearing")
 
@@ -506,7 +506,7 @@ def test_a_sync_killed_while_applying_hand_edits_is_finished_by_running_it_again
     # Killed right after an edit or a new file is saved, before its file is rewritten (new files are
     # recorded after the edits, the first one retracted), and at moments spread over the sync.
     rng = random.Random(SEED)
-    points = [("sync.revise", SYNC_EDITS // 2), ("add", 1), ("retract", 1), ("add", 3)]
+    points = [("sync.revise_from_file", SYNC_EDITS // 2), ("add", 1), ("retract", 1), ("add", 3)]
     kills: list[tuple[str, Callable[[], bool]]] = [
         (f"killed right after {m} number {n}", lambda m=m, n=n: dies(start(root, "sync", dying_after=(m, n))))
         for m, n in points

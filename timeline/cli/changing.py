@@ -3,7 +3,6 @@ domain event with editor and reason."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ import click
 from timeline.cli.session import (
     Session,
     allow_future_option,
+    allow_out_of_order_option,
     editor_option,
     entry_argument,
     json_option,
@@ -123,11 +123,7 @@ def correct(
 @entry_argument("entry", writes=True)
 @click.argument("relation", type=RELATIONS)
 @entry_argument("target", writes=True)
-@click.option(
-    "--allow-out-of-order",
-    is_flag=True,
-    help="Link to a later entry with responds-to, follows, ends or supersedes (refused by default as a likely slip).",
-)
+@allow_out_of_order_option
 @reason_option
 @editor_option
 @json_option
@@ -154,7 +150,7 @@ def link(
       timeline link 2020-05-28-trump-signs-executive-order responds-to \\
           2020-05-26-twitter-labels-two-trump-tweets --reason "the order cites the labels"
     """
-    write = dataclasses.replace(write_options(editor, reason), allow_out_of_order=allow_out_of_order)
+    write = write_options(editor, reason, allow_out_of_order=allow_out_of_order)
     linked = session.service.link(entry, relation, target, write)
     done(session, linked, as_json, "linked", f" {relation} {session.service.app.slug_of(linked.relations[-1].target)}")
 

@@ -15,6 +15,7 @@ from timeline.cli.progressbar import NORMAL
 from timeline.cli.session import (
     Session,
     allow_future_option,
+    allow_out_of_order_option,
     editor_option,
     json_option,
     link_targets,
@@ -86,6 +87,7 @@ def at_a_terminal() -> bool:
     help="Record even if an entry with the same date and a near-identical title exists.",
 )
 @allow_future_option
+@allow_out_of_order_option
 @editor_option
 @click.option("--reason", metavar="TEXT", help="Why it is recorded (optional).")
 @json_option
@@ -99,6 +101,7 @@ def add(
     reason: str | None,
     allow_duplicate: bool,
     allow_future: bool,
+    allow_out_of_order: bool,
     as_json: bool,
     **options: Any,
 ) -> None:
@@ -117,19 +120,16 @@ def add(
           --source-title "Twitter labels Trump tweets with fact check" --source-publisher "BBC News" \\
           --source-date 2020-05-27
     """
-    write = write_options(
-        editor, reason, require_reason=False, allow_future=allow_future, allow_duplicate=allow_duplicate
-    )
+    allowed = {
+        "allow_future": allow_future,
+        "allow_duplicate": allow_duplicate,
+        "allow_out_of_order": allow_out_of_order,
+    }
+    write = write_options(editor, reason, require_reason=False, **allowed)
     if from_file is not None:
         draft, file_relations = _from_file(from_file)
         relations = file_relations + tuple(links)
-        write = write_options(
-            editor,
-            reason or f"recorded from {from_file.name}",
-            require_reason=False,
-            allow_future=allow_future,
-            allow_duplicate=allow_duplicate,
-        )
+        write = write_options(editor, reason or f"recorded from {from_file.name}", require_reason=False, **allowed)
     else:
         if at_a_terminal() and needs_asking(options):
             ask_for_entry(options, session.archive.kinds)

@@ -194,6 +194,14 @@ def allow_future_option(command: F) -> F:
     )(command)
 
 
+def allow_out_of_order_option(command: F) -> F:
+    return click.option(
+        "--allow-out-of-order",
+        is_flag=True,
+        help="Let responds-to, follows, ends or supersedes link to a later entry (refused by default as a slip).",
+    )(command)
+
+
 def write_options(
     editor: str | None,
     reason: str | None,
@@ -201,6 +209,7 @@ def write_options(
     require_reason: bool = True,
     allow_future: bool = False,
     allow_duplicate: bool = False,
+    allow_out_of_order: bool = False,
 ) -> WriteOptions:
     """Editor and reason for a change; every change after recording must say why."""
     text = clean_text(reason, "reason")
@@ -211,6 +220,7 @@ def write_options(
         reason=text,
         allow_future=allow_future,
         allow_duplicate=allow_duplicate,
+        allow_out_of_order=allow_out_of_order,
     )
 
 
