@@ -9,8 +9,3 @@ Progress = Callable[[str, int, int], None]
 ("entries" saved by an import, "files" checked by a sync, store "changes" read and "pages"
 rendered by a build), ``done`` how many of ``total`` are finished. Each stage ends with a call
 where ``done == total``."""
-
-
-def counted(number: int, thing: str) -> str:
-    """'1 change', '2 changes', '1,000 files': a count with its noun, for messages."""
-    return f"{number:,} {thing}" if number == 1 else f"{number:,} {thing}s"

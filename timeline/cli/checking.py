@@ -9,6 +9,7 @@ import click
 
 from timeline.cli.session import Session, json_option, pass_session, print_json
 from timeline.lint.check import CHECKS, Finding, Severity, fails_strict, run_checks
+from timeline.wording import plural
 
 
 @click.command()
@@ -54,7 +55,7 @@ def _print(findings: list[Finding]) -> None:
             for finding in found:
                 click.echo(f"  {', '.join(finding.entries)}: [{finding.check}] {finding.message}")
     counts = Counter(f.severity for f in findings)
-    tally = ", ".join(f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}" for s in Severity)
+    tally = ", ".join(plural(counts[s], s.value) for s in Severity)
     click.echo(tally if findings else "no findings: the archive checks clean", err=True)
 
 

@@ -8,6 +8,7 @@ from timeline.app.history import archive_log, entry_history
 from timeline.cli.display import entry_text, list_line, revisions_text
 from timeline.cli.session import Session, json_option, pass_session, print_json
 from timeline.domain.model import PolicyEvent
+from timeline.wording import plural
 
 
 @click.command()
@@ -94,7 +95,7 @@ def list_entries(session: Session, include_all: bool, as_json: bool, **filters: 
         return
     for entry in found:
         click.echo(list_line(entry))
-    click.echo(f"{len(found)} {'entry' if len(found) == 1 else 'entries'}", err=True)
+    click.echo(plural(len(found), "entry"), err=True)
 
 
 @click.command()

@@ -16,6 +16,7 @@ from timeline.app.sync import SyncReport
 from timeline.cli.files import report_sync
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
+from timeline.wording import plural
 
 if TYPE_CHECKING:
     from timeline.site.build import BuildReport
@@ -47,7 +48,7 @@ def _report_build(session: Session, report: BuildReport) -> None:
         by_kind = Counter(path.split("/")[0] + "/" if "/" in path else path for path in paths)
         for kind, count in sorted(by_kind.items()):
             session.detail(f"{what} {count:,} {kind}")
-    session.detail(f"site: {report.keys:,} pages rendered, {report.unchanged:,} files unchanged")
+    session.detail(f"site: {plural(report.keys, 'page')} rendered, {plural(report.unchanged, 'file')} unchanged")
     if report.search_indexed:
         session.detail("search index updated")
 
