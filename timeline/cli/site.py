@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ import click
 
 from timeline.app.sync import SyncReport
 from timeline.cli.files import report_sync
+from timeline.cli.progressbar import VERBOSE
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
 from timeline.wording import plural
@@ -125,38 +125,72 @@ def _watched_state(session: Session) -> tuple[int, float]:
     return session.app.position(), newest
 
 
+def _rebuild_on_change(session: Session, folder: Path, interval: float) -> None:
+    """Rebuild the site whenever the store or events/ change, until interrupted."""
+    seen = _watched_state(session)
+    while True:
+        time.sleep(interval)
+        state = _watched_state(session)
+        if state != seen:
+            report, _ = _build(session, folder, False, None)
+            session.say(report.summary())
+            seen = _watched_state(session)
+
+
 @click.command()
 @out_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; any other than 127.0.0.1 lets other machines read the site.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on; 0 for any free one.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the web browser once it is served.")
 @click.option("--interval", type=float, default=1.0, show_default=True, help="Seconds between checks for changes.")
+@output_options
 @pass_session
-def serve(session: Session, out: Path | None, port: int, interval: float) -> None:
-    """Preview the site on 127.0.0.1, rebuilding when the store or events/ change.
+def serve(session: Session, out: Path | None, host: str, port: int, open_browser: bool, interval: float) -> None:
+    """Preview the site on this machine, rebuilding when the store or events/ change.
+
+    Requests are logged with --verbose. --host 0.0.0.0 serves it to other machines
+    too: anyone who can reach this machine can then read the site.
 
     \b
     Example:
-      timeline serve --port 8000
+      timeline serve --open
+      timeline serve --port 8001 --verbose
     """
-    import http.server
+    import webbrowser
+
+    from timeline.cli.preview import address_for_people, is_loopback, open_server
 
     folder = out or session.archive.site_dir
-    report, _ = _build(session, folder, False, None)
-    click.echo(report.summary())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    click.echo(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    seen = _watched_state(session)
-    try:
-        while True:
-            time.sleep(interval)
-            state = _watched_state(session)
-            if state != seen:
-                report, _ = _build(session, folder, False, None)
-                click.echo(report.summary())
-                seen = _watched_state(session)
-    except KeyboardInterrupt:
-        server.shutdown()
+    # Bound before building, so a port in use is said at once and nothing is built for nothing.
+    with open_server(host, port, folder, log_requests=session.verbosity >= VERBOSE) as server:
+        report, _ = _build(session, folder, False, None)
+        session.say(report.summary())
+        url = address_for_people(host, server.server_address[1])
+        session.say(f"serving {folder} at {url} (Ctrl-C to stop)")
+        if not is_loopback(host):
+            click.echo(
+                f"warning: listening on {host}: other machines that can reach this one can read the site", err=True
+            )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        if open_browser:
+            webbrowser.open(url)
+        try:
+            _rebuild_on_change(session, folder, interval)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
 
 
 COMMANDS = [build, serve]
