@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import threading
 import time
 from collections import Counter
@@ -51,6 +52,21 @@ def _report_build(session: Session, report: BuildReport) -> None:
     session.detail(f"site: {plural(report.keys, 'page')} rendered, {plural(report.unchanged, 'file')} unchanged")
     if report.search_indexed:
         session.detail("search index updated")
+
+
+def _shown(folder: Path) -> str:
+    """The site's folder as the person typing can use it: relative to here when inside it."""
+    absolute = folder.resolve()
+    try:
+        text = absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        text = absolute.as_posix()
+    return "./" if text == "." else f"{text.rstrip('/')}/"
+
+
+def _changed(report: BuildReport) -> str:
+    changed = len(report.written) + len(report.removed)
+    return f"{plural(changed, 'file')} changed" if changed else "nothing changed"
 
 
 def _as_of(session: Session, text: str) -> int:
@@ -108,6 +124,7 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
             built = build_site(session.app, session.archive, out, as_of=position, progress=progress)
         _report_build(session, built)
         session.say(built.summary())
+        session.say(f"site as of {as_of} in {_shown(out)} ({_changed(built)}); open index.html in it to read it")
         return
     report, synced = _build(session, out, full, editor)
     report_sync(session, synced)
@@ -115,6 +132,11 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
         session.say(synced.history.summary())  # (a fresh clone, a git pull, another writer of a shared store)
     _report_build(session, report)
     session.say(report.summary())
+    serve = "timeline serve" if out is None else f"timeline serve --out {shlex.quote(str(out))}"
+    # Quoted with the marks the command itself does not use, so it can be copied whole.
+    serve = f'"{serve}"' if "'" in serve else f"'{serve}'"
+    folder = out or session.archive.site_dir
+    session.say(f"site in {_shown(folder)} ({_changed(report)}); preview with {serve}, publish the folder as is")
     if not synced.ok:
         raise SystemExit(2)
 
