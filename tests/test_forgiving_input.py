@@ -94,3 +94,56 @@ def test_the_archive_forms_still_record(store: ArchiveUnderTest) -> None:
     for date in ("2020", "2020-05", "2020-05-28~", "2020-05-28/2020-06-02"):
         added = store.json(*add(store, date, "--allow-duplicate"))
         assert added["date"] == date
+
+
+# Kinds ---------------------------------------------------------------------------------------
+
+KINDS_HELP = "('timeline kinds' says what each means; add a kind in timeline.toml: kinds = [\"press-release\"])"
+
+
+def add_kind(kind: str) -> Sequence[str]:
+    return ("add", "--title", "Trump signs an order", "--kind", kind, "--date", "2020-05-28",
+            "--source-title", "The order", "--source-publisher", "Test Wire")  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["Executive Order", "EXECUTIVE-ORDER", "executive_order", " executive  order "])
+def test_add_records_a_kind_typed_with_other_case_or_spaces_as_the_archive_writes_it(
+    store: ArchiveUnderTest, typed: str
+) -> None:
+    added = store.json(*add_kind(typed))
+    assert added["kind"] == "executive-order"
+    assert store.json("list")[0]["kind"] == "executive-order"
+
+
+def test_correct_records_a_kind_typed_with_other_case_as_the_archive_writes_it(
+    store: ArchiveUnderTest, entry: dict[str, str]
+) -> None:
+    store.ok("correct", entry["slug"], "--kind", "Court Ruling", "--reason", "a court decided")
+    assert store.json("show", entry["slug"])["kind"] == "court-ruling"
+
+
+def test_add_refuses_a_misspelt_kind_with_the_one_meant(store: ArchiveUnderTest) -> None:
+    line = refused(store, *add_kind("excutive order"))
+    assert line.startswith(
+        "error: kind: 'excutive order' is not a known kind; did you mean executive-order? known kinds: "
+    )
+    assert line.endswith(KINDS_HELP)
+
+
+def test_correct_refuses_a_misspelt_kind_with_the_one_meant(store: ArchiveUnderTest, entry: dict[str, str]) -> None:
+    line = refused(store, "correct", entry["slug"], "--kind", "Lawsiut", "--reason", "filed")
+    assert line.startswith("error: kind: 'Lawsiut' is not a known kind; did you mean lawsuit? known kinds: ")
+    assert line.endswith(KINDS_HELP)
+
+
+def test_an_unknown_kind_like_none_is_refused_without_a_guess(store: ArchiveUnderTest) -> None:
+    line = refused(store, *add_kind("pamphlet"))
+    assert line.startswith("error: kind: 'pamphlet' is not a known kind; known kinds: executive-order, label, ")
+    assert "did you mean" not in line
+    assert line.endswith(KINDS_HELP)
+
+
+def test_an_archive_kind_is_recorded_as_timeline_toml_writes_it(store: ArchiveUnderTest) -> None:
+    settings = store.root / "timeline.toml"
+    settings.write_text(settings.read_text().replace("kinds = []", 'kinds = ["Press Release"]'))
+    assert store.json(*add_kind("press-release"))["kind"] == "Press Release"
