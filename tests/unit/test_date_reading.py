@@ -112,3 +112,9 @@ def test_a_value_made_directly_is_never_reread() -> None:
     """Only input is forgiven: a stored date is in the archive's form or it is not a date."""
     with pytest.raises(InvalidField):
         PartialDate("2021-5-14")
+
+
+@pytest.mark.parametrize("text", ["２０２０", "２０２０-５-１４", "٢٠٢٠"])
+def test_only_ascii_digits_make_a_date(text: str) -> None:
+    """Other scripts' digits would be stored as they are and read back as no year at all."""
+    assert "is not a date" in refusal(text)

@@ -15,13 +15,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_UNPADDED = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(~)?$")
-_CANONICAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?~?$")
+_UNPADDED = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(~)?$", re.ASCII)
+_CANONICAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?~?$", re.ASCII)
 # A reading needs the year written in full: "5/14/21" could be 1921 in a historical archive.
-_FULL_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)|^\d{8}$")
-_YEAR_FIRST = re.compile(r"^\d{4}(?!\d)")
+_FULL_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)|^\d{8}$", re.ASCII)
+_YEAR_FIRST = re.compile(r"^\d{4}(?!\d)", re.ASCII)
 # Words that make a date approximate, as "~" does: "c. 2020", "circa May 2020", "about 2020".
 _ABOUT = re.compile(r"^(?:c\.|ca\.|circa|about|around|approximately)\s*", re.IGNORECASE)
+# The longest text read for a date: "Wednesday, September 30, 2020 / Thursday, October 1, 2020" fits.
+LONGEST = 100
 # Two defaults that differ in every field: a field the parser filled in from them was not written.
 _DEFAULTS = (dt.datetime(1004, 1, 1), dt.datetime(1008, 2, 2))
 
@@ -56,6 +58,8 @@ def uncertain(text: str) -> str | None:
 def reading(text: str) -> Reading:
     """The archive's form of a day, month, year or range written another way, when it has one
     plain reading (an :class:`Ambiguous` when it has two); None when it cannot be read."""
+    if len(text) > LONGEST or text.count("/") > 5:
+        return None  # no date is written so; and reading every split of it would take long
     # A range first: the parser would read "2021-05-14 / 2021-05-20" as its first day alone.
     return _range_reading(text) or _reading(text)
 

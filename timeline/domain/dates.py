@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from timeline.errors import InvalidField
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?"
-_PART_RE = re.compile(rf"^{_PART}$")
+_PART_RE = re.compile(rf"^{_PART}$", re.ASCII)  # ASCII digits only: "２０２０" is not stored as a year
 ACCEPTED = "YYYY-MM-DD, YYYY-MM or YYYY, optionally ending in ~ (approximate), or a range A/B"
 
 
