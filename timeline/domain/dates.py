@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from timeline.errors import InvalidField
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?"
-_PART_RE = re.compile(rf"^{_PART}$", re.ASCII)  # ASCII digits only: "２０２０" is not stored as a year
+_PART_RE = re.compile(rf"^{_PART}$")
 ACCEPTED = "YYYY-MM-DD, YYYY-MM or YYYY, optionally ending in ~ (approximate), or a range A/B"
 
 
@@ -41,6 +41,9 @@ class PartialDate:
         text = str(text).strip()
         try:
             try:
+                if not text.isascii():
+                    # Other scripts' digits match \d: "２０２０" must not be recorded as a year.
+                    raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}")
                 return cls(text)
             except InvalidField as refused:
                 return cls._reread(text, refused.problem)
