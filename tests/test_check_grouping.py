@@ -67,10 +67,13 @@ def test_a_group_names_its_entries_once_when_some_have_several_findings(store: A
     for n, entry in enumerate((first, first, second)):
         store.ok("source", "add", entry["slug"], "--title", f"Account {n}", "--reason", "another account")
     output = store.ok("check", "--check", "no-source-date").stdout
+    advice = "add each one's publication date in the entry's events/ file and run 'timeline sync', if it has one"
     assert output.splitlines()[1] == (
-        f"  [no-source-date] 5 sources have no date, in 2 entries: {first['slug']}, {second['slug']}; "
-        "add each one's publication date in the entry's events/ file and run 'timeline sync', if it has one"
+        f"  [no-source-date] 5 sources have no date, in 2 entries: {first['slug']}, {second['slug']}; {advice}"
     )
+    store.ok("retract", second["slug"], "--reason", "recorded by mistake")
+    output = store.ok("check", "--check", "no-source-date").stdout
+    assert output.splitlines()[1] == f"  [no-source-date] 3 sources have no date, in 1 entry: {first['slug']}; {advice}"
 
 
 def test_timeline_toml_silences_a_check_and_strict_then_passes(store: ArchiveUnderTest, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from timeline.wording import plural
+
 # How many entries a line for several findings names before "and N more".
 SHOWN = 3
 
@@ -71,7 +73,7 @@ class Alike:
         listed = ", ".join(entries[:shown])
         if len(entries) > shown:
             listed += f" and {len(entries) - shown:,} more"
-        where = "" if len(entries) == len(self.findings) else f", in {len(entries):,} entries"
+        where = "" if len(entries) == len(self.findings) else f", in {plural(len(entries), 'entry')}"
         return f"{len(self.findings):,} {self.group.says}{where}: {listed}; {self.group.advice}"
 
 
