@@ -121,9 +121,13 @@ def test_an_unknown_check_in_timeline_toml_is_refused_with_the_known_ones(store:
 
 
 def test_a_check_table_of_another_shape_is_refused(sqlite_archive: ArchiveUnderTest) -> None:
+    sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")
+    before = sqlite_archive.notifications()
     set_check_settings(sqlite_archive, '\n[check]\nignore = "no-archived-copy"\n')
     result = sqlite_archive.run("check")
     assert result.exit_code == 2
+    assert result.stdout == ""
+    assert sqlite_archive.notifications() == before
     expected = (
         f"error: {sqlite_archive.root / 'timeline.toml'}: [check] takes one setting, ignore: a list of the checks "
         'to skip, e.g. ignore = ["no-archived-copy"]\n'

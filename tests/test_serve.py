@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,13 +74,17 @@ def test_a_port_in_use_is_refused_with_a_free_port_to_try(
 
 
 def test_an_address_not_of_this_machine_is_refused(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    store.add("Twitter labels two tweets", "2020-05-26", "label")
+    before = store.notifications()
     out = tmp_path / "site"
     # 203.0.113.0/24 is kept for documentation: never an address of this machine.
     result = store.run("serve", "--host", "203.0.113.7", "--port", "0", "--out", str(out))
     assert result.exit_code == 2, result.output
     expected = "error: --host '203.0.113.7' is not an address of this machine; try --host 127.0.0.1\n"
     assert result.stderr == expected
+    assert result.stdout == ""
     assert not out.exists()
+    assert store.notifications() == before
 
 
 # 2. What it logs -----------------------------------------------------------------------------
