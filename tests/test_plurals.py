@@ -44,3 +44,18 @@ def test_verify_counts_one_file_and_two(store: ArchiveUnderTest) -> None:
     two = store.ok("verify").stdout
     assert "2 events/ files match the store" in two, two
     assert "2 history/ files hold the store's 6 changes, intact" in two, two
+
+
+def test_a_revision_past_the_last_names_the_revisions_there_are(store: ArchiveUnderTest) -> None:
+    slug = store.add("Twitter labels two tweets", "2020-05-26", "label")["slug"]
+    before = store.notifications()
+    for command in ("show", "cite"):
+        one = store.run(command, slug, "--revision", "2")
+        assert one.exit_code == 2 and one.stdout == ""
+        assert one.stderr.startswith(f"error: Invalid value for --revision: {slug} has only revision 1"), one.stderr
+        assert len(one.stderr.splitlines()) == 1
+    store.ok("correct", slug, "--title", "Twitter labels two Trump tweets", "--reason", "names him")
+    two = store.run("show", slug, "--revision", "3")
+    assert two.exit_code == 2
+    assert two.stderr.startswith(f"error: Invalid value for --revision: {slug} has revisions 1 to 2"), two.stderr
+    assert len(store.notifications()) == len(before) + 1, "only the correction was recorded"

@@ -29,3 +29,13 @@ def _plural_of(noun: str) -> str:
     else:
         last += "s"
     return f"{head} {last}" if head else last
+
+
+def numbered(count: int, noun: str) -> str:
+    """The numbers 1 to ``count`` that name things, as an error about another number says them:
+    "revisions 1 to 3", "only revision 1".
+
+    >>> numbered(3, "revision"), numbered(1, "revision")
+    ('revisions 1 to 3', 'only revision 1')
+    """
+    return f"only {noun} 1" if count == 1 else f"{_plural_of(noun)} 1 to {count:,}"

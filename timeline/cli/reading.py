@@ -8,7 +8,7 @@ from timeline.app.history import archive_log, entry_history
 from timeline.cli.display import entry_text, list_line, revisions_text
 from timeline.cli.session import Session, json_option, pass_session, print_json
 from timeline.domain.model import PolicyEvent
-from timeline.wording import plural
+from timeline.wording import numbered, plural
 
 
 @click.command()
@@ -28,7 +28,9 @@ def show(session: Session, entry: str, revision: int | None, as_json: bool) -> N
     found = app.get(entry)
     if revision is not None:
         if revision > found.revision:
-            raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
+            raise click.BadParameter(
+                f"{found.slug} has {numbered(found.revision, 'revision')}", param_hint="--revision"
+            )
         found = app.entry(found.id, version=revision)
     if as_json:
         print_json(session.service.entry_data(found))
