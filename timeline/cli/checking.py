@@ -20,6 +20,7 @@ from timeline.wording import plural
     "checks",
     multiple=True,
     type=click.Choice(NAMES),
+    metavar="NAME",
     help="Run only this check, even one timeline.toml ignores (repeatable; default: all but those ignored).",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 if there is any error or warning.")
