@@ -98,7 +98,9 @@ BAD_ADDS = [
     pytest.param({"date": "2020-02-30"}, ("date", "2020-02-30", "does not exist", "29 days"), id="date-february-30"),
     pytest.param({"date": "2021-02-29"}, ("date", "2021-02-29", "28 days"), id="date-february-29-not-leap"),
     pytest.param({"date": "2020-13"}, ("date", "2020-13", "no month 13", "01-12"), id="date-month-13"),
-    pytest.param({"date": "2020-5-1"}, ("date", "'2020-5-1' is not a date", "YYYY-MM-DD"), id="date-unpadded"),
+    pytest.param(
+        {"date": "05/06/2020"}, ("date", "could be 6 May 2020 or 5 June 2020", "YYYY-MM-DD"), id="date-ambiguous"
+    ),
     pytest.param(
         {"date": "yesterday"}, ("date", "'yesterday' is not a date", "YYYY-MM-DD, YYYY-MM or YYYY"), id="date-word"
     ),

@@ -24,7 +24,8 @@ def _kinds(findings: list[dict]) -> set[tuple[str, str, tuple[str, ...]]]:
 
 
 def _problem_archive(archive: ArchiveUnderTest) -> None:
-    """Four entries: the first is right in every way the checks look at; the others each go wrong."""
+    """Four entries: the first is right in every way the checks look at; the others each go wrong
+    (the last has no summary, and its source no URL and no date)."""
     archive.add(
         "Twitter labels two tweets",
         "2020-05-26",
@@ -41,6 +42,8 @@ def _problem_archive(archive: ArchiveUnderTest) -> None:
         "https://web.archive.org/web/2020/https://example.org/labels",
         "--source-quote",
         "We added labels on Tuesday 26 May 2020",
+        "--source-date",
+        "2020-05-26",
     )
     archive.add(
         "Jack Dorsey defends the labels",
@@ -56,6 +59,8 @@ def _problem_archive(archive: ArchiveUnderTest) -> None:
         "https://www.bit.ly/3abcdef",
         "--source-archived-url",
         "https://web.archive.org/web/2020/https://bit.ly/3abcdef",
+        "--source-date",
+        "2020-05-27",
         "--link",
         "responds-to",
         CLEAN,
@@ -64,6 +69,8 @@ def _problem_archive(archive: ArchiveUnderTest) -> None:
         "Trump signs an order",
         "2020-05-28",
         "executive-order",
+        "--summary",
+        "The order asks agencies to review the liability shield.",
         "--actor",
         "Jack Dorsey:subject",
         "--actor",
@@ -74,6 +81,8 @@ def _problem_archive(archive: ArchiveUnderTest) -> None:
         "https://example.org/order",
         "--source-quote",
         "The President signed the order on Friday",
+        "--source-date",
+        "2020-05-28",
         "--link",
         "responds-to",
         CLEAN,
@@ -100,10 +109,12 @@ def test_a_checked_archive_shows_each_problem_and_nothing_of_the_clean_entry(sto
         ("error", "weekdays", (WRONG_DAY,)),
         ("warning", "weekdays", (UNARCHIVED,)),
         ("warning", "short-links", (WRONG_DAY,)),
-        ("warning", "sources", (UNARCHIVED,)),
+        ("warning", "no-archived-copy", (UNARCHIVED,)),
         ("warning", "actor-spellings", (WRONG_DAY, UNARCHIVED)),
         ("warning", "actor-spellings", (LONELY, UNARCHIVED)),
-        ("notice", "sources", (LONELY,)),
+        ("warning", "no-summary", (LONELY,)),
+        ("notice", "no-source-url", (LONELY,)),
+        ("notice", "no-source-date", (LONELY,)),
         ("notice", "unrelated", (LONELY,)),
         ("notice", "single-topics", (LONELY,)),
     }
@@ -133,9 +144,9 @@ def test_the_human_report_groups_findings_by_severity(sqlite_archive: ArchiveUnd
     result = sqlite_archive.ok("check")
     lines = result.stdout.splitlines()
     headings = [line for line in lines if not line.startswith("  ")]
-    assert headings == ["errors (1):", "warnings (5):", "notices (3):"]
+    assert headings == ["errors (1):", "warnings (6):", "notices (4):"]
     assert f"  {WRONG_DAY}: [weekdays] the summary says 'Wednesday 26 May 2020'" in result.stdout
-    assert result.stderr.strip() == "1 error, 5 warnings, 3 notices"
+    assert result.stderr.strip() == "1 error, 6 warnings, 4 notices"
 
 
 def test_strict_fails_on_warnings_and_errors_only(sqlite_archive: ArchiveUnderTest) -> None:

@@ -244,7 +244,7 @@ def test_history_the_shared_store_lacks_is_refused_until_replay_is_asked(
     # Asked: recorded in the shared store exactly as recorded elsewhere.
     replayed = y.ok("sync", "--replay")
     assert "history/: 3 changes replayed into the store, 0 written to 0 files" in replayed.stdout
-    assert "1 files restored" in replayed.stdout
+    assert "1 file restored" in replayed.stdout
     assert y.stored()[: len(stored)] == stored
     assert len(y.stored()) == len(stored) + 3
     assert y.history() == {**y_history, name: (elsewhere.root / "history" / name).read_bytes()}

@@ -19,7 +19,7 @@ import pytest
 # The layers, lowest first. A module belongs to the first row whose package or module name it is or is
 # inside of; a module may import modules of its own row and of the rows above it in this table.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("timeline.errors", "timeline.progress")),
+    ("base", ("timeline.errors", "timeline.progress", "timeline.wording")),
     ("domain", ("timeline.domain",)),
     ("store", ("timeline.store",)),
     ("formats", ("timeline.formats",)),

@@ -25,7 +25,7 @@ from conftest import ArchiveUnderTest
 
 from timeline.cli import main
 
-SUMMARY = re.compile(r"built ([\d,]+) files, ([\d,]+) written, ([\d,]+) removed, from ([\d,]+) new changes")
+SUMMARY = re.compile(r"built ([\d,]+) files, ([\d,]+) written, ([\d,]+) removed, from ([\d,]+) new changes?,")
 COUNTS = re.compile(rb"rendering pages\s+\[[#-]*\]\s+([\d,]+)/([\d,]+)")
 ETA = re.compile(rb"\d+/\d+\s+\d+%\s+\d\d:\d\d:\d\d")
 
@@ -127,7 +127,8 @@ def test_the_same_build_through_pipes_prints_plain_lines(sqlite_archive: Archive
     assert plain.returncode == 0, plain.stderr
     assert "\r" not in plain.stdout + plain.stderr
     assert plain.stderr == ""
-    assert len(plain.stdout.splitlines()) == 1 and SUMMARY.match(plain.stdout), plain.stdout
+    summary, where = plain.stdout.splitlines()
+    assert SUMMARY.match(summary) and where.startswith("site in "), plain.stdout
 
     detailed = run_through_pipes(["build", "--out", str(tmp_path / "site"), "--full", "--verbose"], sqlite_archive)
 
@@ -135,7 +136,8 @@ def test_the_same_build_through_pipes_prints_plain_lines(sqlite_archive: Archive
     assert "\r" not in detailed.stdout + detailed.stderr
     assert re.search(r"^rendering pages: ([\d,]+) of \1 in [\d.]+ s$", detailed.stderr, re.M), detailed.stderr
     assert re.search(r"^reading store changes: ([\d,]+) of \1 in [\d.]+ s$", detailed.stderr, re.M), detailed.stderr
-    assert SUMMARY.match(detailed.stdout.splitlines()[-1]), "the closing line is still the summary"
+    assert SUMMARY.match(detailed.stdout.splitlines()[-2]), "the summary still comes just before where the site is"
+    assert detailed.stdout.splitlines()[-1].startswith("site in "), detailed.stdout
 
 
 def test_quiet_prints_nothing_when_all_goes_well(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
@@ -200,7 +202,8 @@ def test_verbose_says_what_happened_to_each_batch_and_file(sqlite_archive: Archi
     synced = sqlite_archive.ok("sync", "--verbose")
     assert f"restored events/{slug}.md" in synced.stdout
     assert "events/: 450 files unchanged" in synced.stdout
-    assert synced.stdout.splitlines()[-1].startswith("synced events/: 0 recorded, 0 revised, 450 unchanged, 1 files")
+    last = synced.stdout.splitlines()[-1]
+    assert last.startswith("synced events/: 0 recorded, 0 revised, 450 unchanged, 1 file restored")
 
 
 def test_verbose_build_names_the_kinds_of_page_written(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
@@ -214,14 +217,14 @@ def test_verbose_build_names_the_kinds_of_page_written(sqlite_archive: ArchiveUn
     sqlite_archive.ok("correct", labels["slug"], "--title", "Twitter labels two Trump tweets", "--reason", "names")
     detailed = sqlite_archive.ok("build", "--out", out, "--verbose")
 
-    assert plain.stdout.count("\n") == 1 and plain.stderr == ""
-    lines = detailed.stdout.splitlines()
+    assert plain.stdout.count("\n") == 2 and plain.stderr == ""
+    lines = detailed.stdout.splitlines()[:-1]  # the last says where the site is
     written = {kind: count for count, kind in re.findall(r"^written ([\d,]+) (\S+)$", detailed.stdout, re.M)}
     assert {"events/", "timeline/", "feeds/", "index.html"} <= written.keys(), lines
     total = SUMMARY.match(lines[-1])
     assert total, lines
     assert sum(int(n.replace(",", "")) for n in written.values()) == int(total.group(2).replace(",", ""))
-    assert re.search(r"^site: [\d,]+ pages rendered, [\d,]+ files unchanged$", detailed.stdout, re.M)
+    assert re.search(r"^site: [\d,]+ pages? rendered, [\d,]+ files? unchanged$", detailed.stdout, re.M)
     assert re.search(r"^rendering pages: ([\d,]+) of \1 in [\d.]+ s$", detailed.stderr, re.M)
 
 

@@ -194,6 +194,6 @@ def test_files_written_by_commands_are_not_read_again_and_an_entry_saved_without
     sqlite_archive.add("Another platform labels a post", "2020-06-03", "label")
     # ...and the next sync gives the orphan its file, without reading any of the others.
     result = sqlite_archive.ok("sync")
-    assert "1 files restored" in result.stdout
+    assert "1 file restored" in result.stdout
     assert _file(sqlite_archive, orphan.slug).is_file()
     assert reads == []

@@ -12,5 +12,7 @@ where ``done == total``."""
 
 
 def counted(number: int, thing: str) -> str:
-    """'1 change', '2 changes', '1,000 files': a count with its noun, for messages."""
-    return f"{number:,} {thing}" if number == 1 else f"{number:,} {thing}s"
+    """'1 change', '2 changes': the same as :func:`timeline.wording.plural`, which new code uses."""
+    from timeline.wording import plural
+
+    return plural(number, thing)

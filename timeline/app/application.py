@@ -8,6 +8,7 @@ relation targets, cycles), saves, and retries when another writer won a race.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import time
 import uuid
@@ -26,7 +27,7 @@ from timeline.app.names import DuplicateCheck, NameAllocator
 from timeline.domain.clock import Clock
 from timeline.domain.dates import PartialDate, check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
-from timeline.domain.kinds import ADDING_A_KIND
+from timeline.domain.kinds import ADDING_A_KIND, kind_named, nearest_kind
 from timeline.domain.listedits import ListEdits
 from timeline.domain.model import (
     RECORDED_TOPIC,
@@ -180,6 +181,7 @@ class TimelineArchive(Application[UUID]):
     def add(self, draft: Draft, options: WriteOptions, relations: Sequence[tuple[str, str]] = ()) -> PolicyEvent:
         """Record a new entry with a unique slug and short id, and its relations, in one save."""
         kinds = [relation_type(kind) for kind, _ in relations]
+        draft = dataclasses.replace(draft, kind=self.check_kind(draft.kind))  # "Executive Order" is recorded so
         self.check_draft(draft, options)
 
         def build() -> list[Aggregate]:
@@ -214,7 +216,9 @@ class TimelineArchive(Application[UUID]):
 
     def check_draft(self, draft: Draft, options: WriteOptions) -> None:
         """What a new entry must satisfy beyond its fields' own checks."""
-        self.check_kind(draft.kind)
+        kind = self.check_kind(draft.kind)
+        if kind != draft.kind:
+            raise InvalidField("kind", f"{draft.kind!r} is written {kind!r} in this archive; write it so")
         if not draft.sources:
             raise InvalidField(
                 "sources", "an entry needs at least one source (give --source-title, and --source-url if known)"
@@ -230,13 +234,19 @@ class TimelineArchive(Application[UUID]):
         """A name allocator for entries about to be recorded."""
         return NameAllocator(lambda namespace, name: self.reservation(namespace, name) is not None)
 
-    def check_kind(self, kind: str) -> None:
-        if kind not in self.kinds:
+    def check_kind(self, kind: str) -> str:
+        """The archive's kind that ``kind`` names, whatever its case, spaces or underscores
+        ("Executive Order" names executive-order); else InvalidField, with a close kind if any."""
+        known = kind_named(kind, self.kinds)
+        if known is None:
+            near = nearest_kind(kind, self.kinds)
             raise InvalidField(
                 "kind",
-                f"{kind!r} is not a known kind; known kinds: {', '.join(self.kinds)} "
-                f"('timeline kinds' says what each means; {ADDING_A_KIND})",
+                f"{kind!r} is not a known kind; "
+                + (f"did you mean {near}? " if near else "")
+                + f"known kinds: {', '.join(self.kinds)} ('timeline kinds' says what each means; {ADDING_A_KIND})",
             )
+        return known
 
     # Changing ----------------------------------------------------------------
 
@@ -246,7 +256,7 @@ class TimelineArchive(Application[UUID]):
         """Correct fields; ``edits`` adds to and removes from the lists (actors, platforms...) and
         says whether a list given whole may drop what the entry lists."""
         if "kind" in changes:
-            self.check_kind(changes["kind"])
+            changes = {**changes, "kind": self.check_kind(changes["kind"])}
         if "date" in changes and not options.allow_future:
             check_not_future(changes["date"], self.clock.today())
         edits = edits or ListEdits()

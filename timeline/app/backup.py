@@ -28,6 +28,7 @@ from timeline.files.syncstate import state_files
 from timeline.formats.dumpfile import DumpReader, closing_line, event_line, opening_line
 from timeline.store import notifications as log
 from timeline.store.transaction import one_transaction
+from timeline.wording import plural
 
 BATCH = 500
 
@@ -42,7 +43,7 @@ class DumpReport:
     entries: int = 0
 
     def summary(self) -> str:
-        return f"dumped {self.events:,} changes ({self.entries:,} entries) to {self.path}"
+        return f"dumped {plural(self.events, 'change')} ({plural(self.entries, 'entry')}) to {self.path}"
 
 
 def _event_line(app: TimelineArchive, notification: Notification) -> str:
@@ -128,21 +129,23 @@ class RestoreReport:
 
     def summary(self) -> str:
         lines = [
-            f"restored {self.events:,} changes ({self.entries:,} entries, {self.bundles:,} bundles) into {self.store}",
-            f"events/: {self.entries:,} files match the store ({self.files_written:,} written)",
+            f"restored {plural(self.events, 'change')} ({plural(self.entries, 'entry')}, "
+            f"{plural(self.bundles, 'bundle')}) into {self.store}",
+            f"events/: {plural(self.entries, 'file')} {'matches' if self.entries == 1 else 'match'} the store "
+            f"({self.files_written:,} written)",
         ]
         if self.unknown_files:
             shown = ", ".join(self.unknown_files[:5]) + (" ..." if len(self.unknown_files) > 5 else "")
             lines.append(
-                f"events/: {len(self.unknown_files):,} files name no entry of the store and were left as they are "
-                f"({shown}); 'timeline sync' would record them as new entries"
+                f"events/: left untouched, naming no entry of the store: {plural(len(self.unknown_files), 'file')} "
+                f"({shown}); 'timeline sync' would record each as a new entry"
             )
-        lines.append(f"history/: rewritten to hold the dump's {self.events:,} changes")
+        lines.append(f"history/: rewritten to hold the dump's {plural(self.events, 'change')}")
         if self.unknown_history:
             shown = ", ".join(self.unknown_history[:5]) + (" ..." if len(self.unknown_history) > 5 else "")
             lines.append(
-                f"history/: {len(self.unknown_history):,} files hold nothing of the dump and were left as they are "
-                f"({shown}); 'timeline sync' would replay them"
+                f"history/: left untouched, holding nothing of the dump: {plural(len(self.unknown_history), 'file')} "
+                f"({shown}); 'timeline sync' would replay each"
             )
         return "\n".join(lines)
 

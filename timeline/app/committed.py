@@ -51,9 +51,9 @@ from timeline.formats.historyfile import (
     read_history,
     time_order,
 )
-from timeline.progress import counted
 from timeline.store import notifications as log
 from timeline.store.transaction import aggregate_versions, one_transaction
+from timeline.wording import plural
 
 BATCH = 1000
 
@@ -74,8 +74,8 @@ class HistoryReport:
 
     def summary(self) -> str:
         return (
-            f"history/: {counted(self.replayed, 'change')} replayed into the store, "
-            f"{self.written:,} written to {counted(len(self.files), 'file')}"
+            f"history/: {plural(self.replayed, 'change')} replayed into the store, "
+            f"{self.written:,} written to {plural(len(self.files), 'file')}"
         )
 
 
@@ -202,7 +202,7 @@ class CommittedHistory:
         if self.app.location.kind == "postgresql" and not allowed:
             first = lines[0]
             raise HistoryAhead(
-                f"history/ holds {len(lines):,} changes the shared store {self.app.location.display} lacks "
+                f"history/ holds {plural(len(lines), 'change')} the shared store {self.app.location.display} lacks "
                 f"(the first: {_what(self.where[first.aggregate_id])} {first.describe()}): the files are ahead "
                 "of the store. Run 'timeline sync --replay' to record them in the shared store, or "
                 "'git checkout -- history/' if they should not be"

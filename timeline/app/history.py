@@ -16,6 +16,7 @@ from timeline.app.application import TimelineArchive
 from timeline.domain.identifiers import Identifier
 from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Relation, Source
 from timeline.store import notifications as log
+from timeline.wording import plural
 
 CHANGE_NAMES = {
     "Recorded": "recorded",
@@ -121,7 +122,7 @@ def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[U
         for field, new in sorted(domain_event.changes.items(), key=_field_order):
             old = getattr(before, field, None) if before is not None else None
             if field == "summary":
-                lines.append(f"summary rewritten ({len(old or '')} -> {len(new)} characters)")
+                lines.append(f"summary rewritten ({len(old or '')} -> {plural(len(new), 'character')})")
             else:
                 lines.append(f"{field}: {_show(old)} -> {_show(new)}")
         return tuple(lines)

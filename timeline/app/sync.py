@@ -37,6 +37,7 @@ from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import EntryFile, MalformedFile, read_entry_file
 from timeline.progress import Progress
 from timeline.store import notifications as log
+from timeline.wording import plural
 
 # The id line the store writes at the top of an entry's file.
 _ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
@@ -71,7 +72,7 @@ class SyncReport:
     def summary(self) -> str:
         text = (
             f"synced events/: {len(self.recorded)} recorded, {len(self.revised)} revised, "
-            f"{self.unchanged} unchanged, {len(self.restored)} files restored, {len(self.problems)} refused"
+            f"{self.unchanged} unchanged, {plural(len(self.restored), 'file')} restored, {len(self.problems)} refused"
         )
         if self.history is not None and (self.history.replayed or self.history.written):
             text = f"{self.history.summary()}\n{text}"

@@ -7,8 +7,11 @@ from functools import partial
 
 import click
 
-from timeline.cli.session import Session, json_option, pass_session, print_json
-from timeline.lint.check import CHECKS, Finding, Severity, fails_strict, run_checks
+from timeline.cli.progressbar import QUIET, VERBOSE
+from timeline.cli.session import Session, json_option, output_options, pass_session, print_json
+from timeline.lint.check import NAMES, ignored_checks, run_checks
+from timeline.lint.findings import Alike, Finding, Severity, alike, fails_strict
+from timeline.wording import plural
 
 
 @click.command()
@@ -16,46 +19,57 @@ from timeline.lint.check import CHECKS, Finding, Severity, fails_strict, run_che
     "--check",
     "checks",
     multiple=True,
-    type=click.Choice(list(CHECKS)),
-    help="Run only this check (repeatable; default: all).",
+    type=click.Choice(NAMES),
+    metavar="NAME",
+    help="Run only this check, even one timeline.toml ignores (repeatable; default: all but those ignored).",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 if there is any error or warning.")
-@partial(json_option, what="the findings as a JSON list (severity, check, entries, message)")
+@partial(json_option, what="every finding as a JSON list (severity, check, entries, message)")
+@output_options
 @pass_session
 def check(session: Session, checks: tuple[str, ...], strict: bool, as_json: bool) -> None:
     """Report what in the live entries needs attention, by severity; changes nothing.
 
-    Errors are statements the calendar contradicts, warnings put citations or facets
-    at risk (sources without an archived copy, short links, one actor spelled two ways),
-    notices are worth a look (sources without a URL, entries no relation reaches, topics
-    used once). Checks: sources, short-links, weekdays, actor-spellings, unrelated,
-    single-topics.
+    Errors are statements the calendar contradicts; warnings put citations or facets
+    at risk or leave a reader with a bare title (entries without a summary, sources
+    without an archived copy, short links, one actor spelled two ways); notices are
+    worth a look (sources without a URL or a date, entries no relation reaches, topics
+    used once). Findings alike are told in one line; --verbose lists each. Checks:
+    no-summary, no-archived-copy, no-source-url, no-source-date (or all three
+    as sources), short-links, weekdays, actor-spellings, unrelated, single-topics.
+    timeline.toml may skip some: [check] ignore = ["no-archived-copy"].
 
     \b
     Example:
       timeline check
-      timeline check --check weekdays --check actor-spellings
+      timeline check --check weekdays --check actor-spellings -v
       timeline check --strict --json > findings.json
     """
-    findings = run_checks(session.app.entries(), checks)
+    ignored = ignored_checks(session.archive)
+    findings = run_checks(session.app.entries(), checks, ignore=ignored)
     if as_json:
         print_json([finding.to_dict() for finding in findings])
-    else:
-        _print(findings)
+    elif session.verbosity > QUIET:
+        _print(findings, every=session.verbosity >= VERBOSE)
+        counts = Counter(f.severity for f in findings)
+        tally = ", ".join(plural(counts[s], s.value) for s in Severity) if findings else "no findings"
+        skipped = f" ({', '.join(ignored)} skipped, as timeline.toml says)" if ignored and not checks else ""
+        clean = ": the archive checks clean" if not findings else ""
+        click.echo(f"{tally}{clean}{skipped}", err=True)
     if strict and fails_strict(findings):
         click.get_current_context().exit(1)
 
 
-def _print(findings: list[Finding]) -> None:
+def _print(findings: list[Finding], *, every: bool) -> None:
     for severity in Severity:
         found = [f for f in findings if f.severity is severity]
         if found:
-            click.echo(f"{severity.value}s ({len(found)}):")
-            for finding in found:
-                click.echo(f"  {', '.join(finding.entries)}: [{finding.check}] {finding.message}")
-    counts = Counter(f.severity for f in findings)
-    tally = ", ".join(f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}" for s in Severity)
-    click.echo(tally if findings else "no findings: the archive checks clean", err=True)
+            click.echo(f"{severity.value}s ({len(found):,}):")
+            for item in found if every else alike(found):
+                if isinstance(item, Alike):
+                    click.echo(f"  [{item.check}] {item.line()}")
+                else:
+                    click.echo(f"  {', '.join(item.entries)}: [{item.check}] {item.message}")
 
 
 COMMANDS = [check]

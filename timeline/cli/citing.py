@@ -12,6 +12,7 @@ from timeline.formats.csl import STYLES, accessed_on, bibtex, ris, styled
 from timeline.formats.entrydata import entry_to_dict
 from timeline.site.citemeta import Citations
 from timeline.site.urls import SiteUrls
+from timeline.wording import numbered
 
 
 @click.command()
@@ -44,7 +45,7 @@ def cite(session: Session, entry: str, revision: int | None, latest: bool, outpu
     found = app.get(entry)
     number = revision or found.revision
     if number > found.revision:
-        raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
+        raise click.BadParameter(f"{found.slug} has {numbered(found.revision, 'revision')}", param_hint="--revision")
     state = app.entry(found.id, version=number)
     # The site's citation of the entry's page (or of this revision's page), made from the entry's
     # public shape at that revision and the time of that change, as the site's cite.* files are.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -54,6 +55,30 @@ def init(
     )
     with ArchiveService.create(settings) as service:
         session.say(f"created archive {service.archive.title!r} in {root} (store {service.app.location.display})")
+    session.say(_next_steps(root))
+
+
+def _next_steps(root: Path) -> str:
+    """What to do with a new archive, as commands to copy."""
+    steps = ["next steps:"]
+    if root != Path.cwd().resolve():
+        steps.append(f"  cd {shlex.quote(_shown(root))}")
+    steps += [
+        '  timeline add --title "Twitter labels two tweets" --kind label --date 2020-05-26 \\',
+        '      --source-title "Twitter labels Trump tweets" --source-publisher "BBC News"',
+        "  timeline build            # the site, in _site/",
+        "  timeline serve --open     # preview it in the browser",
+        '  git init && git add timeline.toml .gitignore events history && git commit -m "A new archive"',
+        "commit events/ and history/ after each change: together they are the archive",
+    ]
+    return "\n".join(steps)
+
+
+def _shown(root: Path) -> str:
+    try:
+        return root.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.as_posix()
 
 
 COMMANDS = [init]

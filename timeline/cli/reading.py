@@ -8,6 +8,7 @@ from timeline.app.history import archive_log, entry_history
 from timeline.cli.display import SHORT_ID_WIDTH, entry_text, list_line, revisions_text
 from timeline.cli.session import Session, entry_argument, json_option, pass_session, print_json
 from timeline.domain.model import PolicyEvent
+from timeline.wording import numbered, plural
 
 
 @click.command()
@@ -28,7 +29,9 @@ def show(session: Session, entry: str, revision: int | None, as_json: bool) -> N
     found = app.get(entry)
     if revision is not None:
         if revision > found.revision:
-            raise click.BadParameter(f"{found.slug} has revisions 1 to {found.revision}", param_hint="--revision")
+            raise click.BadParameter(
+                f"{found.slug} has {numbered(found.revision, 'revision')}", param_hint="--revision"
+            )
         found = app.entry(found.id, version=revision)
     if as_json:
         print_json(session.service.entry_data(found))
@@ -96,7 +99,7 @@ def list_entries(session: Session, include_all: bool, as_json: bool, **filters: 
     width = max((len(entry.short_id) for entry in found), default=SHORT_ID_WIDTH)
     for entry in found:
         click.echo(list_line(entry, width))
-    click.echo(f"{len(found)} {'entry' if len(found) == 1 else 'entries'}", err=True)
+    click.echo(plural(len(found), "entry"), err=True)
 
 
 @click.command()

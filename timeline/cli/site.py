@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import shlex
 import threading
 import time
 from collections import Counter
@@ -14,8 +14,10 @@ import click
 
 from timeline.app.sync import SyncReport
 from timeline.cli.files import report_sync
+from timeline.cli.progressbar import VERBOSE
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
+from timeline.wording import plural
 
 if TYPE_CHECKING:
     from timeline.site.build import BuildReport
@@ -47,9 +49,24 @@ def _report_build(session: Session, report: BuildReport) -> None:
         by_kind = Counter(path.split("/")[0] + "/" if "/" in path else path for path in paths)
         for kind, count in sorted(by_kind.items()):
             session.detail(f"{what} {count:,} {kind}")
-    session.detail(f"site: {report.keys:,} pages rendered, {report.unchanged:,} files unchanged")
+    session.detail(f"site: {plural(report.keys, 'page')} rendered, {plural(report.unchanged, 'file')} unchanged")
     if report.search_indexed:
         session.detail("search index updated")
+
+
+def _shown(folder: Path) -> str:
+    """The site's folder as the person typing can use it: relative to here when inside it."""
+    absolute = folder.resolve()
+    try:
+        text = absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        text = absolute.as_posix()
+    return "./" if text == "." else f"{text.rstrip('/')}/"
+
+
+def _changed(report: BuildReport) -> str:
+    changed = len(report.written) + len(report.removed)
+    return f"{plural(changed, 'file')} changed" if changed else "nothing changed"
 
 
 def _as_of(session: Session, text: str) -> int:
@@ -107,6 +124,7 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
             built = build_site(session.app, session.archive, out, as_of=position, progress=progress)
         _report_build(session, built)
         session.say(built.summary())
+        session.say(f"site as of {as_of} in {_shown(out)} ({_changed(built)}); open index.html in it to read it")
         return
     report, synced = _build(session, out, full, editor)
     report_sync(session, synced)
@@ -114,6 +132,11 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
         session.say(synced.history.summary())  # (a fresh clone, a git pull, another writer of a shared store)
     _report_build(session, report)
     session.say(report.summary())
+    serve = "timeline serve" if out is None else f"timeline serve --out {shlex.quote(str(out))}"
+    # Quoted with the marks the command itself does not use, so it can be copied whole.
+    serve = f'"{serve}"' if "'" in serve else f"'{serve}'"
+    folder = out or session.archive.site_dir
+    session.say(f"site in {_shown(folder)} ({_changed(report)}); preview with {serve}, publish the folder as is")
     if not synced.ok:
         raise SystemExit(2)
 
@@ -124,38 +147,72 @@ def _watched_state(session: Session) -> tuple[int, float]:
     return session.app.position(), newest
 
 
+def _rebuild_on_change(session: Session, folder: Path, interval: float) -> None:
+    """Rebuild the site whenever the store or events/ change, until interrupted."""
+    seen = _watched_state(session)
+    while True:
+        time.sleep(interval)
+        state = _watched_state(session)
+        if state != seen:
+            report, _ = _build(session, folder, False, None)
+            session.say(report.summary())
+            seen = _watched_state(session)
+
+
 @click.command()
 @out_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; any other than 127.0.0.1 lets other machines read the site.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on; 0 for any free one.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the web browser once it is served.")
 @click.option("--interval", type=float, default=1.0, show_default=True, help="Seconds between checks for changes.")
+@output_options
 @pass_session
-def serve(session: Session, out: Path | None, port: int, interval: float) -> None:
-    """Preview the site on 127.0.0.1, rebuilding when the store or events/ change.
+def serve(session: Session, out: Path | None, host: str, port: int, open_browser: bool, interval: float) -> None:
+    """Preview the site on this machine, rebuilding when the store or events/ change.
+
+    Requests are logged with --verbose. --host 0.0.0.0 serves it to other machines
+    too: anyone who can reach this machine can then read the site.
 
     \b
     Example:
-      timeline serve --port 8000
+      timeline serve --open
+      timeline serve --port 8001 --verbose
     """
-    import http.server
+    import webbrowser
+
+    from timeline.cli.preview import address_for_people, is_loopback, open_server
 
     folder = out or session.archive.site_dir
-    report, _ = _build(session, folder, False, None)
-    click.echo(report.summary())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    click.echo(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    seen = _watched_state(session)
-    try:
-        while True:
-            time.sleep(interval)
-            state = _watched_state(session)
-            if state != seen:
-                report, _ = _build(session, folder, False, None)
-                click.echo(report.summary())
-                seen = _watched_state(session)
-    except KeyboardInterrupt:
-        server.shutdown()
+    # Bound before building, so a port in use is said at once and nothing is built for nothing.
+    with open_server(host, port, folder, log_requests=session.verbosity >= VERBOSE) as server:
+        report, _ = _build(session, folder, False, None)
+        session.say(report.summary())
+        url = address_for_people(host, server.server_address[1])
+        session.say(f"serving {folder} at {url} (Ctrl-C to stop)")
+        if not is_loopback(host):
+            click.echo(
+                f"warning: listening on {host}: other machines that can reach this one can read the site", err=True
+            )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        if open_browser:
+            webbrowser.open(url)
+        try:
+            _rebuild_on_change(session, folder, interval)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
 
 
 COMMANDS = [build, serve]

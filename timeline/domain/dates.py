@@ -33,12 +33,52 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str, field: str = "date") -> PartialDate:
-        """Parse ``text`` or raise :class:`InvalidField` naming ``field`` and the accepted forms."""
+        """Parse ``text`` or raise :class:`InvalidField` naming ``field`` and the accepted forms.
+
+        A date lacking only its leading zeros (``2021-5-14``) is taken in the archive's form; one
+        written another way (``May 14, 2021``) is refused with the form it would have, or, when
+        it could mean two days (``05/06/2021``), with both."""
         text = str(text).strip()
         try:
-            return cls(text)
+            try:
+                if not text.isascii():
+                    # Other scripts' digits match \d: "２０２０" must not be recorded as a year.
+                    raise InvalidField("date", f"{text!r} is not a date; accepted: {ACCEPTED}")
+                return cls(text)
+            except InvalidField as refused:
+                return cls._reread(text, refused.problem)
         except InvalidField as error:
             raise InvalidField(field, error.problem) from None
+
+    @classmethod
+    def _reread(cls, text: str, problem: str) -> PartialDate:
+        # Only for text the strict form refused, so the usual path (an import's 10,000 dates)
+        # never loads the date parser.
+        from timeline.domain import datereading
+
+        padded = datereading.padded(text)
+        if padded is not None:
+            return cls(padded)  # may still not exist: "2021-2-30" is refused as 2021-02-30
+        approximate = datereading.uncertain(text)
+        if approximate is not None:
+            raise InvalidField(
+                "date",
+                f"{text!r} marks the date uncertain, which the archive does not record; "
+                f"did you mean {approximate} (approximate)?",
+            )
+        reading = datereading.reading(text)
+        if isinstance(reading, datereading.Ambiguous):
+            first, second = (cls(one) for one in reading.readings)
+            raise InvalidField(
+                "date",
+                f"{text!r} could be {first.display()} or {second.display()}; "
+                f"write it as YYYY-MM-DD ({first} or {second})",
+            )
+        if reading is not None and reading != text and _exists(reading):
+            raise InvalidField(
+                "date", f"{text!r} is not in the form YYYY-MM-DD (or YYYY-MM, YYYY); did you mean {reading}?"
+            )
+        raise InvalidField("date", problem)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -130,6 +170,14 @@ def _check(text: str) -> None:
                 )
     if len(parts) == 2 and _bounds(parts[1])[1] < _bounds(parts[0])[0]:
         raise InvalidField("date", f"the range {text!r} ends before it starts")
+
+
+def _exists(edtf: str) -> bool:
+    try:
+        _check(edtf)
+    except InvalidField:
+        return False
+    return True
 
 
 def check_not_future(date: PartialDate, today: dt.date, field: str = "date") -> None:

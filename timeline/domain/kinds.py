@@ -3,6 +3,9 @@ archive's settings and the kind pages of the site. An archive adds its own in ti
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 MEANINGS = {
     "executive-order": "An order a head of state or government signs, with the force of law in their administration.",
     "label": "A platform attaches a notice to content: a fact-check, a warning, context.",
@@ -20,3 +23,30 @@ MEANINGS = {
 }
 DEFAULT_KINDS = tuple(MEANINGS)
 ADDING_A_KIND = 'add a kind in timeline.toml: kinds = ["press-release"]'
+# How alike (rapidfuzz's ratio, 0-100) a kind typed must be to a known one for it to be suggested:
+# "excutive-order" and "lawsiut" are, "pamphlet" is like none.
+NEAR_ENOUGH = 80
+
+
+def kind_key(text: str) -> str:
+    """What a kind is matched by: case, and runs of spaces, hyphens and underscores, do not count
+    ("Executive Order", "EXECUTIVE-ORDER" and "executive_order" are all executive-order)."""
+    return "-".join(part for part in re.split(r"[\s_\-]+", text.casefold()) if part)
+
+
+def kind_named(text: str, kinds: Sequence[str]) -> str | None:
+    """The kind among ``kinds`` that ``text`` names: itself, else the one with its key; else None."""
+    if text in kinds:
+        return text
+    key = kind_key(text)
+    return next((kind for kind in kinds if kind_key(kind) == key), None)
+
+
+def nearest_kind(text: str, kinds: Sequence[str]) -> str | None:
+    """The kind among ``kinds`` that ``text`` is probably a misspelling of ("excutive order"), if one
+    is close enough to suggest."""
+    from rapidfuzz import fuzz, process
+
+    keys = {kind: kind_key(kind) for kind in kinds}
+    found = process.extractOne(kind_key(text), keys, scorer=fuzz.ratio, score_cutoff=NEAR_ENOUGH)
+    return found[2] if found else None

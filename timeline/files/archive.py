@@ -39,6 +39,7 @@ class Archive:
     language: str = "en"
     extra_kinds: tuple[str, ...] = ()
     store: str = DEFAULT_STORE
+    check_ignore: tuple[str, ...] = ()  # the checks `timeline check` skips ([check] ignore)
     settings: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -111,12 +112,24 @@ def load_archive(root: Path) -> Archive:
             language=clean_language(data.get("language", Archive.language), "language") or "en",
             extra_kinds=tuple(clean_line(k, "kinds", required=True) for k in kinds),
             store=str(data.get("store", DEFAULT_STORE)),
+            check_ignore=_check_ignore(data.get("check", {}), path),
             settings=data,
         )
     except ConfigError:
         raise
     except Exception as error:  # an InvalidField from the cleaners, named with the file
         raise ConfigError(f"{path}: {error}") from None
+
+
+def _check_ignore(table: object, path: Path) -> tuple[str, ...]:
+    """The names in ``[check] ignore``; whether each names a check, `timeline check` says."""
+    ignore = table.get("ignore", []) if isinstance(table, dict) and set(table) <= {"ignore"} else None
+    if not isinstance(ignore, list) or not all(isinstance(name, str) for name in ignore):
+        raise ConfigError(
+            f"{path}: [check] takes one setting, ignore: a list of the checks to skip, "
+            'e.g. ignore = ["no-archived-copy"]'
+        )
+    return tuple(ignore)
 
 
 def find_archive(start: Path, named: str | None = None) -> Archive:

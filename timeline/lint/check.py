@@ -3,53 +3,26 @@
 Each check is a pure function from the live entries to findings, registered in
 ``CHECKS`` under the name ``timeline check --check NAME`` uses. Nothing here writes.
 Severities: an *error* is something the archive states that is wrong (a weekday the
-calendar contradicts); a *warning* puts a citation at risk or splits a facet (a link
-that will rot or hides where it leads, one actor under two spellings); a *notice* is
-worth a look but often right as it is (a print source, an entry with no relations, a
-topic only one entry uses).
+calendar contradicts); a *warning* puts a citation at risk, splits a facet or leaves a
+reader with nothing but a title (a link that will rot or hides where it leads, one actor
+under two spellings, an entry without a summary); a *notice* is worth a look but often
+right as it is (a print source, an undated source, an entry with no relations, a topic
+only one entry uses). Findings alike share a group, so they can be told in one line
+(see findings.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 from urllib.parse import urlsplit
 
 from timeline.domain.model import PolicyEvent
-from timeline.errors import InvalidField
+from timeline.errors import ConfigError, InvalidField
+from timeline.files.archive import CONFIG_NAME, Archive
+from timeline.lint.findings import Finding, Group, Severity, fails_strict
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    NOTICE = "notice"
-
-    @property
-    def rank(self) -> int:
-        """0 for the most severe."""
-        return list(Severity).index(self)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing to look at: which check found it, in which entries, and what to do."""
-
-    severity: Severity
-    check: str
-    entries: tuple[str, ...]
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity.value,
-            "check": self.check,
-            "entries": list(self.entries),
-            "message": self.message,
-        }
-
+__all__ = ["CHECKS", "Finding", "Severity", "fails_strict", "ignored_checks", "is_short_link", "run_checks"]
 
 # Services whose short links hide the address they lead to and die with the service. youtu.be
 # is not one: it is YouTube's own short form of a video's address, kept as long as the video.
@@ -82,26 +55,87 @@ def is_short_link(url: str) -> bool:
     return host in LINK_SHORTENERS or (host.startswith("www.") and host[4:] in LINK_SHORTENERS)
 
 
+NO_ARCHIVED_COPY = Group(
+    "sources have no archived copy",
+    "save each in a web archive and add its archived_url in the entry's events/ file, then run 'timeline sync'",
+)
+NO_SOURCE_URL = Group(
+    "sources have no URL", "if one is online, add its url in the entry's events/ file and run 'timeline sync'"
+)
+NO_SOURCE_DATE = Group(
+    "sources have no date",
+    "add each one's publication date in the entry's events/ file and run 'timeline sync', if it has one",
+)
+NO_SUMMARY = Group(
+    "entries have no summary", "say in a few sentences what happened with 'timeline correct ENTRY --summary TEXT'"
+)
+SHORT_LINK = Group(
+    "source addresses are short links",
+    "replace each with the address it leads to in the entry's events/ file and run 'timeline sync'",
+)
+UNRELATED = Group(
+    "entries are linked to no other entry",
+    "if one responds to, follows or is part of another, add it with 'timeline link ENTRY RELATION TARGET'",
+)
+
+
+def check_archived_copies(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
+    """A source with a URL but no archived copy: the page may change or vanish."""
+    for entry in entries:
+        for number, source in enumerate(entry.sources, start=1):
+            if source.url and not source.archived_url:
+                yield Finding(
+                    Severity.WARNING,
+                    "no-archived-copy",
+                    (entry.slug,),
+                    f"source {number} ({source.url}) has no archived copy; save it in a web archive "
+                    f"and add its archived_url in events/{entry.slug}.md, then run 'timeline sync'",
+                    NO_ARCHIVED_COPY,
+                )
+
+
 def check_source_urls(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
-    """A source without a URL (fine for print, a notice), or with one but no archived copy (a warning)."""
+    """A source without a URL: right for print and offline sources, worth a look otherwise."""
     for entry in entries:
         for number, source in enumerate(entry.sources, start=1):
             if not source.url:
                 yield Finding(
                     Severity.NOTICE,
-                    "sources",
+                    "no-source-url",
                     (entry.slug,),
                     f"source {number} ({source.title!r}) has no URL; if it is online, add its url "
                     f"in events/{entry.slug}.md and run 'timeline sync'",
+                    NO_SOURCE_URL,
                 )
-            elif not source.archived_url:
+
+
+def check_source_dates(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
+    """A source without a publication date: a reader cannot tell when it was said."""
+    for entry in entries:
+        for number, source in enumerate(entry.sources, start=1):
+            if source.date is None:
                 yield Finding(
-                    Severity.WARNING,
-                    "sources",
+                    Severity.NOTICE,
+                    "no-source-date",
                     (entry.slug,),
-                    f"source {number} ({source.url}) has no archived copy; save it in a web archive "
-                    f"and add its archived_url in events/{entry.slug}.md, then run 'timeline sync'",
+                    f"source {number} ({source.title!r}) has no date; if it was published on a known day, "
+                    f"add its date in events/{entry.slug}.md and run 'timeline sync'",
+                    NO_SOURCE_DATE,
                 )
+
+
+def check_summaries(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
+    """An entry without a summary: its page tells only its title."""
+    for entry in entries:
+        if not entry.summary.strip():
+            yield Finding(
+                Severity.WARNING,
+                "no-summary",
+                (entry.slug,),
+                f"the entry has no summary; say in a few sentences what happened with "
+                f"'timeline correct {entry.slug} --summary TEXT --reason TEXT'",
+                NO_SUMMARY,
+            )
 
 
 def check_short_links(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
@@ -116,6 +150,7 @@ def check_short_links(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
                         (entry.slug,),
                         f"source {number}'s {field} {url} is a short link; replace it with the address it "
                         f"leads to in events/{entry.slug}.md and run 'timeline sync'",
+                        SHORT_LINK,
                     )
 
 
@@ -130,6 +165,7 @@ def check_unrelated(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
                 (entry.slug,),
                 "no relation links this entry to another; if it responds to, follows or is part of one, "
                 f"add it with 'timeline link {entry.slug} RELATION TARGET'",
+                UNRELATED,
             )
 
 
@@ -206,28 +242,46 @@ def _listed(slugs: list[str], most: int = 3) -> str:
 
 Check = Callable[[Sequence[PolicyEvent]], Iterable[Finding]]
 
+# Every check, under the name `timeline check --check NAME` and timeline.toml's [check] ignore use.
+# A new check is a function from the live entries to findings, listed here and in the README.
 CHECKS: dict[str, Check] = {
-    "sources": check_source_urls,
+    "no-summary": check_summaries,
+    "no-archived-copy": check_archived_copies,
+    "no-source-url": check_source_urls,
+    "no-source-date": check_source_dates,
     "short-links": check_short_links,
     "weekdays": check_weekdays,
     "actor-spellings": check_actor_spellings,
     "unrelated": check_unrelated,
     "single-topics": check_single_topics,
 }
+# Names that stand for several checks: "sources" was one check before it was split.
+ALIASES: dict[str, tuple[str, ...]] = {"sources": ("no-archived-copy", "no-source-url", "no-source-date")}
+NAMES = (*CHECKS, *ALIASES)
 
 
-def run_checks(entries: Iterable[PolicyEvent], names: Iterable[str] = ()) -> list[Finding]:
-    """The findings of the named checks (all of them if none is named) over the live entries,
-    most severe first, then by entry."""
-    chosen = list(dict.fromkeys(names)) or list(CHECKS)
-    unknown = [name for name in chosen if name not in CHECKS]
-    if unknown:
-        raise InvalidField("check", f"no check named {unknown[0]!r}; the checks are {', '.join(CHECKS)}")
+def _expanded(names: Iterable[str], where: str) -> list[str]:
+    """The checks ``names`` stand for; an unknown name is refused with every name known."""
+    found: list[str] = []
+    for name in names:
+        if name not in CHECKS and name not in ALIASES:
+            raise InvalidField(where, f"no check named {name!r}; the checks are {', '.join(NAMES)}")
+        found += ALIASES.get(name, (name,))
+    return list(dict.fromkeys(found))
+
+
+def ignored_checks(archive: Archive) -> list[str]:
+    """The checks timeline.toml's ``[check] ignore`` silences; an unknown name there is refused."""
+    try:
+        return _expanded(archive.check_ignore, "[check] ignore")
+    except InvalidField as error:
+        raise ConfigError(f"{archive.root / CONFIG_NAME}: {error}") from None
+
+
+def run_checks(entries: Iterable[PolicyEvent], names: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Finding]:
+    """The findings of the named checks (all of them but those ignored if none is named) over the
+    live entries, most severe first, then by entry. A check named is run even if ignored."""
+    chosen = _expanded(names, "check") or [name for name in CHECKS if name not in _expanded(ignore, "ignore")]
     live = [entry for entry in entries if entry.is_live]
     findings = [finding for name in chosen for finding in CHECKS[name](live)]
     return sorted(findings, key=lambda f: (f.severity.rank, f.entries, f.check, f.message))
-
-
-def fails_strict(findings: Iterable[Finding]) -> bool:
-    """Whether ``timeline check --strict`` fails: any finding of severity warning or above."""
-    return any(f.severity.rank <= Severity.WARNING.rank for f in findings)

@@ -31,10 +31,10 @@ from timeline.files.mirror import entry_path, entry_text
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import MalformedFile, parse_entry_text, read_entry_file
 from timeline.lint.historycheck import check_history
-from timeline.progress import counted
 from timeline.site import urls
 from timeline.site.build import view_path
 from timeline.site.integrity import check_files, check_read_model
+from timeline.wording import plural
 
 AGGREGATES: dict[str, type[Any]] = {
     "timeline:PolicyEvent.": PolicyEvent,
@@ -68,7 +68,12 @@ class VerifyReport:
     def summary(self) -> str:
         if self.ok:
             return "verified: " + "; ".join(self.checked + self.skipped)
-        return f"verify found {counted(len(self.problems), 'difference')} (listed above)"
+        return f"verify found {plural(len(self.problems), 'difference')} (listed above)"
+
+
+def _agree(count: int, verb: str) -> str:
+    """``verb`` as its subject, ``count`` things, takes it: "1 file matches", "2 files match"."""
+    return f"{verb}es" if count == 1 and verb.endswith(("ch", "sh", "s")) else f"{verb}s" if count == 1 else verb
 
 
 def verify_archive(app: TimelineArchive, archive: Archive, out: Path, *, out_named: bool = False) -> VerifyReport:
@@ -82,10 +87,13 @@ def verify_archive(app: TimelineArchive, archive: Archive, out: Path, *, out_nam
     _check_store(app, report, events)
     events.finish()
     _check_site(app, archive, out, out_named, report)
-    report.checked.append(f"{events.files:,} events/ files match the store")
+    report.checked.append(f"{plural(events.files, 'events/ file')} {_agree(events.files, 'match')} the store")
     history = check_history(app, archive)
     report.history = history.problems
-    report.checked.append(f"{history.files:,} history/ files hold the store's {history.events:,} changes, intact")
+    report.checked.append(
+        f"{plural(history.files, 'history/ file')} {_agree(history.files, 'hold')} the store's "
+        f"{plural(history.events, 'change')}, intact"
+    )
     return report
 
 
@@ -186,8 +194,9 @@ def _check_store(app: TimelineArchive, report: VerifyReport, events: _EventsChec
     report.store += links.problems()
     events.broken = links.broken
     report.checked.append(
-        f"{changes:,} changes replay into {counts[PolicyEvent]:,} entries, {counts[Reservation]:,} reservations, "
-        f"{counts[Bundle]:,} bundles and {counts[ActorProfile]:,} actor profiles"
+        f"{plural(changes, 'change')} {_agree(changes, 'replay')} into {plural(counts[PolicyEvent], 'entry')}, "
+        f"{plural(counts[Reservation], 'reservation')}, {plural(counts[Bundle], 'bundle')} and "
+        f"{plural(counts[ActorProfile], 'actor profile')}"
     )
 
 
@@ -212,7 +221,7 @@ def _check_site(app: TimelineArchive, archive: Archive, out: Path, out_named: bo
     if built:
         files = check_files(out)
         report.site += files.problems
-        report.checked.append(f"{files.files:,} site files match {urls.manifest()}")
+        report.checked.append(f"{plural(files.files, 'site file')} {_agree(files.files, 'match')} {urls.manifest()}")
     else:
         report.site.append(f"site: {out} has no {urls.manifest()}; build it again")
 

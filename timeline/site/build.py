@@ -37,6 +37,7 @@ from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
 from timeline.store import notifications as log
+from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
@@ -57,8 +58,8 @@ class BuildReport:
     def summary(self) -> str:
         files = len(self.written) + self.unchanged
         return (
-            f"built {files:,} files, {len(self.written):,} written, {len(self.removed):,} removed, "
-            f"from {self.changes:,} new changes, in {self.seconds:.1f} s"
+            f"built {plural(files, 'file')}, {len(self.written):,} written, {len(self.removed):,} removed, "
+            f"from {plural(self.changes, 'new change')}, in {self.seconds:.1f} s"
         )
 
 

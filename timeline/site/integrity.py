@@ -23,6 +23,7 @@ from timeline.app.application import TimelineArchive
 from timeline.site import urls
 from timeline.site.catchup import catch_up
 from timeline.site.readmodel import SiteView
+from timeline.wording import plural
 
 # Tables about rendering one output folder (dirty pages, files written, the settings rendered
 # with) and the tracked position, which is compared on its own: none is derived from the store alone.
@@ -144,7 +145,7 @@ def _compare_table(connection: sqlite3.Connection, table: str) -> list[str]:
         }
         problems.append(_describe(table, keys, names, key, rows["live"], rows["main"]))
     if total > SHOWN:
-        problems.append(f"read model: table {table}: {total - SHOWN:,} more differing rows")
+        problems.append(f"read model: table {table}: {plural(total - SHOWN, 'more differing row')}")
     return problems
 
 
@@ -173,7 +174,7 @@ def _difference(name: str, live: Any, rebuilt: Any) -> str:
     if isinstance(old, dict) and isinstance(new, dict):
         inner = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
         shown = "; ".join(f"{k} {_short(old.get(k))} (rebuilt: {_short(new.get(k))})" for k in inner[:5])
-        return f"{name} differs in {shown}" + (f" and {len(inner) - 5} more fields" if len(inner) > 5 else "")
+        return f"{name} differs in {shown}" + (f" and {plural(len(inner) - 5, 'more field')}" if len(inner) > 5 else "")
     return f"{name} {_short(live)} (rebuilt: {_short(rebuilt)})"
 
 
