@@ -61,7 +61,7 @@ def test_a_csv_with_three_bad_rows_is_rejected_whole(store: ArchiveUnderTest, tm
     assert result.exit_code == 2
     message = result.stderr.strip()
     assert len(message.splitlines()) == 1
-    assert "nothing imported, 3 bad rows" in message
+    assert message.startswith("error: entries.csv: import refused, nothing recorded: 3 problems: row 3: ")
     assert "row 3: date: 2020-02-30 does not exist" in message
     assert "row 5: kind: 'press-release' is not a known kind" in message
     assert "row 6: source url: 'javascript:alert(1)'" in message
@@ -129,8 +129,26 @@ def test_json_lines_export_imports_into_another_archive(store: ArchiveUnderTest,
 
 
 def test_a_duplicate_within_the_file_is_named(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "entries.csv", [_row("Twitter labels two tweets"), _row("Twitter labels two tweets!")])
+    """A row repeating another (its title differing only in punctuation, the rest alike) is the
+    same entry twice; a near-identical title with nothing to tell the rows apart is a likely
+    duplicate. Both name the row they repeat, and --allow-duplicate keeps them all."""
+    path = _csv(
+        tmp_path / "entries.csv",
+        [
+            _row("Twitter labels two tweets"),
+            _row("Twitter labels two tweets!"),
+            ["Twitter labels two tweet", "label", "2020-05-26", "", "Twitter", "", "Wire report", "", "", ""],
+        ],
+    )
     result = sqlite_archive.run("import", str(path))
     assert result.exit_code == 2
-    assert "row 3: likely duplicate of 2020-05-26-twitter-labels-two-tweets" in result.stderr
-    assert "imported 2 entries" in sqlite_archive.ok("import", str(path), "--allow-duplicate").stdout
+    assert "row 3: the same entry as row 2 (the same date, title, platforms and sources); remove one" in result.stderr
+    assert (
+        "row 4: likely duplicate of 2020-05-26-twitter-labels-two-tweets (2020-05-26, 'Twitter labels two tweets'): "
+        "the same day, a near-identical title, the same platform and no source address to tell them apart; "
+        "pass --allow-duplicate-row 4 to import it anyway"
+    ) in result.stderr
+    assert sqlite_archive.notifications() == []
+    assert "imported 3 entries" in sqlite_archive.ok("import", str(path), "--allow-duplicate").stdout
+    # The rows kept despite repeating one keep their identity: the same file again records nothing.
+    assert "imported 0 entries from entries.csv (3 already imported)" in sqlite_archive.ok("import", str(path)).stdout

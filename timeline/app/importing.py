@@ -1,14 +1,15 @@
 """Bulk import from spreadsheets (CSV), from JSON Lines (the export format) and from TimelineJS files.
 
 All or nothing: every row is checked first, and any bad row rejects the whole
-file with a list of every bad row and its problem. Only then are entries saved,
-in batches of a few hundred per transaction. Each row's entry id derives from
-the file's content and the row's number, so re-running an interrupted import
-finishes the job without recording anything twice.
+file with every bad row and its problem (:mod:`timeline.app.importproblems`).
+Only then are entries saved, in batches of a few hundred per transaction. Each
+row's entry id is its identity (:mod:`timeline.app.rowidentity`): its ``id``, or
+what defines the entry, so importing the same file again (interrupted, grown or
+reordered) records only the rows not recorded yet.
 
 CSV columns (one row per entry; lists separated by ``;``):
 
-- ``title``, ``kind``, ``date`` (required), ``summary``, ``slug``;
+- ``title``, ``kind``, ``date`` (required), ``summary``, ``slug``, ``id``, ``short_id``;
 - ``actors`` as ``Name:role; Name:role``; ``platforms``, ``topics``, ``jurisdictions``;
 - ``identifiers`` as ``scheme:value; ...`` (``executive-order:13925; federal-register:85 FR 34079``);
 - ``relations`` as ``type:target-slug; ...`` (targets in the archive or in the file);
@@ -25,12 +26,11 @@ TimelineJS template's when they include Year and Headline (see :mod:`timeline.fo
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,13 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from timeline.app.application import TimelineArchive
+from timeline.app.importproblems import ImportRejected, Problem
 from timeline.app.names import DuplicateCheck, in_cycle
+from timeline.app.rowidentity import IDENTITY, content_identity, given_identity
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
 from timeline.domain.naming import relation_type
-from timeline.errors import ConcurrentWriteConflict, InvalidChange, TimelineError
+from timeline.errors import ConcurrentWriteConflict, InvalidChange, InvalidField, TimelineError
 from timeline.formats.entrycsv import ENTRY_COLUMNS, SOURCE_COLUMN
 from timeline.formats.entrydata import SOURCE_FIELDS, draft_from, relations_from
 from timeline.formats.timelinejs_reader import TimelineJSOptions, is_template_header, is_timelinejs_json
@@ -52,22 +54,10 @@ from timeline.formats.timelinejs_reader import read_json as read_timelinejs_json
 from timeline.progress import Progress
 
 LIST_SEPARATOR = ";"
-IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
 # What --format accepts; "auto" tells the format by the file's content.
 FORMATS = ("auto", "csv", "jsonl", "timelinejs")
 # entries.csv puts an apostrophe before a cell a spreadsheet would run as a formula; reading drops it.
 _NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
-
-
-class ImportRejected(TimelineError):
-    """The file has bad rows; nothing was imported."""
-
-    def __init__(self, problems: list[str], path: Path | None = None):
-        self.problems = problems
-        self.path = path
-        shown = "; ".join(problems[:50]) + (f"; and {len(problems) - 50} more" if len(problems) > 50 else "")
-        where = f"{path.name}: " if path else ""
-        super().__init__(f"{where}nothing imported, {len(problems)} bad rows: {shown}")
 
 
 @dataclass(frozen=True)
@@ -76,10 +66,7 @@ class ImportRow:
     draft: Draft
     relations: tuple[tuple[str, str], ...]
     unit: str = "row"
-
-    @property
-    def label(self) -> str:
-        return f"{self.unit} {self.number}"
+    repeats: int | None = None  # the earlier row of the file with the same content, if any
 
 
 def _split(value: str | None) -> list[str]:
@@ -191,36 +178,44 @@ def _read_rows(path: Path, text: str, fmt: str, timelinejs: TimelineJSOptions) -
 
 def read_import(
     path: Path, fmt: str = "auto", timelinejs: TimelineJSOptions | None = None
-) -> tuple[list[ImportRow], list[str]]:
-    """The rows whose fields are good, and a line for every bad row (checked against the
-    store later, with the others, so one message lists every problem).
+) -> tuple[list[ImportRow], list[Problem]]:
+    """The rows whose fields are good, each with its identity, and a problem for every bad row
+    (checked against the store later, with the others, so one report holds every problem).
 
     ``fmt`` is one of FORMATS; ``timelinejs`` says how TimelineJS slides become entries."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise TimelineError(f"{path}: cannot be read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise TimelineError(f"{path.name}: is not UTF-8 text") from None
-    digest = hashlib.sha256(raw).hexdigest()
     found = _chosen_format(path, text, fmt)
     unit = "event" if found == "timelinejs-json" else "row"
     rows: list[ImportRow] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
+    seen: dict[uuid.UUID, list[int]] = {}
     for number, data in _read_rows(path, text, found, timelinejs or TimelineJSOptions()):
         if isinstance(data, Exception):
-            problems.append(f"{unit} {number}: {data}")
+            problems.append(Problem.of(number, data, unit))
             continue
         try:
-            draft = draft_from(data)
+            draft = draft_from(given_identity(data))
             if not draft.sources:
-                raise ValueError("sources: an entry needs at least one source (source_title)")
-            if draft.id is None:
-                draft = replace(draft, id=uuid.uuid5(IMPORT_NAMESPACE, f"{digest}:{number}"))
-            rows.append(ImportRow(number, draft, relations_from(data.get("relations")), unit))
+                raise InvalidField("sources", "an entry needs at least one source (source_title)")
         except (TimelineError, ValueError) as error:
-            problems.append(f"{unit} {number}: {error}")
+            problems.append(Problem.of(number, error, unit))
+            continue
+        entry_id = draft.id or content_identity(draft)
+        earlier = seen.setdefault(entry_id, [])
+        earlier.append(number)
+        if draft.id and len(earlier) > 1:
+            problems.append(Problem.repeated(number, earlier[0], "the same id", unit))
+            continue
+        # A row repeating another's content (kept only if the user says so) is told apart by
+        # how many came before it, which no reordering of the file changes.
+        repeats = earlier[0] if len(earlier) > 1 else None
+        draft = replace(draft, id=uuid.uuid5(entry_id, str(len(earlier))) if repeats else entry_id)
+        rows.append(ImportRow(number, draft, relations_from(data.get("relations")), unit, repeats))
     return rows, problems
 
 
@@ -235,17 +230,24 @@ class ImportPlan:
     """Checks every row against the store and the other rows, and assigns slugs and short ids,
     before anything is saved. Problems are collected per row, not raised one at a time."""
 
-    def __init__(self, app: TimelineArchive, options: WriteOptions, problems: list[str]):
+    def __init__(
+        self,
+        app: TimelineArchive,
+        options: WriteOptions,
+        problems: Sequence[Problem],
+        allow_duplicate_rows: Collection[int] = (),
+    ):
         self.app = app
         self.options = options
+        self.allow_duplicate_rows = allow_duplicate_rows
         self.today = app.clock.today()
         self.planned: list[_Planned] = []
         self.entries: list[PolicyEvent] = []
         self.problems = list(problems)
-        self.skipped: list[uuid.UUID] = []  # rows an earlier run of the same import recorded
+        self.skipped: list[uuid.UUID] = []  # rows an earlier import recorded
         self.slugs: dict[str, Draft] = {}
         self.names = app.names()
-        self.duplicates = DuplicateCheck(app.entries, verb="import")
+        self.duplicates = DuplicateCheck.in_store(app.recorder, app.mapper, verb="import")
 
     def add(self, row: ImportRow) -> None:
         draft = row.draft
@@ -253,14 +255,21 @@ class ImportPlan:
         if draft.id in self.app.repository:
             self.skipped.append(draft.id)
             return
+        allowed = self.options.allow_duplicate or row.number in self.allow_duplicate_rows
+        if row.repeats is not None and not allowed:
+            self.problems.append(Problem.repeated(row.number, row.repeats, IDENTITY, row.unit))
+            return
         try:
             self.app.check_draft(draft, self.options)
-            if not self.options.allow_duplicate:
-                self.duplicates.refuse(draft)
+            if not allowed:
+                likeness = self.duplicates.find(draft)
+                if likeness is not None:
+                    self.problems.append(Problem.duplicate(row.number, likeness, row.unit))
+                    return
             slug = self.names.slug(draft)
             short_id = self.names.short_id(draft.id, draft.short_id)
         except TimelineError as error:
-            self.problems.append(f"{row.label}: {error}")
+            self.problems.append(Problem.of(row.number, error, row.unit))
             return
         self.slugs[slug] = draft
         self.duplicates.planned(draft, slug)
@@ -289,13 +298,14 @@ class ImportPlan:
                     if relation not in relations:
                         relations.append(relation)
             except TimelineError as error:
-                self.problems.append(f"{planned.row.label}: {error}")
+                self.problems.append(Problem.of(planned.row.number, error, planned.row.unit))
                 continue
             self.entries.append(self.make(planned, tuple(relations)))
         for planned in self.planned:
             entry_id = planned.row.draft.id
             if entry_id is not None and in_cycle(entry_id, lambda node: supersedes.get(node, [])):
-                self.problems.append(f"{planned.row.label}: its 'supersedes' relations make a cycle")
+                cycle = InvalidChange("its 'supersedes' relations make a cycle")
+                self.problems.append(Problem.of(planned.row.number, cycle, planned.row.unit))
 
     def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
         draft = planned.row.draft
@@ -312,7 +322,6 @@ class ImportPlan:
 
     def raise_problems(self) -> None:
         if self.problems:
-            self.problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
             raise ImportRejected(self.problems)
 
 
@@ -320,18 +329,29 @@ def import_entries(
     app: TimelineArchive,
     rows: Sequence[ImportRow],
     options: WriteOptions,
-    problems: Sequence[str] = (),
+    problems: Sequence[Problem] = (),
     batch_size: int = 200,
     progress: Progress | None = None,
+    allow_duplicate_rows: Collection[int] = (),
 ) -> tuple[list[PolicyEvent], list[uuid.UUID]]:
     """Record many entries: all are checked before any is saved, then saved in batches.
 
     ``problems`` are the rows already found bad while reading; with any problem,
-    nothing is saved. Rows whose id the store already holds (an earlier run of
-    the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
+    nothing is saved (:class:`ImportRejected` holds them all). Rows whose id the
+    store already holds (an earlier import of the same rows) are skipped. Rows
+    numbered in ``allow_duplicate_rows`` are recorded even when they look like an
+    entry already recorded. Returns (entries recorded, ids of the rows skipped).
     ``progress`` hears of every batch saved ("entries").
     """
-    plan = ImportPlan(app, options, list(problems))
+    numbers = {row.number for row in rows} | {problem.number for problem in problems}
+    unknown = sorted(set(allow_duplicate_rows) - numbers)
+    if unknown:
+        unit = rows[0].unit if rows else "row"
+        raise TimelineError(
+            f"--allow-duplicate-row: the file has no {unit} {', '.join(map(str, unknown))}; "
+            "give the numbers the refusal names"
+        )
+    plan = ImportPlan(app, options, problems, allow_duplicate_rows)
     for row in rows:
         plan.add(row)
     plan.link_all()
@@ -357,3 +377,19 @@ def import_entries(
         if progress is not None:
             progress("entries", len(recorded), len(plan.entries))
     return recorded, plan.skipped
+
+
+def import_report(
+    file_name: str,
+    recorded: Sequence[tuple[ImportRow, PolicyEvent]] = (),
+    already_imported: int = 0,
+    problems: Sequence[Problem] = (),
+) -> dict[str, Any]:
+    """An import's outcome as data (``--json``): each entry recorded with its row, how many rows
+    were recorded before, and every problem (when there is any, nothing was recorded)."""
+    return {
+        "file": file_name,
+        "recorded": [{row.unit: row.number, "slug": entry.slug, "id": str(entry.id)} for row, entry in recorded],
+        "already_imported": already_imported,
+        "problems": [problem.as_json() for problem in problems],
+    }
