@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from timeline.app.importing import FORMATS, import_report, read_import
+from timeline.app.importing import FORMATS, ImportRow, import_report, read_import
 from timeline.app.importproblems import ImportRejected, Problem, problems_csv
 from timeline.app.sync import Reason, SyncReport
 from timeline.cli.progressbar import VERBOSE
@@ -23,6 +23,7 @@ from timeline.cli.session import (
     print_json,
 )
 from timeline.domain.drafts import WriteOptions
+from timeline.domain.model import PolicyEvent
 from timeline.files.archive import resolve_editor
 from timeline.files.atomic import write_atomically
 from timeline.files.mirror import export_all, export_jsonl
@@ -232,15 +233,30 @@ def import_file(
     except ImportRejected as rejected:
         _report_problems(session, file, rejected.problems, errors_file, as_json)
         raise ImportRejected(rejected.problems, file, _where_every_problem(session, errors_file)) from None
+    _report_result(session, file, rows, recorded, skipped, errors_file, as_json, time.perf_counter() - started)
+
+
+def _report_result(
+    session: Session,
+    file: Path,
+    rows: list[ImportRow],
+    recorded: list[PolicyEvent],
+    skipped: int,
+    errors_file: Path | None,
+    as_json: bool,
+    seconds: float,
+) -> None:
+    """What an import did: its closing line, or with --json its data (as every command's --json);
+    an --errors file holds just its header, so a script finds it whatever happened."""
     if errors_file is not None:
         write_atomically(errors_file, problems_csv([]))
-    if as_json:  # the data instead of the closing line, as every command's --json
+    if as_json:
         numbered = {row.draft.id: row for row in rows}
         print_json(import_report(file.name, [(numbered[e.id], e) for e in recorded], skipped))
         return
     session.say(
         f"imported {_count(len(recorded), 'entry', 'entries')} from {file.name} ({skipped:,} already imported) "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"in {seconds:.1f} s"
     )
 
 
