@@ -167,9 +167,10 @@ def test_a_real_duplicate_is_refused_naming_the_entry_and_only_the_rows_named_co
     )
     assert (store.notifications(), entry_files(store)) == (before, files)
 
-    result = store.run("import", str(path), "--allow-duplicate-row", "x")
-    assert result.exit_code == 2
-    assert "'x' is not row numbers; give them as 17, 17,18 or 40-45" in result.stderr
+    for wrong in ("x", "3-2", "0"):
+        result = store.run("import", str(path), "--allow-duplicate-row", wrong)
+        assert result.exit_code == 2
+        assert f"{wrong!r} is not row numbers; give them as 17, 17,18 or 40-45" in result.stderr
     assert (store.notifications(), entry_files(store)) == (before, files)
 
     result = store.ok("import", str(path), "--allow-duplicate-row", "2,3")
@@ -241,9 +242,16 @@ def test_a_successful_import_reports_its_entries_as_json_and_an_empty_problem_fi
     store: ArchiveUnderTest, tmp_path: Path
 ) -> None:
     rows = corpus(5)
+    path = write_csv(tmp_path / "few.csv", rows)
+    nowhere = path / "problems.csv"  # in a "folder" that is a file
+    refused = store.run("import", str(path), "--errors", str(nowhere))
+    assert refused.exit_code == 2
+    assert refused.stderr == f"error: --errors: {nowhere} cannot be written (Not a directory)\n"
+    assert store.notifications() == []
+
     errors = tmp_path / "problems.csv"
     errors.write_text("stale\n", encoding="utf-8")
-    result = store.ok("import", str(write_csv(tmp_path / "few.csv", rows)), "--json", "--errors", str(errors))
+    result = store.ok("import", str(path), "--json", "--errors", str(errors))
     report = json.loads(result.stdout)
     assert errors.read_text(encoding="utf-8") == "row,field,problem\n"
     listed = {e["slug"]: e for e in store.json("list")}

@@ -41,7 +41,7 @@ from eventsourcing.persistence import IntegrityError
 from timeline.app.application import TimelineArchive
 from timeline.app.importproblems import ImportRejected, Problem
 from timeline.app.names import DuplicateCheck, in_cycle
-from timeline.app.rowidentity import IDENTITY, content_identity, given_identity
+from timeline.app.rowidentity import content_identity, given_identity
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
 from timeline.domain.naming import relation_type
@@ -209,7 +209,7 @@ def read_import(
         earlier = seen.setdefault(entry_id, [])
         earlier.append(number)
         if draft.id and len(earlier) > 1:
-            problems.append(Problem.repeated(number, earlier[0], "the same id", unit))
+            problems.append(Problem.repeated(number, earlier[0], unit, by_id=True))
             continue
         # A row repeating another's content (kept only if the user says so) is told apart by
         # how many came before it, which no reordering of the file changes.
@@ -257,7 +257,7 @@ class ImportPlan:
             return
         allowed = self.options.allow_duplicate or row.number in self.allow_duplicate_rows
         if row.repeats is not None and not allowed:
-            self.problems.append(Problem.repeated(row.number, row.repeats, IDENTITY, row.unit))
+            self.problems.append(Problem.repeated(row.number, row.repeats, row.unit))
             return
         try:
             self.app.check_draft(draft, self.options)
@@ -348,8 +348,8 @@ def import_entries(
     if unknown:
         unit = rows[0].unit if rows else "row"
         raise TimelineError(
-            f"--allow-duplicate-row: the file has no {unit} {', '.join(map(str, unknown))}; "
-            "give the numbers the refusal names"
+            f"--allow-duplicate-row: the file has no {unit}{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(str, unknown))}; give the numbers the refusal names"
         )
     plan = ImportPlan(app, options, problems, allow_duplicate_rows)
     for row in rows:

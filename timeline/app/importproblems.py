@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.app.names import Likeness
+from timeline.app.rowidentity import IDENTITY
 from timeline.errors import InvalidField, TimelineError
 
 # How many row numbers a group shows before "... and N more"; how many problems are shown in full.
@@ -71,13 +72,14 @@ class Problem:
         return cls(number, likeness.message(f"pass {_allow(number)} to import it anyway"), "", unit, likeness)
 
     @classmethod
-    def repeated(cls, number: int, earlier: int, what: str, unit: str = "row") -> Problem:
-        """A row that is an earlier row again (``what`` says what they share)."""
-        if what == "the same id":
+    def repeated(cls, number: int, earlier: int, unit: str = "row", *, by_id: bool = False) -> Problem:
+        """A row that is an earlier row of the file again: by its id (which two entries never
+        share), or by its identity (which ``--allow-duplicate-row`` may let in)."""
+        if by_id:
             text = f"the same entry as {unit} {earlier} (the same id); give each entry its own"
         else:
-            text = f"the same entry as {unit} {earlier} ({what}); remove one, or pass {_allow(number)} to keep both"
-        return cls(number, text, "id" if what == "the same id" else "", unit, None, earlier)
+            text = f"the same entry as {unit} {earlier} ({IDENTITY}); remove one, or pass {_allow(number)} to keep both"
+        return cls(number, text, "id" if by_id else "", unit, None, earlier)
 
     @property
     def line(self) -> str:

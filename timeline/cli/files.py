@@ -24,6 +24,7 @@ from timeline.cli.session import (
 )
 from timeline.domain.drafts import WriteOptions
 from timeline.domain.model import PolicyEvent
+from timeline.errors import TimelineError
 from timeline.files.archive import resolve_editor
 from timeline.files.atomic import write_atomically
 from timeline.files.mirror import export_all, export_jsonl
@@ -132,7 +133,7 @@ class RowNumbers(click.ParamType):
         numbers: set[int] = set()
         for part in str(value).split(","):
             first, _, last = part.strip().partition("-")
-            if not (first.isdigit() and (not last or last.isdigit())) or int(first) < 1:
+            if not (first.isdigit() and (not last or last.isdigit())) or not 1 <= int(first) <= int(last or first):
                 self.fail(f"{value!r} is not row numbers; give them as 17, 17,18 or 40-45", param, ctx)
             numbers.update(range(int(first), int(last or first) + 1))
         return frozenset(numbers)
@@ -218,6 +219,7 @@ def import_file(
     """
     started = time.perf_counter()
     session.app.check_kind(kind)
+    _write_errors(errors_file, [])  # first, so a file that cannot be written stops the import before it starts
     rows, problems = read_import(file, fmt, TimelineJSOptions(kind=kind, group_as=group_as))
     options = WriteOptions(
         editor=resolve_editor(editor),
@@ -233,7 +235,7 @@ def import_file(
     except ImportRejected as rejected:
         _report_problems(session, file, rejected.problems, errors_file, as_json)
         raise ImportRejected(rejected.problems, file, _where_every_problem(session, errors_file)) from None
-    _report_result(session, file, rows, recorded, skipped, errors_file, as_json, time.perf_counter() - started)
+    _report_result(session, file, rows, recorded, skipped, as_json, time.perf_counter() - started)
 
 
 def _report_result(
@@ -242,14 +244,10 @@ def _report_result(
     rows: list[ImportRow],
     recorded: list[PolicyEvent],
     skipped: int,
-    errors_file: Path | None,
     as_json: bool,
     seconds: float,
 ) -> None:
-    """What an import did: its closing line, or with --json its data (as every command's --json);
-    an --errors file holds just its header, so a script finds it whatever happened."""
-    if errors_file is not None:
-        write_atomically(errors_file, problems_csv([]))
+    """What an import did: its closing line, or with --json its data (as every command's --json)."""
     if as_json:
         numbered = {row.draft.id: row for row in rows}
         print_json(import_report(file.name, [(numbered[e.id], e) for e in recorded], skipped))
@@ -277,6 +275,17 @@ def _report_problems(
     if session.verbosity >= VERBOSE:
         for problem in problems:
             click.echo(f"error: {file.name}: {problem.line}", err=True)
+
+
+def _write_errors(path: Path | None, problems: list[Problem]) -> None:
+    """The --errors file, when asked for: every problem as CSV (just the header when there is none,
+    so a script finds the file whatever happened, and never a stale one)."""
+    if path is None:
+        return
+    try:
+        write_atomically(path, problems_csv(problems))
+    except OSError as error:
+        raise TimelineError(f"--errors: {path} cannot be written ({error.strerror})") from None
 
 
 def _where_every_problem(session: Session, errors_file: Path | None) -> str:
