@@ -102,6 +102,7 @@ class Problem:
         return f"bad {noun}", f"bad {noun}s"
 
     def as_json(self) -> dict[str, Any]:
+        """The problem as ``--json`` prints it; a likely duplicate names the entry it looks like, and why."""
         data: dict[str, Any] = {self.unit: self.number, "field": self.field, "problem": self.text}
         if self.duplicate_of is not None:
             existing = self.duplicate_of.existing

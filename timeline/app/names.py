@@ -79,6 +79,7 @@ class Evidence:
 
     @classmethod
     def of(cls, entry: PolicyEvent | Draft, slug: str) -> Evidence:
+        """The evidence of an entry recorded, or of a draft about to be (named ``slug``)."""
         return cls(
             slug=slug,
             date=str(entry.date),
@@ -98,6 +99,7 @@ class Likeness:
     why: str
 
     def message(self, hint: str) -> str:
+        """The refusal: the entry it looks like (slug, date, title), why, and ``hint`` (how to go on)."""
         existing = self.existing
         return f"likely duplicate of {existing.slug} ({existing.date}, {existing.title!r}): {self.why}; {hint}"
 
@@ -189,6 +191,7 @@ class DuplicateCheck:
         return None
 
     def refuse(self, draft: Draft) -> None:
+        """Raise :class:`DuplicateEntry` if the draft looks like an entry already recorded."""
         found = self.find(draft)
         if found is not None:
             raise DuplicateEntry(found.message(f"pass --allow-duplicate to {self._verb} anyway"))
