@@ -118,13 +118,10 @@ def address_key(url: str) -> str:
 
 
 def _apart(new: Evidence, old: Evidence) -> bool:
-    """Whether the entries name different platforms or different actors (both naming some):
-    two platforms with similar names changing alike on one day are two events."""
-    return any(mine and theirs and not mine & theirs for mine, theirs in _named(new, old))
-
-
-def _named(new: Evidence, old: Evidence) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    return ((new.platforms, old.platforms), (new.actors, old.actors))
+    """Whether both name platforms (or actors) and none in common: two platforms with similar
+    names changing alike on one day are two events."""
+    pairs = ((new.platforms, old.platforms), (new.actors, old.actors))
+    return any(mine and theirs and not mine & theirs for mine, theirs in pairs)
 
 
 def _join(parts: list[str]) -> str:
@@ -134,11 +131,11 @@ def _join(parts: list[str]) -> str:
 def likeness(new: Evidence, old: Evidence) -> str | None:
     """Why ``new`` looks like the same event as ``old`` (an entry of the same day), or None.
 
-    The same source address is a strong sign, even after a retitle, unless the kinds, platforms
-    or actors tell the two apart (one article may report a label and the post it labels). A
-    near-identical title is a sign only when nothing tells them apart: not other platforms or
-    actors, nor sources that are all different documents (a platform changing one policy twice
-    in a day, each change at its own address).
+    The same source address is a strong sign, even after a retitle, unless other platforms or
+    actors tell the two apart, or, their titles differing, their kinds do (one article may report
+    a label and the post it labels). A near-identical title is a sign only when nothing tells
+    them apart: not other platforms or actors, nor sources that are all different documents (a
+    platform changing one policy twice in a day, each change at its own address).
     """
     if _apart(new, old):
         return None
