@@ -502,7 +502,8 @@ def test_unlink_of_a_missing_link_is_refused(seeded: ArchiveUnderTest) -> None:
 def test_two_entry_supersedes_cycle_is_refused(store: ArchiveUnderTest) -> None:
     a = store.add("Order A", "2020-05-28")["slug"]
     b = store.add("Order B", "2020-05-29")["slug"]
-    store.ok("link", a, "supersedes", b, "--reason", "A replaces B")
+    # (A dated before B: only --allow-out-of-order lets A supersede B; the cycle is refused regardless)
+    store.ok("link", a, "supersedes", b, "--allow-out-of-order", "--reason", "A replaces B")
     assert_refused(
         store,
         ["link", b, "supersedes", a, "--reason", "B replaces A"],
@@ -515,8 +516,8 @@ def test_three_entry_supersedes_cycle_is_refused(store: ArchiveUnderTest) -> Non
     a = store.add("Order A", "2020-05-28")["slug"]
     b = store.add("Order B", "2020-05-29")["slug"]
     c = store.add("Order C", "2020-05-30")["slug"]
-    store.ok("link", a, "supersedes", b, "--reason", "A replaces B")
-    store.ok("link", b, "supersedes", c, "--reason", "B replaces C")
+    store.ok("link", a, "supersedes", b, "--allow-out-of-order", "--reason", "A replaces B")
+    store.ok("link", b, "supersedes", c, "--allow-out-of-order", "--reason", "B replaces C")
     assert_refused(
         store,
         ["link", c, "supersedes", a, "--reason", "C replaces A"],

@@ -143,6 +143,7 @@ OWN_FORM_IN_DOCUMENT = (
     "sources",
     "relations",
     "retraction_reason",
+    "replaced_by",
     "merged_into",
 )
 
@@ -170,6 +171,7 @@ def test_read_model_documents_agree_with_the_shape(built: tuple[ArchiveUnderTest
         ]
         assert doc["retraction_reason"] == shape.get("retraction_reason", "")
         assert doc["merged_into_slug"] == shape.get("merged_into", "")
+        assert doc["replaced_by"] == shape.get("replaced_by", "")
 
 
 def test_data_files_are_the_shape(built: tuple[ArchiveUnderTest, Shapes]) -> None:

@@ -50,10 +50,12 @@ def test_a_hand_edit_becomes_a_correction_naming_the_file(store: ArchiveUnderTes
     assert shown["title"] == "Trump signs executive order on Section 230"
     assert shown["sources"][0]["language"] == "en"
     history = store.json("history", entry["slug"])
-    assert [r["change"] for r in history] == ["recorded", "corrected", "source added", "source withdrawn"]
+    # The source edited in place is corrected, not withdrawn and added again.
+    assert [r["change"] for r in history] == ["recorded", "corrected", "source corrected"]
+    assert history[2]["details"] == ["source 1: language added ('en')"]
     assert {r["reason"] for r in history[1:]} == {f"edited in events/{path.name}"}
     # The file now says which revision it reflects, and a second sync appends nothing.
-    assert parse_entry_text(path.read_text(encoding="utf-8"), path).data["revision"] == 4
+    assert parse_entry_text(path.read_text(encoding="utf-8"), path).data["revision"] == 3
     before = store.notifications()
     assert "0 revised, 1 unchanged" in store.ok("sync").stdout
     assert store.notifications() == before

@@ -20,6 +20,10 @@ class EntryNotFound(TimelineError):
     """No entry has the given slug, short id or id."""
 
 
+class AmbiguousName(EntryNotFound):
+    """The name given is the start of several entries' slugs or short ids."""
+
+
 class InvalidChange(TimelineError):
     """The change is well-formed but not allowed for this entry (retracted, self-link, cycle...)."""
 

@@ -425,16 +425,42 @@ def test_revise_brings_the_entry_to_the_given_state_with_the_usual_events() -> N
     assert entry.sources == (edited_wire, PAPER)
     assert entry.relations == (responds,)
     assert entry.retraction_reason == "never signed"
-    # Sources are added before the edited one is withdrawn, so the entry always has one.
+    # The source edited in place (same position, same document) is corrected, never withdrawn;
+    # the new one is added.
     assert recorded_events(entry) == [
         ("Corrected", 2, "Bob", "file edited"),
-        ("SourceAdded", 3, "Bob", "file edited"),
+        ("SourceCorrected", 3, "Bob", "file edited"),
         ("SourceAdded", 4, "Bob", "file edited"),
-        ("SourceWithdrawn", 5, "Bob", "file edited"),
-        ("Unlinked", 6, "Bob", "file edited"),
-        ("Linked", 7, "Bob", "file edited"),
-        ("Retracted", 8, "Bob", "never signed"),
+        ("Unlinked", 5, "Bob", "file edited"),
+        ("Linked", 6, "Bob", "file edited"),
+        ("Retracted", 7, "Bob", "never signed"),
     ]
+
+
+def test_revise_withdraws_a_source_the_file_drops_and_corrects_one_it_edits() -> None:
+    entry = recorded()
+    entry.add_source(PAPER, editor="Bob", reason="second account")
+    entry.collect_events()
+    wire = entry.sources[0]
+    moved = replace(PAPER, archived_url="https://web.archive.org/web/2020/paper")
+    # The paper kept (now first, with an archived copy), the wire dropped.
+    entry.revise(
+        {name: getattr(entry, name) for name in CORRECTABLE}, (moved,), (), None, editor="Bob", reason="edited"
+    )
+    assert entry.sources == (moved,)
+    assert [name for name, *_ in recorded_events(entry)] == ["SourceCorrected", "SourceWithdrawn"]
+    assert wire not in entry.sources
+
+
+def test_revise_unretracts_an_entry_the_file_no_longer_retracts() -> None:
+    entry = recorded()
+    entry.retract(editor="Bob", reason="by mistake")
+    entry.collect_events()
+    entry.revise(
+        {name: getattr(entry, name) for name in CORRECTABLE}, entry.sources, (), None, editor="Bob", reason="undo"
+    )
+    assert (entry.retracted, entry.is_live) == (False, True)
+    assert recorded_events(entry) == [("Unretracted", 3, "Bob", "undo")]
 
 
 def test_revise_to_the_same_state_records_nothing() -> None:

@@ -8,12 +8,10 @@ relation targets, cycles), saves, and retries when another writer won a race.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -22,10 +20,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
-from timeline.app.names import DuplicateCheck, NameAllocator, reaches
-from timeline.domain.dates import check_not_future
+from timeline.app import relating
+from timeline.app.lookup import LIST_HINT, EntryNames
+from timeline.app.names import DuplicateCheck, NameAllocator
+from timeline.domain.clock import Clock
+from timeline.domain.dates import PartialDate, check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.kinds import ADDING_A_KIND
+from timeline.domain.listedits import ListEdits
 from timeline.domain.model import (
     RECORDED_TOPIC,
     PolicyEvent,
@@ -36,6 +38,7 @@ from timeline.domain.model import (
     with_accessed,
 )
 from timeline.domain.naming import relation_type
+from timeline.domain.sources import source_with
 from timeline.errors import (
     ConcurrentWriteConflict,
     EntryNotFound,
@@ -53,13 +56,6 @@ from timeline.store.location import (
 
 # A writer that loses a race (same slug, same entry changed at once) rebuilds and retries.
 SAVE_ATTEMPTS = 8
-
-
-@dataclass
-class Clock:
-    """Today's date, replaceable in tests."""
-
-    today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())
 
 
 class TimelineArchive(Application[UUID]):
@@ -84,6 +80,7 @@ class TimelineArchive(Application[UUID]):
         # What each save stored, until the archive service writes it to the committed history.
         self.unwritten: list[StoredEvent] = []
         self._slugs: dict[UUID, str] = {}
+        self._names: EntryNames | None = None  # read on the first name that misses
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -126,6 +123,8 @@ class TimelineArchive(Application[UUID]):
         return entry
 
     def resolve(self, ref: str | UUID) -> UUID:
+        """The id of the entry named by its UUID, slug or short id (or an address ending in one);
+        failing those, by a unique prefix of its slug or short id (see :mod:`timeline.app.lookup`)."""
         if isinstance(ref, UUID):
             candidates = [ref]
         else:
@@ -140,7 +139,11 @@ class TimelineArchive(Application[UUID]):
         for candidate in candidates:
             if candidate in self.repository:
                 return candidate
-        raise EntryNotFound(f"no entry {str(ref)!r}; name an entry by its slug or short id (see 'timeline list')")
+        if isinstance(ref, UUID):
+            raise EntryNotFound(f"no entry {str(ref)!r}; {LIST_HINT}")
+        if self._names is None:
+            self._names = EntryNames(self.recorder, self.mapper)
+        return self._names.find(text, str(ref))
 
     def reservation(self, namespace: str, name: str) -> Reservation | None:
         """Who holds a slug or short id, if anyone."""
@@ -188,7 +191,7 @@ class TimelineArchive(Application[UUID]):
             names = self.names()
             short_id = names.short_id(entry_id, draft.short_id)
             slug = names.slug(draft)
-            relations_made = self._new_relations(entry_id, kinds, [target for _, target in relations])
+            relations_made = self._new_relations(entry_id, draft, kinds, [t for _, t in relations], options)
             entry = record_draft(
                 draft,
                 entry_id=entry_id,
@@ -237,12 +240,35 @@ class TimelineArchive(Application[UUID]):
 
     # Changing ----------------------------------------------------------------
 
-    def correct(self, ref: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+    def correct(
+        self, ref: str, changes: dict[str, Any], options: WriteOptions, edits: ListEdits | None = None
+    ) -> PolicyEvent:
+        """Correct fields; ``edits`` adds to and removes from the lists (actors, platforms...) and
+        says whether a list given whole may drop what the entry lists."""
         if "kind" in changes:
             self.check_kind(changes["kind"])
         if "date" in changes and not options.allow_future:
             check_not_future(changes["date"], self.clock.today())
-        return self._change(ref, lambda e: e.correct(changes, editor=options.editor, reason=options.reason))
+        edits = edits or ListEdits()
+
+        def correct(entry: PolicyEvent) -> None:
+            entry.correct(edits.changes(entry, changes), editor=options.editor, reason=options.reason)
+
+        return self._change(ref, correct)
+
+    def correct_source(self, ref: str, which: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+        """Correct one source, named as for withdrawing: an archived copy added, a title put right."""
+        if changes.get("date") is not None and not options.allow_future:
+            check_not_future(changes["date"], self.clock.today(), "source date")
+
+        def correct(entry: PolicyEvent) -> None:
+            cited = entry.source_named(which)
+            corrected = source_with(cited, changes)
+            entry.correct_source(
+                entry.sources.index(cited) + 1, corrected, editor=options.editor, reason=options.reason
+            )
+
+        return self._change(ref, correct)
 
     def add_source(self, ref: str, source: Source, options: WriteOptions) -> PolicyEvent:
         if source.date is not None and not options.allow_future:
@@ -260,36 +286,37 @@ class TimelineArchive(Application[UUID]):
         kind = relation_type(relation)
 
         def link(entry: PolicyEvent) -> None:
-            relation = self.relation_to(entry.id, entry.slug, kind, target_ref)
+            relation = self.relation_to(entry.id, entry.slug, kind, target_ref, entry_date=entry.date, options=options)
             entry.link(relation, editor=options.editor, reason=options.reason)
 
         return self._change(ref, link)
 
-    def _new_relations(self, entry_id: UUID, kinds: list[RelationType], targets: list[str]) -> tuple[Relation, ...]:
+    def _new_relations(
+        self, entry_id: UUID, draft: Draft, kinds: list[RelationType], targets: list[str], options: WriteOptions
+    ) -> tuple[Relation, ...]:
         """Relations a new entry is recorded with (it cannot be in a cycle yet: nothing points to it)."""
         found: list[Relation] = []
         for kind, target_ref in zip(kinds, targets, strict=True):
-            relation = self.relation_to(entry_id, "this new entry", kind, target_ref)
+            relation = self.relation_to(
+                entry_id, "this new entry", kind, target_ref, entry_date=draft.date, options=options
+            )
             if relation not in found:
                 found.append(relation)
         return tuple(found)
 
-    def relation_to(self, entry_id: UUID, entry_slug: str, kind: RelationType, target_ref: str) -> Relation:
-        """A relation from an entry to a live target that makes no 'supersedes' cycle."""
-        target = self.get(target_ref)
-        if target.id != entry_id:
-            if target.merged_into is not None:
-                raise InvalidChange(
-                    f"entry {target.slug} was merged into {self.slug_of(target.merged_into)}; link to that one"
-                )
-            if target.retracted:
-                raise InvalidChange(f"entry {target.slug} is retracted; relations to it are not allowed")
-            if kind is RelationType.SUPERSEDES and reaches(target.id, entry_id, self.superseded_by):
-                raise InvalidChange(
-                    f"{entry_slug} supersedes {target.slug} would make a cycle: "
-                    f"{target.slug} already supersedes {entry_slug}, directly or through others"
-                )
-        return Relation(kind, target.id)
+    def relation_to(
+        self,
+        entry_id: UUID,
+        entry_slug: str,
+        kind: RelationType,
+        target_ref: str,
+        *,
+        entry_date: PartialDate | None = None,
+        options: WriteOptions | None = None,
+    ) -> Relation:
+        """A relation from an entry to a live target that makes sense (see :func:`relating.relation_to`)."""
+        allowed = options is not None and options.allow_out_of_order
+        return relating.relation_to(self, entry_id, entry_slug, kind, self.get(target_ref), entry_date, allowed)
 
     def unlink(self, ref: str, relation: str, target_ref: str, options: WriteOptions) -> PolicyEvent:
         kind = relation_type(relation)
@@ -298,8 +325,18 @@ class TimelineArchive(Application[UUID]):
             ref, lambda e: e.unlink(Relation(kind, target_id), editor=options.editor, reason=options.reason)
         )
 
-    def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
-        return self._change(ref, lambda e: e.retract(editor=options.editor, reason=options.reason))
+    def retract(self, ref: str, options: WriteOptions, replaced_by: str | None = None) -> PolicyEvent:
+        """Retract an entry; ``replaced_by`` names the live entry that records the event rightly."""
+        replacement = self.get(replaced_by).id if replaced_by else None
+        if replacement is not None and not self.entry(replacement).is_live:
+            raise InvalidChange(f"entry {self.slug_of(replacement)} is retracted or merged; name a live entry")
+        return self._change(
+            ref, lambda e: e.retract(editor=options.editor, reason=options.reason, replaced_by=replacement)
+        )
+
+    def unretract(self, ref: str, options: WriteOptions) -> PolicyEvent:
+        """Undo a retraction: the entry is back in the listings; its history keeps both changes."""
+        return self._change(ref, lambda e: e.unretract(editor=options.editor, reason=options.reason))
 
     def merge(self, ref: str, into_ref: str, options: WriteOptions) -> PolicyEvent:
         """Merge a duplicate into another entry; sources only the duplicate cites move across."""
@@ -317,10 +354,6 @@ class TimelineArchive(Application[UUID]):
         duplicate = self.save_retrying(build)[0]
         assert isinstance(duplicate, PolicyEvent)
         return duplicate
-
-    def superseded_by(self, entry_id: UUID) -> list[UUID]:
-        """The entries this one supersedes (the next step of a 'supersedes' chain)."""
-        return [r.target for r in self.get(entry_id).relations if r.type is RelationType.SUPERSEDES]
 
     def _change(self, ref: str, change: Callable[[PolicyEvent], None]) -> PolicyEvent:
         def build() -> list[Aggregate]:
@@ -352,16 +385,6 @@ class TimelineArchive(Application[UUID]):
         )
 
     # Reading history ---------------------------------------------------------
-
-    def changes(self, limit: int | None = None) -> list[tuple[int, Any]]:
-        """The archive's changes to entries, newest first, as (store position, domain event)."""
-        found: list[tuple[int, Any]] = []
-        for notification in log.newest_first(self.recorder):
-            if notification.topic.startswith("timeline:PolicyEvent."):
-                found.append((notification.id, self.mapper.to_domain_event(notification)))
-                if limit is not None and len(found) >= limit:
-                    break
-        return found
 
     def position(self) -> int:
         """The store's newest notification id (0 when empty)."""

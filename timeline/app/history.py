@@ -15,15 +15,18 @@ from uuid import UUID
 from timeline.app.application import TimelineArchive
 from timeline.domain.identifiers import Identifier
 from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Relation, Source
+from timeline.store import notifications as log
 
 CHANGE_NAMES = {
     "Recorded": "recorded",
     "Corrected": "corrected",
     "SourceAdded": "source added",
+    "SourceCorrected": "source corrected",
     "SourceWithdrawn": "source withdrawn",
     "Linked": "linked",
     "Unlinked": "unlinked",
     "Retracted": "retracted",
+    "Unretracted": "unretracted",
     "Merged": "merged",
 }
 
@@ -69,6 +72,38 @@ def _source_line(source: Source) -> str:
     return ", ".join(p for p in parts if p)
 
 
+# What a reader calls each field of a source, in the order 'timeline show' lists them.
+_SOURCE_WORDS = {
+    "title": "title",
+    "publisher": "publisher",
+    "authors": "authors",
+    "date": "date",
+    "url": "address",
+    "archived_url": "archived copy",
+    "language": "language",
+    "quote": "quotation",
+    "quote_by": "quoted speaker",
+    "note": "note",
+    "accessed": "access date",
+}
+
+
+def source_corrections(number: int, old: Source | None, new: Source) -> tuple[str, ...]:
+    """What a source correction changed, field by field: 'source 2: archived copy added (URL)'."""
+    lines = []
+    for field, word in _SOURCE_WORDS.items():
+        was, now = (getattr(old, field) if old is not None else None), getattr(new, field)
+        if was == now:
+            continue
+        if not was:
+            lines.append(f"source {number}: {word} added ({_show(now)})")
+        elif not now:
+            lines.append(f"source {number}: {word} removed (was {_show(was)})")
+        else:
+            lines.append(f"source {number}: {word} {_show(was)} -> {_show(now)}")
+    return tuple(lines) or (f"source {number} corrected",)
+
+
 def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
     field = item[0]
     return (CORRECTABLE.index(field) if field in CORRECTABLE else len(CORRECTABLE), field)
@@ -95,8 +130,15 @@ def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[U
     if name in ("Linked", "Unlinked"):
         relation: Relation = domain_event.relation
         return (f"{CHANGE_NAMES[name]}: {relation.type.wording} {slug_of(relation.target)}",)
+    if name == "SourceCorrected":
+        old = before.sources[domain_event.number - 1] if before is not None else None
+        return source_corrections(domain_event.number, old, domain_event.source)
     if name == "Retracted":
-        return ("retracted: the entry leaves the listings; its page stays with a notice",)
+        replaced_by = getattr(domain_event, "replaced_by", None)
+        instead = f"; replaced by {slug_of(replaced_by)}" if replaced_by else ""
+        return (f"retracted: the entry leaves the listings; its page stays with a notice{instead}",)
+    if name == "Unretracted":
+        return ("unretracted: the entry is back in the listings",)
     if name == "Merged":
         return (f"merged into {slug_of(domain_event.into)}",)
     return (name,)
@@ -116,11 +158,22 @@ def entry_history(app: TimelineArchive, ref: str) -> list[Revision]:
     return revisions
 
 
+def changes(app: TimelineArchive, limit: int | None = None) -> list[tuple[int, Any]]:
+    """The archive's changes to entries, newest first, as (store position, domain event)."""
+    found: list[tuple[int, Any]] = []
+    for notification in log.newest_first(app.recorder):
+        if notification.topic.startswith("timeline:PolicyEvent."):
+            found.append((notification.id, app.mapper.to_domain_event(notification)))
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+
+
 def archive_log(app: TimelineArchive, limit: int | None = None) -> list[Revision]:
     """The archive's changes, newest first."""
     slugs = _SlugCache(app)
     revisions = []
-    for position, domain_event in app.changes(limit):
+    for position, domain_event in changes(app, limit):
         entry_id = domain_event.originator_id
         before = None
         if type(domain_event).__name__ == "Corrected":

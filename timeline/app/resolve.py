@@ -143,6 +143,8 @@ def _apply(entry: PolicyEvent, event: Any, reason: str) -> None:
         entry.correct(event.changes, **who)
     elif kind == "SourceAdded":
         entry.add_source(event.source, **who)
+    elif kind == "SourceCorrected":
+        entry.correct_source(event.number, event.source, **who)
     elif kind == "SourceWithdrawn":
         entry.withdraw_source(event.source, **who)
     elif kind == "Linked":
@@ -150,7 +152,9 @@ def _apply(entry: PolicyEvent, event: Any, reason: str) -> None:
     elif kind == "Unlinked":
         entry.unlink(event.relation, **who)
     elif kind == "Retracted":
-        entry.retract(**who)
+        entry.retract(**who, replaced_by=getattr(event, "replaced_by", None))
+    elif kind == "Unretracted":
+        entry.unretract(**who)
     else:
         raise InvalidChange(f"a change of kind {kind} cannot be made again")
 

@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any, Self
 from timeline.app import actors, bundles
 from timeline.app.application import TimelineArchive
 from timeline.app.committed import CommittedHistory, HistoryReport
+from timeline.app.fileedits import read_edit, revise_from_file
 from timeline.app.sync import Reason, SyncReport, sync_folder
 from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.drafts import Draft, WriteOptions
+from timeline.domain.listedits import ListEdits
 from timeline.domain.model import PolicyEvent, Source
+from timeline.errors import EntryNotFound
 from timeline.files.archive import (
     DEFAULT_STORE,
     EVENTS_DIR,
@@ -33,9 +36,10 @@ from timeline.files.archive import (
     refuse_existing_archive,
 )
 from timeline.files.gitlog import first_commits
-from timeline.files.mirror import entry_path, remove_abandoned_temporaries, write_entry
+from timeline.files.mirror import entry_path, entry_text, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
 from timeline.formats.entrydata import entry_to_dict
+from timeline.formats.entryfile import parse_entry_text
 from timeline.progress import Progress
 from timeline.store.location import StoreLocation, check_sqlite_store, parse_store_url
 
@@ -119,6 +123,21 @@ class ArchiveService:
         """The entry named by its slug, short id or UUID."""
         return self.app.get(ref)
 
+    def slug_for(self, ref: str, *, writing: bool = False) -> str:
+        """The slug of the entry ``ref`` names (its slug, short id, UUID, or a unique prefix of its
+        slug or short id); refused with the closest names when it names none.
+
+        ``writing``: the name is for a change about to be made, which first brings the store up to
+        the committed history (see :meth:`_writing`); so a name the store lacks is looked for again
+        once it has caught up, as the change itself would find it (a fresh clone, a git pull)."""
+        try:
+            return self.app.slug_of(self.app.resolve(ref))
+        except EntryNotFound:
+            if not writing or self.history.agreed:
+                raise
+        self.history.agree()
+        return self.app.slug_of(self.app.resolve(ref))
+
     def entries(self) -> Iterator[PolicyEvent]:
         """Every entry, retracted and merged ones included, in the order they were recorded."""
         return self.app.entries()
@@ -133,9 +152,16 @@ class ArchiveService:
         with self._writing():
             return self._mirrored(self.app.add(draft, options, relations))
 
-    def correct(self, ref: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+    def correct(
+        self, ref: str, changes: dict[str, Any], options: WriteOptions, edits: ListEdits | None = None
+    ) -> PolicyEvent:
         with self._writing():
-            return self._mirrored(self.app.correct(ref, changes, options))
+            return self._mirrored(self.app.correct(ref, changes, options, edits))
+
+    def correct_source(self, ref: str, which: str, changes: dict[str, Any], options: WriteOptions) -> PolicyEvent:
+        """Correct source WHICH (its number or URL) of an entry in place: it stays cited."""
+        with self._writing():
+            return self._mirrored(self.app.correct_source(ref, which, changes, options))
 
     def add_source(self, ref: str, source: Source, options: WriteOptions) -> PolicyEvent:
         with self._writing():
@@ -153,9 +179,26 @@ class ArchiveService:
         with self._writing():
             return self._mirrored(self.app.unlink(ref, relation, target, options))
 
-    def retract(self, ref: str, options: WriteOptions) -> PolicyEvent:
+    def retract(self, ref: str, options: WriteOptions, replaced_by: str | None = None) -> PolicyEvent:
         with self._writing():
-            return self._mirrored(self.app.retract(ref, options))
+            return self._mirrored(self.app.retract(ref, options, replaced_by))
+
+    def unretract(self, ref: str, options: WriteOptions) -> PolicyEvent:
+        with self._writing():
+            return self._mirrored(self.app.unretract(ref, options))
+
+    def entry_text(self, ref: str) -> tuple[PolicyEvent, str]:
+        """The entry and its text in the events/ format, for editing."""
+        entry = self.get(ref)
+        return entry, entry_text(self.app.slug_of, entry)
+
+    def edit(self, entry: PolicyEvent, text: str, options: WriteOptions) -> tuple[PolicyEvent, bool]:
+        """Apply TEXT, the entry's events/ text as edited from revision ``entry.revision``, as one
+        save (corrections, source corrections, links...); returns (entry, whether it changed).
+        Nothing is saved if any part is refused, or if the entry changed meanwhile."""
+        edit = read_edit(entry.id, parse_entry_text(text, f"{entry.slug}.md"))
+        with self._writing():
+            return self._mirrored_pair(revise_from_file(self.app, entry.id, edit, options, entry.revision))
 
     def merge(self, ref: str, into: str, options: WriteOptions) -> PolicyEvent:
         """Merge a duplicate into another entry (its sources move across); returns the duplicate."""
@@ -287,6 +330,10 @@ class ArchiveService:
             self.history.record(self.app.take_unwritten(), durable=durable)
 
     # Mirroring --------------------------------------------------------------------------------
+
+    def _mirrored_pair(self, result: tuple[PolicyEvent, bool]) -> tuple[PolicyEvent, bool]:
+        self._mirror(result[0])
+        return result
 
     def _mirrored(self, entry: PolicyEvent) -> PolicyEvent:
         self._mirror(entry)

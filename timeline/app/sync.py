@@ -27,7 +27,7 @@ from uuid import UUID
 
 from timeline.app.application import TimelineArchive, WriteOptions
 from timeline.app.committed import HistoryReport
-from timeline.app.fileedits import revise
+from timeline.app.fileedits import read_edit, revise_from_file
 from timeline.domain.clock import events_from, last_event_time
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
 from timeline.files.gitlog import FirstCommit
@@ -42,7 +42,17 @@ from timeline.store import notifications as log
 _ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
 NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
 # The changes to an entry after it was recorded: a file untouched since an earlier sync may lack them.
-CHANGES = ["Corrected", "SourceAdded", "SourceWithdrawn", "Linked", "Unlinked", "Retracted", "Merged"]
+CHANGES = [
+    "Corrected",
+    "SourceAdded",
+    "SourceCorrected",
+    "SourceWithdrawn",
+    "Linked",
+    "Unlinked",
+    "Retracted",
+    "Unretracted",
+    "Merged",
+]
 
 
 @dataclass
@@ -234,18 +244,12 @@ class _Syncer:
         return known[2] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
-        data = entry_file.data
         # A file recorded by an interrupted sync, never rewritten, was written from the first revision.
-        based_on = _revision(entry_file) or (None if data.get("id") else 1)
-        try:
-            draft = draft_from(data)
-            relations = relations_from(data.get("relations"))
-        except InvalidField as error:
-            raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
-        retraction = (data.get("retraction_reason") or "") if data.get("retracted") is True else None
+        based_on = _revision(entry_file) or (None if entry_file.data.get("id") else 1)
+        edit = read_edit(entry_id, entry_file)
         name = self.name(entry_file.path)
         options = self.options(self.reason(name, f"edited in {name}"))
-        entry, changed = revise(self.app, entry_id, draft, relations, retraction, options, based_on)
+        entry, changed = revise_from_file(self.app, entry_id, edit, options, based_on)
         if changed:
             self.report.revised.append(entry.slug)
         else:
@@ -295,7 +299,8 @@ class _Syncer:
             entry = self.app.add(draft, options, relations)
             if data.get("retracted") is True:
                 reason = str(data.get("retraction_reason") or f"retracted in {self.name(entry_file.path)}")
-                entry = self.app.retract(entry.slug, replace(options, reason=reason))
+                replaced_by = str(data.get("replaced_by") or "") or None
+                entry = self.app.retract(entry.slug, replace(options, reason=reason), replaced_by)
         self.report.recorded.append(entry.slug)
         self.files_by_id.add(str(entry.id))
         self.settle(entry_file.path, entry.id)

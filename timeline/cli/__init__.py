@@ -134,7 +134,10 @@ def main(ctx: click.Context, archive: str | None, store: str | None, lock_timeou
 COMMAND_MODULES = {
     "init": "init_command",
     "add": "recording",
-    **dict.fromkeys(("correct", "source", "link", "unlink", "retract", "merge"), "changing"),
+    **dict.fromkeys(("correct", "link", "unlink"), "changing"),
+    "source": "sources",
+    **dict.fromkeys(("retract", "unretract", "merge"), "endings"),
+    "edit": "editing",
     **dict.fromkeys(("show", "list", "history", "log"), "reading"),
     "check": "checking",
     **dict.fromkeys(("sync", "export", "import", "resolve"), "files"),

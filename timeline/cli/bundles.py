@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from timeline.cli.session import Session, editor_option, output_options, pass_session, write_options
+from timeline.cli.session import Session, editor_option, entry_argument, output_options, pass_session, write_options
 
 
 @click.group()
@@ -14,7 +14,7 @@ def bundle() -> None:
 
 @bundle.command("create")
 @click.argument("name")
-@click.argument("entries", nargs=-1, required=True)
+@entry_argument("entries", nargs=-1, writes=True)
 @click.option("--title", default="", help="A readable title, e.g. the paper's (default: NAME).")
 @click.option("--reason", metavar="TEXT", help="Why the bundle is made (optional).")
 @editor_option
@@ -38,7 +38,7 @@ def bundle_create(
 
 @bundle.command("add")
 @click.argument("name")
-@click.argument("entries", nargs=-1, required=True)
+@entry_argument("entries", nargs=-1, writes=True)
 @click.option("--reason", metavar="TEXT", help="Why (optional).")
 @editor_option
 @output_options
@@ -69,7 +69,7 @@ def _warn_of_retracted(session: Session, refs: tuple[str, ...]) -> None:
 
 @bundle.command("remove")
 @click.argument("name")
-@click.argument("entries", nargs=-1, required=True)
+@entry_argument("entries", nargs=-1, writes=True)
 @click.option("--reason", metavar="TEXT", help="Why (optional).")
 @editor_option
 @output_options

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from timeline.cli.session import Session, pass_session
+from timeline.cli.session import Session, entry_argument, pass_session
 from timeline.formats.csl import STYLES, accessed_on, bibtex, ris, styled
 from timeline.formats.entrydata import entry_to_dict
 from timeline.site.citemeta import Citations
@@ -15,7 +15,7 @@ from timeline.site.urls import SiteUrls
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry")
 @click.option(
     "--revision", type=click.IntRange(min=1), help="Cite this revision's immutable address (default: the current one)."
 )

@@ -57,9 +57,13 @@ def entry_text(entry: PolicyEvent, slug_of: Callable[[UUID], str]) -> str:
     return "\n".join(lines)
 
 
-def list_line(entry: PolicyEvent) -> str:
+SHORT_ID_WIDTH = 8  # the archive's own short ids; one given in a file may be longer
+
+
+def list_line(entry: PolicyEvent, short_id_width: int = SHORT_ID_WIDTH) -> str:
+    """One entry in `timeline list`: its date, short id, kind, slug and title, in columns."""
     state = "" if entry.is_live else (" [retracted]" if entry.retracted else " [merged]")
-    return f"{entry.date!s:<22} {entry.kind:<16} {entry.slug}  {entry.title}{state}"
+    return f"{entry.date!s:<22} {entry.short_id:<{short_id_width}}  {entry.kind:<16} {entry.slug}  {entry.title}{state}"
 
 
 def revision_text(revision: Revision, *, with_slug: bool = False) -> str:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import click
 
 from timeline.app.history import archive_log, entry_history
-from timeline.cli.display import entry_text, list_line, revisions_text
-from timeline.cli.session import Session, json_option, pass_session, print_json
+from timeline.cli.display import SHORT_ID_WIDTH, entry_text, list_line, revisions_text
+from timeline.cli.session import Session, entry_argument, json_option, pass_session, print_json
 from timeline.domain.model import PolicyEvent
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry")
 @click.option("--revision", type=click.IntRange(min=1), help="Show the entry as it stood at this revision.")
 @json_option
 @pass_session
 def show(session: Session, entry: str, revision: int | None, as_json: bool) -> None:
-    """Show one entry, named by its slug or short id.
+    """Show one entry, named by its slug or short id (or the start of either, if no other entry's
+    starts so).
 
     \b
     Example:
@@ -92,13 +93,14 @@ def list_entries(session: Session, include_all: bool, as_json: bool, **filters: 
     if as_json:
         print_json([session.service.entry_data(e) for e in found])
         return
+    width = max((len(entry.short_id) for entry in found), default=SHORT_ID_WIDTH)
     for entry in found:
-        click.echo(list_line(entry))
+        click.echo(list_line(entry, width))
     click.echo(f"{len(found)} {'entry' if len(found) == 1 else 'entries'}", err=True)
 
 
 @click.command()
-@click.argument("entry")
+@entry_argument("entry")
 @json_option
 @pass_session
 def history(session: Session, entry: str, as_json: bool) -> None:

@@ -16,6 +16,7 @@ from timeline.cli.session import (
     allow_future_option,
     editor_option,
     json_option,
+    link_targets,
     output_options,
     pass_session,
     print_json,
@@ -73,6 +74,7 @@ PROMPTS = (
     multiple=True,
     nargs=2,
     metavar="RELATION TARGET",
+    callback=link_targets,
     help="A relation to an existing entry, e.g. --link responds-to 2020-05-26-... (repeatable).",
 )
 @click.option(

@@ -112,6 +112,62 @@ def output_options(command: F) -> F:
     )(command)
 
 
+Callback = Callable[[click.Context, click.Parameter, Any], Any]
+
+
+def entry_argument(name: str = "entry", *, nargs: int = 1, writes: bool = False, **attrs: Any) -> Callable[[F], F]:
+    """A click argument naming an entry (or, with ``nargs=-1``, one or more), resolved as soon as
+    click reads it (see :func:`entry_names`): a mistyped name is reported ("no entry 'X'; did you
+    mean ...?") before any other option is checked, and the command receives the entry's slug
+    (a tuple of slugs with ``nargs=-1``), so what it prints names the entry as the archive does.
+    ``writes=True`` for a command that changes the archive. Other ``attrs`` go to click.argument.
+
+    Use it in place of ``click.argument`` for every ENTRY, TARGET or DUPLICATE argument::
+
+        @click.command()
+        @entry_argument("entry", writes=True)
+        @click.argument("relation")
+        @entry_argument("target", writes=True)
+        @reason_option
+        @pass_session
+        def link(session: Session, entry: str, relation: str, target: str, reason: str | None) -> None:
+    """
+    return click.argument(name, nargs=nargs, required=True, callback=entry_names(writes=writes), **attrs)
+
+
+def entry_names(*, writes: bool = False) -> Callback:
+    """A click callback that turns an entry's name (or a tuple of names) into its slug through the
+    session's archive service: a slug, short id, UUID, address, or a unique prefix of a slug or
+    short id. ``writes``: the command changes the archive, so a name the store lacks is looked for
+    again once the store has caught up with the committed history, as the change would do."""
+
+    def callback(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
+        if value is None or context.resilient_parsing:  # (shell completion resolves nothing)
+            return value
+        service = _session(context).service
+        if isinstance(value, str):
+            return service.slug_for(value, writing=writes)
+        return tuple(service.slug_for(ref, writing=writes) for ref in value)
+
+    return callback
+
+
+def link_targets(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
+    """A click callback for ``--link RELATION TARGET`` (repeatable) on a command recording an entry:
+    each TARGET resolved as :func:`entry_names` does, the relation left for the command to check."""
+    if not value or context.resilient_parsing:
+        return value
+    service = _session(context).service
+    return tuple((relation, service.slug_for(target, writing=True)) for relation, target in value)
+
+
+def _session(context: click.Context) -> Session:
+    session = context.find_object(Session)
+    if session is None:  # a command used outside the timeline group: a mistake in the tool
+        raise RuntimeError(f"{context.command_path} resolves entry names, which needs the timeline command group")
+    return session
+
+
 def editor_option(command: F) -> F:
     return click.option(
         "--editor",

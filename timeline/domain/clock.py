@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
 _lock = threading.Lock()
@@ -51,3 +52,10 @@ def events_from(start: dt.datetime) -> Iterator[None]:
     finally:
         with _lock:
             _from, _last = saved[0], max(saved[1], _last)
+
+
+@dataclass
+class Clock:
+    """Today's date, replaceable in tests."""
+
+    today: Callable[[], dt.date] = field(default=lambda: dt.datetime.now(dt.UTC).date())

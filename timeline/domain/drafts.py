@@ -38,6 +38,8 @@ class WriteOptions:
     reason: str = ""
     allow_future: bool = False
     allow_duplicate: bool = False
+    # Link an entry to a later one with a relation that says it came after (responds-to...).
+    allow_out_of_order: bool = False
 
 
 def record_draft(

@@ -13,8 +13,6 @@ must never validate (old events must always replay).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -23,80 +21,24 @@ from eventsourcing.domain import Aggregate, event
 from timeline.domain.clock import event_time
 from timeline.domain.dates import PartialDate
 from timeline.domain.identifiers import Identifier
+from timeline.domain.relations import Relation, RelationType
+from timeline.domain.sources import Actor, Source, pair_edited_sources, unmatched, with_accessed
 from timeline.errors import InvalidChange, InvalidField
+
+__all__ = [
+    "CORRECTABLE",
+    "RECORDED_TOPIC",
+    "Actor",
+    "PolicyEvent",
+    "Relation",
+    "RelationType",
+    "Reservation",
+    "Source",
+    "with_accessed",
+]
 
 # The topic of the first change of every entry: the store lists entries by it.
 RECORDED_TOPIC = "timeline:PolicyEvent.Recorded"
-
-
-class RelationType(StrEnum):
-    """How one entry relates to another, read from the entry that holds the link."""
-
-    RESPONDS_TO = "responds-to"
-    PART_OF = "part-of"
-    FOLLOWS = "follows"
-    SUPERSEDES = "supersedes"
-    CHALLENGES = "challenges"
-    ENDS = "ends"
-    RELATED = "related"
-
-    @property
-    def wording(self) -> str:
-        return _WORDING[self][0]
-
-    @property
-    def inverse_wording(self) -> str:
-        """How the link reads from the other end ('responded to by')."""
-        return _WORDING[self][1]
-
-
-_WORDING = {
-    RelationType.RESPONDS_TO: ("responds to", "responded to by"),
-    RelationType.PART_OF: ("part of", "includes"),
-    RelationType.FOLLOWS: ("follows", "followed by"),
-    RelationType.SUPERSEDES: ("supersedes", "superseded by"),
-    RelationType.CHALLENGES: ("challenges", "challenged by"),
-    RelationType.ENDS: ("ends", "ended by"),
-    RelationType.RELATED: ("related to", "related to"),
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who took part, and how: Donald Trump as issuer, Twitter as target."""
-
-    name: str
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class Source:
-    """A document an entry rests on. Only the title is required: print sources have no URL."""
-
-    title: str
-    publisher: str = ""
-    authors: tuple[str, ...] = ()
-    date: PartialDate | None = None
-    url: str = ""
-    archived_url: str = ""
-    language: str = ""
-    quote: str = ""
-    quote_by: str = ""
-    note: str = ""
-    accessed: dt.date | None = None
-
-    def same_document(self, other: Source) -> bool:
-        """Two sources are the same document when their URLs match, or (without URLs) their
-        publisher, title and date match."""
-        if self.url or other.url:
-            return self.url == other.url
-        return (self.publisher, self.title, self.date) == (other.publisher, other.title, other.date)
-
-
-@dataclass(frozen=True)
-class Relation:
-    type: RelationType
-    target: UUID
 
 
 # Field names a correction may change, in the order the entry file shows them.
@@ -162,6 +104,7 @@ class PolicyEvent(Aggregate):
         # Entries recorded before identifiers existed have none: their Recorded events lack the field.
         self.identifiers = tuple(identifiers)
         self.retraction_reason: str | None = None
+        self.replaced_by: UUID | None = None
         self.merged_into: UUID | None = None
 
     @classmethod
@@ -217,7 +160,7 @@ class PolicyEvent(Aggregate):
     ) -> list[str]:
         """The names of the fields where the given state differs from this entry's."""
         names = [name for name in CORRECTABLE if name in fields and getattr(self, name) != fields[name]]
-        if _unmatched(sources, self.sources) or _unmatched(self.sources, sources):
+        if unmatched(sources, self.sources) or unmatched(self.sources, sources):
             names.append("sources")
         if set(relations) != set(self.relations):
             names.append("relations")
@@ -234,20 +177,29 @@ class PolicyEvent(Aggregate):
         *,
         editor: str,
         reason: str,
+        replaced_by: UUID | None = None,
     ) -> None:
         """Bring the entry to the given state (an edited events/ file) with the usual domain events.
 
-        Sources are added before others are withdrawn, so an entry never passes through
-        a state with no source.
+        A retracted entry whose file no longer says so is unretracted first. A source edited in
+        place (same position, or the same document moved) is corrected, not withdrawn and added
+        again: to a reader "withdrawn" means discredited. Sources are added before others are
+        withdrawn, so an entry never passes through a state with no source.
         """
+        if retraction_reason is None and self.retracted:
+            self.unretract(editor=editor, reason=reason)
         effective = {k: v for k, v in fields.items() if getattr(self, k) != v}
         if effective:
             self.correct(effective, editor=editor, reason=reason)
-        # A source edited in place is the old one withdrawn and the new one added; the
-        # duplicate check of add_source would refuse it, and the draft has >= 1 source.
-        for source in _unmatched(sources, self.sources):
+        added, withdrawn = unmatched(sources, self.sources), unmatched(self.sources, sources)
+        for old, new in pair_edited_sources(withdrawn, added, self.sources, sources):
+            self.correct_source(self.sources.index(old) + 1, new, editor=editor, reason=reason)
+            added.remove(new)
+            withdrawn.remove(old)
+        # (the duplicate check of add_source would refuse a re-added source; the draft has >= 1 source)
+        for source in added:
             self._source_added(source=source, editor=editor, reason=reason)
-        for source in _unmatched(self.sources, sources):
+        for source in withdrawn:
             self._source_withdrawn(source=source, editor=editor, reason=reason)
         for relation in self.relations:
             if relation not in relations:
@@ -256,7 +208,7 @@ class PolicyEvent(Aggregate):
             if relation not in self.relations:
                 self.link(relation, editor=editor, reason=reason)
         if retraction_reason is not None and not self.retracted:
-            self.retract(editor=editor, reason=retraction_reason or reason)
+            self.retract(editor=editor, reason=retraction_reason or reason, replaced_by=replaced_by)
 
     # Sources -----------------------------------------------------------------
 
@@ -298,6 +250,23 @@ class PolicyEvent(Aggregate):
         position = self.sources.index(source)
         self.sources = self.sources[:position] + self.sources[position + 1 :]
 
+    def correct_source(self, number: int, source: Source, *, editor: str, reason: str) -> None:
+        """Replace source NUMBER (1, 2... as 'timeline show' numbers them) with its corrected
+        version: an archived copy added, a title or date put right. The source stays cited."""
+        self.check_changeable()
+        if not 1 <= number <= len(self.sources):
+            raise InvalidField("source", f"entry {self.slug} has sources 1 to {len(self.sources)}, not {number}")
+        if self.sources[number - 1] == source:
+            raise InvalidChange(f"nothing to correct: source {number} of {self.slug} already reads so")
+        for other, cited in enumerate(self.sources, start=1):
+            if other != number and cited.same_document(source):
+                raise InvalidChange(f"entry {self.slug} already cites this document as source {other}")
+        self._source_corrected(number=number, source=source, editor=editor, reason=reason)
+
+    @event("SourceCorrected", topic="timeline:PolicyEvent.SourceCorrected")
+    def _source_corrected(self, number: int, source: Source, editor: str, reason: str) -> None:
+        self.sources = (*self.sources[: number - 1], source, *self.sources[number:])
+
     # Relations ---------------------------------------------------------------
 
     def link(self, relation: Relation, *, editor: str, reason: str) -> None:
@@ -325,13 +294,33 @@ class PolicyEvent(Aggregate):
 
     # End of life -------------------------------------------------------------
 
-    def retract(self, *, editor: str, reason: str) -> None:
+    def retract(self, *, editor: str, reason: str, replaced_by: UUID | None = None) -> None:
+        """Take a wrong entry out of the listings; ``replaced_by`` is the entry that records the
+        event rightly (linked from the retraction notice; the application checks it is live)."""
         self.check_changeable()
-        self._retracted(editor=editor, reason=reason)
+        if replaced_by == self.id:
+            raise InvalidChange(f"entry {self.slug} cannot be replaced by itself")
+        self._retracted(editor=editor, reason=reason, replaced_by=replaced_by)
 
     @event("Retracted", topic="timeline:PolicyEvent.Retracted")
-    def _retracted(self, editor: str, reason: str) -> None:
+    def _retracted(self, editor: str, reason: str, replaced_by: UUID | None = None) -> None:
+        # (retractions recorded before replacements could be named lack the field)
         self.retraction_reason = reason
+        self.replaced_by = replaced_by
+
+    def unretract(self, *, editor: str, reason: str) -> None:
+        """Undo a retraction made by mistake: the entry is back in the listings, and its history
+        keeps both the retraction and this change."""
+        if self.merged_into is not None:
+            raise InvalidChange(f"entry {self.slug} was merged into another entry; a merger cannot be undone")
+        if not self.retracted:
+            raise InvalidChange(f"entry {self.slug} is not retracted")
+        self._unretracted(editor=editor, reason=reason)
+
+    @event("Unretracted", topic="timeline:PolicyEvent.Unretracted")
+    def _unretracted(self, editor: str, reason: str) -> None:
+        self.retraction_reason = None
+        self.replaced_by = None
 
     def merge_into(self, target: PolicyEvent, *, editor: str, reason: str) -> None:
         self.check_changeable()
@@ -344,23 +333,6 @@ class PolicyEvent(Aggregate):
     @event("Merged", topic="timeline:PolicyEvent.Merged")
     def _merged(self, into: UUID, editor: str, reason: str) -> None:
         self.merged_into = into
-
-
-def _unmatched(wanted: tuple[Source, ...], present: tuple[Source, ...]) -> list[Source]:
-    """Sources in ``wanted`` that ``present`` lacks (a source without an access date matches the
-    same source with one, whichever side lacks it)."""
-    return [source for source in wanted if not any(_same_citation(source, p) for p in present)]
-
-
-def _same_citation(one: Source, other: Source) -> bool:
-    if one.accessed is None or other.accessed is None:
-        return replace(one, accessed=None) == replace(other, accessed=None)
-    return one == other
-
-
-def with_accessed(source: Source, today: dt.date) -> Source:
-    """A source cited today without an access date is taken to have been accessed today."""
-    return source if source.accessed else replace(source, accessed=today)
 
 
 class Reservation(Aggregate):

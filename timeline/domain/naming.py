@@ -25,9 +25,20 @@ def short_id_for(entry_id: UUID) -> str:
 
 
 def base_slug(date: PartialDate, title: str) -> str:
-    """Date and title, readable ASCII: ``2020-05-28-trump-signs-executive-order``."""
-    words = slugify(title, max_length=SLUG_MAX, word_boundary=True) or "entry"
+    """Date and title, readable ASCII: ``2020-05-28-trump-signs-executive-order``.
+
+    A long title keeps its first words whole, as many as fit in SLUG_MAX characters: words are
+    dropped from the end only (``save_order``; without it python-slugify skips a word too long
+    for the room left and goes on with shorter later ones, which reads as another title). Slugs
+    already given never change, so this shapes only the slugs of new entries."""
+    words = title_words(title, SLUG_MAX) or "entry"
     return f"{date.slug_part}-{words}"
+
+
+def title_words(text: str, max_length: int) -> str:
+    """``text`` as a slug of at most ``max_length`` characters, cut after its last whole word that
+    fits (only a first word longer than that is cut inside)."""
+    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
 
 
 def check_slug(slug: str) -> str:

@@ -58,6 +58,7 @@ ENTRY_FIELDS = (
     "relations",
     "retracted",
     "retraction_reason",
+    "replaced_by",
     "merged_into",
     "summary",
 )
@@ -126,6 +127,15 @@ def source_from(data: Mapping[str, Any]) -> Source:
         note=clean_text(data.get("note"), "source note"),
         accessed=_iso_day(data.get("accessed"), "source accessed"),
     )
+
+
+def source_changes(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a source correction, each checked as :func:`source_from` checks it; an empty
+    value clears an optional field. The title can be corrected, never removed."""
+    if "title" in given and given["title"] in (None, ""):
+        raise InvalidField("source title", "a source keeps its title; give the corrected one")
+    parsed = source_from({"title": "(unchanged)", **given})
+    return {name: getattr(parsed, name) for name in given}
 
 
 def sources_from(values: Any) -> tuple[Source, ...]:
@@ -241,6 +251,8 @@ def entry_to_dict(entry: PolicyEvent, slug_of: Callable[[UUID], str]) -> dict[st
     }
     if entry.retraction_reason is not None:
         data["retraction_reason"] = entry.retraction_reason
+    if entry.replaced_by is not None:
+        data["replaced_by"] = slug_of(entry.replaced_by)
     if entry.merged_into is not None:
         data["merged_into"] = slug_of(entry.merged_into)
     data["summary"] = entry.summary

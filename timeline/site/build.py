@@ -29,8 +29,9 @@ from timeline.files.history import describe as describe_history
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
+from timeline.site.catchup import catch_up
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
-from timeline.site.projection import GLOBAL_PAGES, catch_up
+from timeline.site.projection import GLOBAL_PAGES
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -39,7 +40,7 @@ from timeline.store import notifications as log
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 9
+READ_MODEL_VERSION = 10
 
 
 @dataclass

@@ -19,7 +19,7 @@ NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
 
 def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
     """An entry document as published: the entry's public shape (``entrydata.entry_to_dict``),
-    read back from the read model's document of it (``projection._Projector.document``)."""
+    read back from the read model's document of it (``projection.Projector.document``)."""
     # The fields the document holds with the site's additions, taken off again: facet keys, every
     # source field (empty if unknown), relation targets' ids and titles, the merge target's id.
     held = {
@@ -33,8 +33,13 @@ def public_entry(doc: dict[str, Any]) -> dict[str, Any]:
         "relations": [{"type": r["type"], "target": r["target_slug"]} for r in doc["relations"]],
         "merged_into": doc["merged_into_slug"],
     }
-    # The shape has a retraction's reason and a merge target only where there is one; a document, always.
-    present = {"retraction_reason": doc["retracted"], "merged_into": bool(doc["merged_into"])}
+    # The shape has a retraction's reason and replacement and a merge target only where there is one;
+    # a document, always.
+    present = {
+        "retraction_reason": doc["retracted"],
+        "replaced_by": bool(doc["replaced_by"]),
+        "merged_into": bool(doc["merged_into"]),
+    }
     return {name: held[name] if name in held else doc[name] for name in ENTRY_FIELDS if present.get(name, True)}
 
 

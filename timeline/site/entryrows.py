@@ -73,3 +73,20 @@ def _write_memberships(cursor: SQLiteCursor, doc: dict[str, Any]) -> None:
         "INSERT OR IGNORE INTO published_facets (facet, key, name) VALUES (?, ?, ?)",
         [(f, k, d if f == "sources" else n) for f, k, n, d in rows],
     )
+
+
+def retitle_replacements(cursor: SQLiteCursor, entry_id: str, title: str) -> set[str]:
+    """Retracted entries whose notice names ENTRY_ID as their replacement show its new TITLE;
+    returns their ids (their pages change; they are in no listing). Retracted entries are few,
+    so they are read rather than indexed."""
+    cursor.execute("SELECT id, data FROM entries WHERE retracted = 1 AND data LIKE ?", (f"%{entry_id}%",))
+    changed = set()
+    for retracted_id, data in cursor.fetchall():
+        doc = json.loads(data)
+        if doc.get("replaced_by_id") == entry_id and doc.get("replaced_by_title") != title:
+            doc["replaced_by_title"] = title
+            cursor.execute(
+                "UPDATE entries SET data = ? WHERE id = ?", (json.dumps(doc, ensure_ascii=False), retracted_id)
+            )
+            changed.add(retracted_id)
+    return changed

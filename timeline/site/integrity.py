@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from timeline.app.application import TimelineArchive
 from timeline.site import urls
-from timeline.site.projection import catch_up
+from timeline.site.catchup import catch_up
 from timeline.site.readmodel import SiteView
 
 # Tables about rendering one output folder (dirty pages, files written, the settings rendered

@@ -4,7 +4,7 @@ Each batch of domain events updates the rows, records the store position, and
 marks the pages the changes affect as dirty, all in one transaction; so a build
 interrupted at any point resumes from a consistent position.
 
-Each domain event class has its handler (see ``_Projector.apply``). Every change of an entry
+Each domain event class has its handler (see ``Projector.apply``). Every change of an entry
 rewrites its rows, adds its revision and marks the pages that show the entry before and after;
 the handler adds what its kind of change can touch besides: the year pages, the entries that
 link to it, the facet indexes and the sitemap.
@@ -21,7 +21,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.sqlite import SQLiteCursor
-from eventsourcing.utils import get_topic
 
 from timeline.app.application import TimelineArchive
 from timeline.app.history import CHANGE_NAMES, describe
@@ -29,18 +28,15 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
-from timeline.progress import Progress
 from timeline.site import pagekeys
-from timeline.site.entryrows import stored_document, write_entry
+from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
 from timeline.site.facetkeys import facet_key, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
 from timeline.site.markdown import render_markdown
-from timeline.site.readmodel import SiteView, card_of
+from timeline.site.readmodel import card_of
 from timeline.site.showing import addresses, facet_names, pages_of
 from timeline.site.urls import PAGE_SIZE
-from timeline.store import notifications as log
 
-BATCH = 500
 # The pages every change of an entry affects (the sitemap changes only when addresses come or go).
 GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS)
 
@@ -66,7 +62,7 @@ class _EntryChange:
     ranks: Ranks  # its places in its listings before (see ListingPlaces.ranks)
 
 
-class _Projector:
+class Projector:
     def __init__(self, app: TimelineArchive, cursor: SQLiteCursor):
         self.app = app
         self.c = cursor
@@ -88,7 +84,8 @@ class _Projector:
         what pages need on top: facet keys, dates to show and sort by, identifiers as cited, the
         summary as HTML, every source field (empty if unknown), and related entries' slugs and
         titles as of now."""
-        linked = [relation.target for relation in entry.relations] + ([entry.merged_into] if entry.merged_into else [])
+        linked = [relation.target for relation in entry.relations]
+        linked += [other for other in (entry.merged_into, entry.replaced_by) if other is not None]
         found = {target: self.lookup(target) for target in linked}  # (slug, title, live)
         shape = entry_to_dict(entry, lambda target: found[target][0])
         sources = [
@@ -134,6 +131,7 @@ class _Projector:
             "live": entry.is_live,
             "retracted": shape["retracted"],
             "retraction_reason": shape.get("retraction_reason", ""),
+            **_replacement(entry, shape, found),
             "merged_into": str(entry.merged_into) if entry.merged_into else "",
             "merged_into_slug": merged_slug,
             "merged_into_title": merged_title,
@@ -162,11 +160,12 @@ class _Projector:
 
     @apply.register(_event(PolicyEvent, "Corrected"))
     @apply.register(_event(PolicyEvent, "Retracted"))
+    @apply.register(_event(PolicyEvent, "Unretracted"))
     @apply.register(_event(PolicyEvent, "Merged"))
     def _revised(self, domain_event: Any, position: int, before: PolicyEvent) -> PolicyEvent:
         """A correction may change any field the site shows; a retraction or a merger takes the entry
-        out of every listing. Its years, what entries linking to it show, its facets and the sitemap
-        may all change."""
+        out of every listing, an unretraction puts it back. Its years, what entries linking to it
+        show, its facets and the sitemap may all change."""
         change = self.entry_changed(domain_event, position, before)
         self.settle_years(change)
         self.relink(change)
@@ -175,9 +174,10 @@ class _Projector:
         return change.after
 
     @apply.register(_event(PolicyEvent, "SourceAdded"))
+    @apply.register(_event(PolicyEvent, "SourceCorrected"))
     @apply.register(_event(PolicyEvent, "SourceWithdrawn"))
     def _sources_changed(self, domain_event: Any, position: int, before: PolicyEvent) -> PolicyEvent:
-        """A source added or withdrawn changes the entry's sources facet (a source's page may come),
+        """A source added, corrected or withdrawn changes the entry's sources facet (a source's page may come),
         never its title, its dates or its life."""
         change = self.entry_changed(domain_event, position, before)
         self.mark_pages(change)
@@ -242,8 +242,8 @@ class _Projector:
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
         self.add_revision(change, domain_event, position, details)
-        if after.retracted and not (before is not None and before.retracted):
-            self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted
+        if after.retracted != (before is not None and before.retracted):
+            self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted (or no longer)
         return change
 
     def bundles_pinning(self, entry_id: str) -> set[pagekeys.PageKey]:
@@ -332,6 +332,7 @@ class _Projector:
             # Its place in every listing stays: only the page showing its card changes.
             shown = self.places.narrowed(pages_of(source), source, self.places.ranks(source, source, self.dirty))
             self.dirty |= shown | {pagekeys.HOME}
+        self.dirty |= {pagekeys.Entry(i) for i in retitle_replacements(self.c, change.entry_id, doc["title"])}
 
     def mark_pages(self, change: _EntryChange) -> None:
         """The pages that show the entry, before and after, those of the entries that link to it or
@@ -353,39 +354,11 @@ class _Projector:
         self.dirty |= {pagekeys.FacetIndex(facet) for facet, _, _ in facet_names(old) ^ facet_names(doc)}
 
 
-# The store's changes the projection reads: those of the domain event classes it has a handler for
-# (in the registry of the singledispatchmethod itself, which the class attribute would hide).
-TOPICS = [get_topic(cls) for cls in vars(_Projector)["apply"].dispatcher.registry if cls is not object]
-
-
-def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, progress: Progress | None = None) -> int:
-    """Project every domain event after the view's position (up to ``stop``); returns how many.
-
-    ``progress`` hears of every batch, counted in store positions ("changes"): other records,
-    such as name reservations, share the positions, so the count is of positions passed."""
-    position = view.position()
-    start = position
-    end = (stop if stop is not None else app.position()) if progress is not None else 0
-    cache: dict[UUID, Any] = {}
-    processed = 0
-    for batch in log.batches(app.recorder, after=position, stop=stop, topics=TOPICS, size=BATCH):
-        with view.datastore.transaction(commit=True) as cursor:
-            projector = _Projector(app, cursor)
-            for notification in batch:
-                domain_event = app.mapper.to_domain_event(notification)
-                originator = domain_event.originator_id
-                before = cache.get(originator)
-                if before is None and domain_event.originator_version > 1:
-                    before = app.repository.get(originator, version=domain_event.originator_version - 1)
-                cache[originator] = projector.apply(domain_event, notification.id, before)
-            view.mark_dirty(cursor, projector.dirty)
-            view.record_position(cursor, batch[-1].id)
-        processed += len(batch)
-        position = batch[-1].id
-        if progress is not None:
-            progress("changes", min(position, end) - start, max(end, position) - start)
-        if len(cache) > 50_000:  # bound memory on very large archives
-            cache.clear()
-    if progress is not None and end > start:
-        progress("changes", end - start, end - start)
-    return processed
+def _replacement(entry: PolicyEvent, shape: dict[str, Any], found: dict[UUID, tuple[str, str, bool]]) -> dict[str, str]:
+    """The entry replacing a retracted one, as its notice links to it."""
+    replacement = entry.replaced_by
+    return {
+        "replaced_by": shape.get("replaced_by", ""),
+        "replaced_by_id": str(replacement) if replacement else "",
+        "replaced_by_title": found[replacement][1] if replacement else "",
+    }
