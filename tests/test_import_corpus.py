@@ -259,3 +259,20 @@ def test_a_successful_import_reports_its_entries_as_json_and_an_empty_problem_fi
     assert [listed[r["slug"]]["id"] for r in report["recorded"]] == [r["id"] for r in report["recorded"]]
     assert [listed[r["slug"]]["title"] for r in report["recorded"]] == [row[0] for row in rows]
     assert (report["already_imported"], report["problems"]) == (0, [])
+
+
+def test_an_entry_recorded_under_another_identity_is_found_by_its_content(
+    store: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """An entry with a row's content (recorded by hand, or imported when a row's identity was its
+    file's hash and line) is that row's entry: importing the row again records nothing new."""
+    rows = corpus(5)
+    title, _, date, _, platform, _, source_title, url, _, _ = rows[1]
+    existing = store.json(
+        "add", "--title", title.upper(), "--kind", "statement", "--date", date, "--platform", platform,
+        "--source-title", source_title, "--source-url", url.replace("https://", "http://www."),
+    )  # fmt: skip
+    result = store.ok("import", str(write_csv(tmp_path / "few.csv", rows)))
+    assert result.stdout.startswith("imported 4 entries from few.csv (1 already imported)")
+    assert recorded_count(store) == 5
+    assert [e["id"] for e in store.json("list") if e["title"] == title.upper()] == [existing["id"]]

@@ -22,7 +22,7 @@ from eventsourcing.persistence import IntegrityError
 
 from timeline.app.application import TimelineArchive
 from timeline.app.importproblems import ImportRejected, Problem
-from timeline.app.names import DuplicateCheck, in_cycle
+from timeline.app.names import DuplicateCheck, entries_in_one_pass, in_cycle
 from timeline.app.rowidentity import content_identity, given_identity
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
@@ -45,6 +45,7 @@ class ImportRow:
     relations: tuple[tuple[str, str], ...]
     unit: str = "row"
     repeats: int | None = None  # the earlier row of the file with the same content, if any
+    by_content: bool = False  # known by its content (it gave no id)
 
 
 def read_import(
@@ -76,17 +77,19 @@ def read_import(
         except (TimelineError, ValueError) as error:
             problems.append(Problem.of(number, error, unit))
             continue
+        given = draft.id is not None
         entry_id = draft.id or content_identity(draft)
         earlier = seen.setdefault(entry_id, [])
         earlier.append(number)
-        if draft.id and len(earlier) > 1:
+        if given and len(earlier) > 1:
             problems.append(Problem.repeated(number, earlier[0], unit, by_id=True))
             continue
         # A row repeating another's content (kept only if the user says so) is told apart by
         # how many came before it, which no reordering of the file changes.
         repeats = earlier[0] if len(earlier) > 1 else None
         draft = replace(draft, id=uuid.uuid5(entry_id, str(len(earlier))) if repeats else entry_id)
-        rows.append(ImportRow(number, draft, relations_from(data.get("relations")), unit, repeats))
+        relations = relations_from(data.get("relations"))
+        rows.append(ImportRow(number, draft, relations, unit, repeats, by_content=not given))
     return rows, problems
 
 
@@ -115,16 +118,35 @@ class ImportPlan:
         self.planned: list[_Planned] = []
         self.entries: list[PolicyEvent] = []
         self.problems = list(problems)
-        self.skipped: list[uuid.UUID] = []  # rows an earlier import recorded
+        self.skipped: list[uuid.UUID] = []  # entries the archive holds already, one per row
         self.slugs: dict[str, Draft] = {}
         self.names = app.names()
-        self.duplicates = DuplicateCheck.in_store(app.recorder, app.mapper, verb="import")
+        self._live: list[PolicyEvent] | None = None
+        self._by_identity: dict[uuid.UUID, uuid.UUID] | None = None
+        self.duplicates = DuplicateCheck(self.live, verb="import")
+
+    def live(self) -> list[PolicyEvent]:
+        """The live entries, read once (in one pass), only when a row is not known by its id."""
+        if self._live is None:
+            self._live = [e for e in entries_in_one_pass(self.app.recorder, self.app.mapper) if e.is_live]
+        return self._live
+
+    def recorded_as(self, draft: Draft) -> uuid.UUID | None:
+        """The live entry with the same content as a row known by its content, if any: recorded by
+        hand, or imported before rows had this identity (from a file's hash and line)."""
+        if self._by_identity is None:
+            self._by_identity = {content_identity(entry): entry.id for entry in self.live()}
+        return self._by_identity.get(content_identity(draft))
 
     def add(self, row: ImportRow) -> None:
         draft = row.draft
         assert draft.id is not None  # read_import gives every row an id
         if draft.id in self.app.repository:
             self.skipped.append(draft.id)
+            return
+        existing = self.recorded_as(draft) if row.by_content and row.repeats is None else None
+        if existing is not None:
+            self.skipped.append(existing)
             return
         allowed = self.options.allow_duplicate or row.number in self.allow_duplicate_rows
         if row.repeats is not None and not allowed:

@@ -19,7 +19,7 @@ from typing import Any
 
 from timeline.app.names import address_key
 from timeline.domain.drafts import Draft
-from timeline.domain.model import Source
+from timeline.domain.model import PolicyEvent, Source
 from timeline.domain.naming import name_key, title_key
 
 IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
@@ -33,8 +33,9 @@ def _source_key(source: Source) -> str:
     return f"{title_key(source.title)}|{title_key(source.publisher)}"
 
 
-def content_identity(draft: Draft) -> uuid.UUID:
-    """The entry id of a row that gives none, from the fields that define the entry, normalised."""
+def content_identity(draft: Draft | PolicyEvent) -> uuid.UUID:
+    """The entry id of a row that gives none, from the fields that define the entry, normalised
+    (of an entry recorded, what a row with its content would have)."""
     key = [
         str(draft.date),
         title_key(draft.title),
