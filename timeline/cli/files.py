@@ -266,12 +266,9 @@ def _report_problems(
     session: Session, file: Path, problems: list[Problem], errors_file: Path | None, as_json: bool
 ) -> None:
     """Every problem of a refused import, where the user asked for them (the one-line summary follows)."""
-    if errors_file is not None:
-        write_atomically(errors_file, problems_csv(problems))
+    _write_errors(errors_file, problems)
     if as_json:
-        print_json(
-            {"file": file.name, "recorded": [], "already_imported": 0, "problems": [p.as_json() for p in problems]}
-        )
+        print_json(import_report(file.name, problems=problems))
     if session.verbosity >= VERBOSE:
         for problem in problems:
             click.echo(f"error: {file.name}: {problem.line}", err=True)
@@ -289,6 +286,7 @@ def _write_errors(path: Path | None, problems: list[Problem]) -> None:
 
 
 def _where_every_problem(session: Session, errors_file: Path | None) -> str:
+    """The end of the refusal's line: where every problem can be read."""
     if errors_file is not None:
         return f"every problem is in {errors_file} (row, field, problem)"
     if session.verbosity >= VERBOSE:
