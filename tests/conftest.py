@@ -207,8 +207,8 @@ def announce(config: pytest.Config, line: str) -> None:
 
 def record_every_kind_of_change(archive: ArchiveUnderTest) -> dict[str, str]:
     """Entries with every field, then every kind of change to them: corrections, sources added and
-    withdrawn, links and unlinks, a retraction, a merge, a bundle made, grown and shrunk, and actors
-    typed and typed again. Returns the entries' slugs by name."""
+    withdrawn, links and unlinks, a retraction, a merge, a bundle made, grown and shrunk, another made and
+    deleted, and actors typed and typed again. Returns the entries' slugs by name."""
     order = archive.add(
         "Order on preventing online censorship", "2020-05-28", "executive-order",
         "--actor", "Donald Trump:issuer", "--actor", "Twitter:target", "--platform", "Twitter",
@@ -244,6 +244,8 @@ def record_every_kind_of_change(archive: ArchiveUnderTest) -> dict[str, str]:
         ("correct", labels["slug"], "--summary", "Corrected after the bundle was made.", "--reason", "clarity"),
         ("bundle", "add", "smith-2026", ruling["slug"]),
         ("bundle", "remove", "smith-2026", labels["slug"], "--reason", "not cited after all"),
+        ("bundle", "create", "jones-2026", ruling["slug"], "--title", "Jones (2026)"),
+        ("bundle", "delete", "jones-2026", "--reason", "the paper was withdrawn"),
         ("actor", "type", "Donald Trump", "person", "--reason", "the order's issuer"),
         ("actor", "type", "Landgericht Köln", "court"),
         ("actor", "type", "donald trump", "government", "--reason", "the office, not the man"),

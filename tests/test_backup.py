@@ -94,7 +94,7 @@ def test_a_dump_restored_into_postgresql_and_back_into_sqlite_keeps_every_change
 
     on_postgres = new_archive(tmp_path / "on-postgres", postgres_schema)
     restored = on_postgres.ok("restore", str(first))
-    assert "(5 entries, 1 bundles)" in restored.stdout
+    assert "(5 entries, 2 bundles)" in restored.stdout
     assert "events/: 5 files match the store (5 written)" in restored.stdout
     on_postgres.ok("dump", str(second))
 

@@ -107,7 +107,8 @@ def test_the_editor_comes_from_the_option_then_the_environment(sqlite_archive: A
 
 
 def test_add_asks_for_missing_fields_at_a_terminal(sqlite_archive: ArchiveUnderTest) -> None:
-    """A person at a terminal is asked for the title, kind, date and source instead of refused."""
+    """A person at a terminal is asked for every field not given instead of refused (Enter skips an
+    optional one; tests/test_interactive_add.py tries every answer)."""
     # A real pseudo-terminal (not fork(), which is unsafe in a threaded test process).
     fd, terminal = pty.openpty()
     child = subprocess.Popen(
@@ -119,8 +120,11 @@ def test_add_asks_for_missing_fields_at_a_terminal(sqlite_archive: ArchiveUnderT
         close_fds=True,
     )
     os.close(terminal)
-    answers = iter(["Twitter suspends 936 accounts", "suspension", "2019-08-19", "Twitter removes accounts"])
-    seen = b""
+    answers = iter(
+        # title, kind, date, summary, actors (none), source title, publisher, date, URL: platforms were given
+        ["Twitter suspends 936 accounts", "suspension", "2019-08-19", "", "", "Twitter removes accounts", "", "", ""]
+    )
+    seen = since = b""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and child.poll() is None:
         ready, _, _ = select.select([fd], [], [], 0.5)
@@ -131,17 +135,20 @@ def test_add_asks_for_missing_fields_at_a_terminal(sqlite_archive: ArchiveUnderT
         except OSError:
             break
         seen += chunk
-        if seen.rstrip().endswith(b":"):
+        since += chunk
+        # A question ends with ": " (output since the last answer only: an empty answer echoes nothing)
+        if since.rstrip().endswith(b":"):
             os.write(fd, (next(answers) + "\n").encode())
-            seen += b"\n"
+            seen, since = seen + b"\n", b""
     with contextlib.suppress(OSError):
         seen += os.read(fd, 4096)
     os.close(fd)
     status = child.wait(timeout=30)
     text = seen.decode(errors="replace")
     assert status == 0, text
-    for prompt in ("Title:", "Kind:", "Date", "Source headline:"):
+    for prompt in ("Title", "Kind (its number or name):", "Date", "Summary", "Actor", "Source title", "Source URL"):
         assert prompt in text
+    assert "Platform" not in text
     assert "recorded 2019-08-19-twitter-suspends-936-accounts" in text
 
 

@@ -150,10 +150,15 @@ def test_a_clone_built_by_someone_else_forty_days_later_is_the_same_site(alices:
         *(f"events/{order}/{name}" for name in ("cite.bib", "cite.ris", "cite.json")),
         *(f"events/{order}/v2/{name}" for name in ("cite.bib", "cite.ris", "cite.json")),
         *(f"bundles/smith-2026/{name}" for name in ("index.html", "bundle.bib", "bundle.ris", "bundle.json")),
+        "bundles/jones-2026/index.html",
         "changes/index.html", "feeds/entries.xml", "feeds/changes.xml", "manifest.json",
     }  # fmt: skip
     assert expected <= files, f"the site lacks {sorted(expected - files)}"
     assert any(path.startswith("manifest/") for path in files)
+    # The deleted bundle's page stays, withdrawn as of Alice's deletion (replayed from history/bundles/).
+    withdrawn = (site / "bundles" / "jones-2026" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Withdrawn</strong>" in withdrawn and "the paper was withdrawn" in withdrawn
+    assert "jones-2026" not in (site / "bundles" / "index.html").read_text(encoding="utf-8")
     assert (site / SEARCH_INDEX).is_dir()
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["history"]["events"] == history_lines(bob)

@@ -143,6 +143,9 @@ def build_site(root: Path) -> BuiltSite:
     duplicate = archive.add("Moderation rules published by Test Platform", "2021-03-01", "policy-change",
                             "--platform", "Test Platform")
     archive.ok("merge", duplicate["slug"], rules["slug"], "--reason", "same rules recorded twice")
+
+    archive.ok("bundle", "create", "withdrawn-brief", rules["slug"], retracted["slug"], "--title", "A brief")
+    archive.ok("bundle", "delete", "withdrawn-brief", "--reason", "the brief was withdrawn")
     # fmt: on
     archive.ok("build")
     out = root / "_site"
@@ -177,6 +180,8 @@ def build_site(root: Path) -> BuiltSite:
         "jurisdiction": page("jurisdictions/european-union"),
         "sources index": page("sources"),
         "source": sources_of_arabic[0],
+        "bundles index": page("bundles"),
+        "withdrawn bundle": page("bundles/withdrawn-brief"),
         "changes": page("changes"),
         "changes page": page("changes/page/1"),
         "not found": out / "404.html",
@@ -221,6 +226,8 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
         assert "Test Platform publishes its moderation rules" in p[kind], kind
     assert 'class="source-document" lang="ar"' in p["source"]
     assert "<h1>Page not found</h1>" in p["not found"]
+    assert "<strong>Withdrawn</strong>" in p["withdrawn bundle"] and "the brief was withdrawn" in p["withdrawn bundle"]
+    assert "<h1>Citation bundles</h1>" in p["bundles index"] and "withdrawn-brief" not in p["bundles index"]
 
 
 def run_checker(jar: Path, files: list[Path]) -> list[dict]:

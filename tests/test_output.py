@@ -238,7 +238,7 @@ def test_every_change_ends_with_a_line_saying_what_it_did(sqlite_archive: Archiv
         ("unlink", a, "responds-to", b, "--reason", "r"): rf"^unlinked {a} \(responds-to {b}\): now revision 6$",
         ("merge", twice["slug"], a, "--reason", "r"): rf"^merged {twice['slug']} into {a}: now revision 2$",
         ("retract", b, "--reason", "r"): rf"^retracted {b}: now revision 2$",
-        ("bundle", "create", "paper", a): r"^created bundle paper with 1 pinned entries$",
+        ("bundle", "create", "paper", a): r"^created bundle paper with 1 pinned entry$",
         ("sync",): r"^synced events/: 0 recorded, 0 revised, 3 unchanged, 0 files restored, 0 refused$",
     }
     for args, last_line in expected.items():

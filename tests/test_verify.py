@@ -60,7 +60,7 @@ def test_a_clean_archive_verifies(store: ArchiveUnderTest) -> None:
     [line] = result.stdout.strip().splitlines()
     assert line.startswith("verified: ")
     changes = len(store.notifications())
-    assert f"{changes} changes replay into 5 entries, 10 reservations, 1 bundles and 2 actor profiles" in line
+    assert f"{changes} changes replay into 5 entries, 10 reservations, 2 bundles and 2 actor profiles" in line
     assert "5 events/ files match the store" in line
     assert "the read model matches a rebuild" in line
     assert "site files match manifest.json" in line

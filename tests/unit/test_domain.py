@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle, Pin
@@ -569,3 +570,29 @@ def test_an_actor_profile_refuses_the_type_it_has_and_unknown_types() -> None:
     with pytest.raises(InvalidField):
         ActorProfile(key="y", name="Y", actor_type="thing", editor="Alice", reason="")
     assert (profile.actor_type, profile.version) == ("person", 1)
+
+
+def test_a_deleted_bundle_keeps_its_pins_and_is_never_changed_again() -> None:
+    bundle = Bundle(name="b", title="B", pins=(Pin(ORDER_ID, 1),), editor="Alice", reason="r")
+    assert (bundle.deleted, bundle.deleted_on, bundle.deletion_reason) == (False, None, "")
+    bundle.delete(editor="Bob", reason="the paper was withdrawn")
+    events = bundle.collect_events()
+    assert [(type(e).__name__, get_topic(type(e)), e.originator_version, e.editor, e.reason) for e in events] == [
+        ("Started", "timeline:Bundle.Started", 1, "Alice", "r"),
+        ("Deleted", "timeline:Bundle.Deleted", 2, "Bob", "the paper was withdrawn"),
+    ]
+    assert bundle.deleted_on == bundle.modified_on == events[-1].timestamp
+    assert (bundle.pins, bundle.deletion_reason) == ((Pin(ORDER_ID, 1),), "the paper was withdrawn")
+    again = replayed(events)
+    shown = ("deleted_on", "deletion_reason", "pins")
+    assert [getattr(again, name) for name in shown] == [getattr(bundle, name) for name in shown]
+
+    refusal = f"bundle b was deleted on {bundle.deleted_on:%Y-%m-%d} \\(the paper was withdrawn\\); a deleted bundle"
+    for change in (
+        lambda: bundle.add((Pin(LABELS_ID, 1),), editor="C", reason="r"),
+        lambda: bundle.remove((ORDER_ID,), editor="C", reason="r"),
+        lambda: bundle.delete(editor="C", reason="again"),
+    ):
+        with pytest.raises(InvalidChange, match=refusal):
+            change()
+    assert (bundle.version, bundle.collect_events()) == (2, [])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from timeline.app import actors, bundles
 from timeline.app.application import TimelineArchive
+from timeline.app.bundles import PinnedEntry
 from timeline.app.committed import CommittedHistory, HistoryReport
 from timeline.app.fileedits import read_edit, revise_from_file
 from timeline.app.sync import Reason, SyncReport, sync_folder
@@ -284,7 +285,16 @@ class ArchiveService:
     # Citation bundles -------------------------------------------------------------------------
 
     def bundle(self, name: str) -> Bundle:
+        """The bundle named NAME, deleted or not."""
         return bundles.get_bundle(self.app, name)
+
+    def all_bundles(self) -> list[Bundle]:
+        """Every bundle, deleted ones too, in order of name."""
+        return bundles.all_bundles(self.app)
+
+    def pinned_entries(self, bundle: Bundle) -> list[PinnedEntry]:
+        """The bundle's entries at their pinned revisions, retracted ones marked."""
+        return bundles.pinned_entries(self.app, bundle)
 
     def create_bundle(self, name: str, title: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
         with self._writing():
@@ -297,6 +307,11 @@ class ArchiveService:
     def remove_from_bundle(self, name: str, refs: Sequence[str], options: WriteOptions) -> Bundle:
         with self._writing():
             return bundles.remove_from_bundle(self.app, name, refs, options)
+
+    def delete_bundle(self, name: str, options: WriteOptions) -> Bundle:
+        """Withdraw a bundle: its page stays, marked withdrawn; its name stays taken."""
+        with self._writing():
+            return bundles.delete_bundle(self.app, name, options)
 
     # Actors ----------------------------------------------------------------------------------------
 

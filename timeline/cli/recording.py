@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from timeline.app.application import Draft
+from timeline.cli.asking import ask_for_entry, needs_asking
 from timeline.cli.display import entry_text
 from timeline.cli.progressbar import NORMAL
 from timeline.cli.session import (
@@ -27,13 +28,10 @@ from timeline.errors import InvalidField
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import MalformedFile, read_entry_file
 
-# Fields `add` asks for at a terminal when they are missing.
-PROMPTS = (
-    ("title", "Title"),
-    ("kind", "Kind"),
-    ("date", "Date (YYYY-MM-DD, YYYY-MM, YYYY, ~ for approximate, A/B for a range)"),
-    ("source_title", "Source headline"),
-)
+
+def at_a_terminal() -> bool:
+    """Whether a person is there to answer questions (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
 
 @click.command()
@@ -106,7 +104,10 @@ def add(
 ) -> None:
     """Record a new policy event with its first source.
 
-    Missing required fields are asked for at a terminal; elsewhere they are an error.
+    At a terminal, when a required field (title, kind, date, source title) is missing,
+    every field not given is asked for: title, kind (from a numbered list), date,
+    summary, actors, platforms, and the source's title, publisher, date and URL;
+    optional ones are skipped with Enter. Elsewhere a missing field is an error.
 
     \b
     Example:
@@ -130,6 +131,8 @@ def add(
             allow_duplicate=allow_duplicate,
         )
     else:
+        if at_a_terminal() and needs_asking(options):
+            ask_for_entry(options, session.archive.kinds)
         draft = draft_from(_from_options(options))
         relations = tuple(links)
     entry = session.service.add(draft, write, relations)
@@ -153,10 +156,6 @@ def _from_file(path: Path) -> tuple[Draft, tuple[tuple[str, str], ...]]:
 
 
 def _from_options(options: dict[str, Any]) -> dict[str, Any]:
-    if sys.stdin.isatty():
-        for name, label in PROMPTS:
-            if not options.get(name):
-                options[name] = click.prompt(label)
     source = {
         "title": options["source_title"],
         "url": options["source_url"],

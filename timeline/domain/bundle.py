@@ -7,6 +7,7 @@ never change when the entries are corrected later. No I/O happens here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -43,9 +44,25 @@ class Bundle(Aggregate):
         self.name = name
         self.title = title
         self.pins = tuple(pins)
+        self.deletion_reason = ""
+        self.deleted = False
+
+    @property
+    def deleted_on(self) -> dt.datetime | None:
+        """When it was deleted: its last change, since a deleted bundle never changes again."""
+        return self.modified_on if self.deleted else None
+
+    def check_changeable(self) -> None:
+        """A deleted bundle stays as it was when deleted: its page was cited."""
+        if self.deleted_on is not None:
+            raise InvalidChange(
+                f"bundle {self.name} was deleted on {self.deleted_on:%Y-%m-%d} ({self.deletion_reason}); "
+                "a deleted bundle cannot be changed"
+            )
 
     def add(self, pins: tuple[Pin, ...], *, editor: str, reason: str) -> None:
         """Pin more entries; an entry already in the bundle keeps the revision it was pinned at."""
+        self.check_changeable()
         present = {p.entry_id for p in self.pins}
         new = tuple(p for p in pins if p.entry_id not in present)
         if not new:
@@ -57,6 +74,7 @@ class Bundle(Aggregate):
         self.pins = (*self.pins, *pins)
 
     def remove(self, entry_ids: tuple[UUID, ...], *, editor: str, reason: str) -> None:
+        self.check_changeable()
         missing = set(entry_ids) - {p.entry_id for p in self.pins}
         if missing:
             raise InvalidChange(f"bundle {self.name} does not hold {len(missing)} of these entries")
@@ -67,3 +85,14 @@ class Bundle(Aggregate):
     @event("EntriesRemoved", topic="timeline:Bundle.EntriesRemoved")
     def _removed(self, entry_ids: tuple[UUID, ...], editor: str, reason: str) -> None:
         self.pins = tuple(p for p in self.pins if p.entry_id not in set(entry_ids))
+
+    def delete(self, *, editor: str, reason: str) -> None:
+        """Withdraw the bundle: its page stays at its address, marked withdrawn, and its name stays
+        taken; it leaves the list of bundles and is never changed again."""
+        self.check_changeable()
+        self._deleted(editor=editor, reason=reason)
+
+    @event("Deleted", topic="timeline:Bundle.Deleted")
+    def _deleted(self, editor: str, reason: str) -> None:
+        self.deleted = True
+        self.deletion_reason = reason

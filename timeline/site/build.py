@@ -40,7 +40,7 @@ from timeline.store import notifications as log
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 10
+READ_MODEL_VERSION = 11
 
 
 @dataclass

@@ -112,4 +112,6 @@ class EntryPages:
         return files
 
     def bundle_index(self) -> Files:
-        return self.templates.page("bundles.html", urls.bundle_index(), bundles=self.view.bundles())
+        """The list of bundles: a withdrawn bundle keeps its page but leaves the list."""
+        listed = [bundle for bundle in self.view.bundles() if not bundle["withdrawn_on"]]
+        return self.templates.page("bundles.html", urls.bundle_index(), bundles=listed)

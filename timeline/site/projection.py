@@ -195,14 +195,18 @@ class Projector:
     @apply.register(_event(Bundle, "Started"))
     @apply.register(_event(Bundle, "EntriesAdded"))
     @apply.register(_event(Bundle, "EntriesRemoved"))
+    @apply.register(_event(Bundle, "Deleted"))
     def _bundle_changed(self, domain_event: Any, position: int, before: Bundle | None) -> Bundle:
-        """A bundle's page, and the list of bundles, show its pins."""
+        """A bundle's page, and the list of bundles, show its pins; a deleted bundle's page stays,
+        marked withdrawn (when and why), and it leaves the list."""
         after = domain_event.mutate(before)
         assert isinstance(after, Bundle)
         data = {
             "name": after.name,
             "title": after.title,
             "pins": [{"entry_id": str(p.entry_id), "revision": p.revision} for p in after.pins],
+            "withdrawn_on": _moment(after.deleted_on) if after.deleted_on else "",
+            "withdrawal_reason": after.deletion_reason,
         }
         self.c.execute(
             "INSERT OR REPLACE INTO bundles (name, data) VALUES (?, ?)",
