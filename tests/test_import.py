@@ -61,7 +61,7 @@ def test_a_csv_with_three_bad_rows_is_rejected_whole(store: ArchiveUnderTest, tm
     assert result.exit_code == 2
     message = result.stderr.strip()
     assert len(message.splitlines()) == 1
-    assert "nothing imported, 3 bad rows" in message
+    assert message.startswith("error: entries.csv: import refused, nothing recorded: 3 problems: row 3: ")
     assert "row 3: date: 2020-02-30 does not exist" in message
     assert "row 5: kind: 'press-release' is not a known kind" in message
     assert "row 6: source url: 'javascript:alert(1)'" in message
@@ -129,8 +129,77 @@ def test_json_lines_export_imports_into_another_archive(store: ArchiveUnderTest,
 
 
 def test_a_duplicate_within_the_file_is_named(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "entries.csv", [_row("Twitter labels two tweets"), _row("Twitter labels two tweets!")])
+    """A row repeating another (its title differing only in punctuation, the rest alike) is the
+    same entry twice; a near-identical title with nothing to tell the rows apart is a likely
+    duplicate. Both name the row they repeat, and --allow-duplicate keeps them all."""
+    path = _csv(
+        tmp_path / "entries.csv",
+        [
+            _row("Twitter labels two tweets"),
+            _row("Twitter labels two tweets!"),
+            ["Twitter labels two tweet", "label", "2020-05-26", "", "Twitter", "", "Wire report", "", "", ""],
+        ],
+    )
     result = sqlite_archive.run("import", str(path))
     assert result.exit_code == 2
-    assert "row 3: likely duplicate of 2020-05-26-twitter-labels-two-tweets" in result.stderr
-    assert "imported 2 entries" in sqlite_archive.ok("import", str(path), "--allow-duplicate").stdout
+    assert "row 3: the same entry as row 2 (the same date, title, platforms and sources); remove one" in result.stderr
+    assert (
+        "row 4: likely duplicate of 2020-05-26-twitter-labels-two-tweets (2020-05-26, 'Twitter labels two tweets'): "
+        "the same day, a near-identical title, the same platform and no source address to tell them apart; "
+        "pass --allow-duplicate-row 4 to import it anyway"
+    ) in result.stderr
+    assert sqlite_archive.notifications() == []
+    assert "imported 3 entries" in sqlite_archive.ok("import", str(path), "--allow-duplicate").stdout
+    # The rows kept despite repeating one keep their identity: the same file again records nothing.
+    assert "imported 0 entries from entries.csv (3 already imported)" in sqlite_archive.ok("import", str(path)).stdout
+
+
+def test_rows_keep_their_identity_by_their_own_id_or_their_content(store: ArchiveUnderTest, tmp_path: Path) -> None:
+    """An id that is no UUID names the row in its own source: the entry it made is found again by
+    it, whatever else changed. JSON Lines without ids are known by their content, as CSV rows are."""
+    path = tmp_path / "own-ids.csv"
+    path.write_text(
+        "id,title,kind,date,source_title\n"
+        "tosdr:1,Twitch updates its terms,policy-change,2021-01-05,Twitch terms\n"
+        "tosdr:2,TikTok updates its terms,policy-change,2021-01-05,TikTok terms\n",
+        encoding="utf-8",
+    )
+    store.ok("import", str(path))
+    # The source retitled row 1 since, and added a row: row 1 is still the entry recorded from it.
+    path.write_text(
+        "id,title,kind,date,source_title\n"
+        "tosdr:1,Twitch revises its terms of service,policy-change,2021-01-05,Twitch terms\n"
+        "tosdr:2,TikTok updates its terms,policy-change,2021-01-05,TikTok terms\n"
+        "tosdr:3,Quora updates its terms,policy-change,2021-01-06,Quora terms\n",
+        encoding="utf-8",
+    )
+    assert "imported 1 entry from own-ids.csv (2 already imported)" in store.ok("import", str(path)).stdout
+    assert sorted(e["title"] for e in store.json("list")) == [
+        "Quora updates its terms",
+        "TikTok updates its terms",
+        "Twitch updates its terms",
+    ]
+
+    before = store.notifications()
+    path.write_text(
+        "id,title,kind,date,source_title\n"
+        "tosdr:7,LINE updates its terms,policy-change,2021-01-07,LINE terms\n"
+        "tosdr:7,LinkedIn updates its terms,policy-change,2021-01-07,LinkedIn terms\n",
+        encoding="utf-8",
+    )
+    result = store.run("import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: own-ids.csv: import refused, nothing recorded: 1 problem: "
+        "row 3: id: the same entry as row 2 (the same id); give each entry its own\n"
+    )
+    assert store.notifications() == before
+
+    lines = tmp_path / "lines.jsonl"
+    entry = {"title": "X updates its terms", "kind": "policy-change", "date": "2021-02-01"}
+    rows = [{**entry, "sources": [{"title": "X terms", "url": "https://x.example/terms/1"}]}]
+    lines.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    store.ok("import", str(lines))
+    rows.insert(0, {**entry, "sources": [{"title": "X terms", "url": "https://x.example/terms/2"}]})
+    lines.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert "imported 1 entry from lines.jsonl (1 already imported)" in store.ok("import", str(lines)).stdout

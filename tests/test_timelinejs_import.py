@@ -227,10 +227,19 @@ def test_every_bad_row_of_a_spreadsheet_is_named_by_its_row_and_nothing_is_writt
 ) -> None:
     result = sqlite_archive.run("import", str(FIXTURES / "bad-rows.csv"))
     assert result.exit_code == 2
-    message = result.stderr.strip()
-    assert len(message.splitlines()) == 1
+    assert result.stderr.splitlines() == [
+        "error: bad-rows.csv: import refused, nothing recorded: 2 bad dates (rows 5, 7), 2 bad years (rows 6, 10), "
+        "1 bad month (row 4), 1 bad headline (row 8), 1 problem with media (row 9), 1 bad day (row 11); "
+        "every problem: --errors FILE or -v"
+    ]
+    result = sqlite_archive.run("import", str(FIXTURES / "bad-rows.csv"), "-v")
+    assert result.exit_code == 2
+    *listed, last = result.stderr.splitlines()
+    assert last.endswith("every problem is listed above")
+    assert len(listed) == 8
+    message = "\n".join(listed)
     # Rows are the spreadsheet's: row 3's text spans three lines of the file, and row 4 is still row 4.
-    assert message.startswith("error: bad-rows.csv: nothing imported, 8 bad rows: row 4: Month: 13 is out of range")
+    assert listed[0] == "error: bad-rows.csv: row 4: Month: 13 is out of range; give a month from 1 to 12"
     for problem in (
         "row 5: date: 2020-02-30 does not exist (February 2020 has 29 days)",
         "row 6: Year: is empty but Month is given",
@@ -247,10 +256,13 @@ def test_every_bad_row_of_a_spreadsheet_is_named_by_its_row_and_nothing_is_writt
 
 
 def test_every_bad_event_of_a_json_file_is_named_by_its_place(sqlite_archive: ArchiveUnderTest) -> None:
-    result = sqlite_archive.run("import", str(FIXTURES / "bad-events.json"))
+    result = sqlite_archive.run("import", str(FIXTURES / "bad-events.json"), "--verbose")
     assert result.exit_code == 2
     message = result.stderr
-    assert "nothing imported, 5 bad rows" in message
+    assert (
+        "import refused, nothing recorded: 2 problems with start_date.year (events 2, 3), 1 problem with media "
+        "(event 4), 1 other problem (event 5), 1 problem with text (event 6); every problem is listed above"
+    ) in message
     assert "event 2: start_date.year: is empty; every entry needs at least a year" in message
     assert "event 3: start_date.year: 'twenty twenty' is not a whole number" in message
     assert "event 4: media: 'data:text/html,<script>alert(1)</script>' is not an http:// or https:// address" in message
@@ -311,7 +323,7 @@ def test_a_later_version_of_the_file_brings_only_the_new_slides(
     )
     path.write_text(json.dumps(data), encoding="utf-8")
     result = sqlite_archive.ok("import", str(path))
-    assert "imported 1 entries from platform-policy.json (7 already imported)" in result.stdout
+    assert "imported 1 entry from platform-policy.json (7 already imported)" in result.stdout
     assert by_title(sqlite_archive)["Platforms label vaccine claims"]["date"] == "2021-03"
 
     # Under another name it is another file: its slides are new, and refused as likely duplicates.
@@ -319,9 +331,9 @@ def test_a_later_version_of_the_file_brings_only_the_new_slides(
     shutil.copy(path, copy)
     result = sqlite_archive.run("import", str(copy))
     assert result.exit_code == 2
-    assert "nothing imported, 8 bad rows: event 1: likely duplicate of 2021-03-platforms-label-vaccine-claims" in (
-        result.stderr
-    )
+    assert "import refused, nothing recorded: 8 likely duplicates (events 1, 2, 3 ... and 5 more)" in result.stderr
+    listed = sqlite_archive.run("import", str(copy), "-v").stderr
+    assert "error: copy.json: event 1: likely duplicate of 2021-03-platforms-label-vaccine-claims (2021-03, " in listed
 
 
 # Safe Markdown from hostile HTML ---------------------------------------------------------------

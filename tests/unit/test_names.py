@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from timeline.app.names import DuplicateCheck, NameAllocator, in_cycle, reaches
+from timeline.app.names import DuplicateCheck, Evidence, NameAllocator, address_key, in_cycle, likeness, reaches
 from timeline.domain.dates import PartialDate
 from timeline.domain.drafts import Draft, record_draft
-from timeline.domain.model import PolicyEvent, Source
+from timeline.domain.model import Actor, PolicyEvent, Source
 from timeline.domain.naming import base_slug, short_id_for
 from timeline.errors import (
     DuplicateEntry,
@@ -142,7 +142,8 @@ def test_duplicate_check_refuses_a_near_identical_title_on_the_same_day_naming_t
     check = DuplicateCheck(live, verb="import")
     message = (
         r"likely duplicate of 2020-05-28-twitter-suspends-936-accounts "
-        r"\(2020-05-28, 'Twitter suspends 936 accounts'\); pass --allow-duplicate to import anyway"
+        r"\(2020-05-28, 'Twitter suspends 936 accounts'\): the same day, a near-identical title and no source "
+        r"address to tell them apart; pass --allow-duplicate to import anyway"
     )
     with pytest.raises(DuplicateEntry, match=message):
         check.refuse(Draft("twitter suspends 936 accounts!", "suspension", PartialDate("2020-05-28")))
@@ -165,6 +166,93 @@ def test_duplicate_check_ignores_entries_that_are_not_live_and_counts_planned_on
     check.planned(Draft("A new takedown", "takedown", PartialDate("2020-05-28~")), "2020-05-28-a-new-takedown")
     with pytest.raises(DuplicateEntry, match=r"likely duplicate of 2020-05-28-a-new-takedown \(2020-05-28~, "):
         check.refuse(Draft("A new takedown.", "takedown", PartialDate("2020-05-28")))
+
+
+def evidence(
+    title: str, kind: str = "policy-change", platforms: str = "", actors: str = "", urls: str = ""
+) -> Evidence:
+    """An entry's evidence from short notes: names and addresses separated by spaces."""
+    draft = Draft(
+        title,
+        kind,
+        PartialDate("2021-01-05"),
+        actors=tuple(Actor(name, "author") for name in actors.split()),
+        platforms=tuple(platforms.split()),
+        sources=tuple(Source(title="Report", url=url) for url in urls.split()) or (Source(title="Report"),),
+    )
+    return Evidence.of(draft, "2021-01-05-existing")
+
+
+TOS = "Updates its terms of service"
+LIKENESS: list[Any] = [
+    # (new, existing on the same day, why it looks the same or None)
+    pytest.param(
+        evidence(TOS, platforms="Twitch", urls="https://a.example/tos-1"),
+        evidence(TOS, platforms="Twitch", urls="https://a.example/tos-2"),
+        None,
+        id="one-document-changed-twice-at-two-addresses",
+    ),
+    pytest.param(
+        evidence("Twitch updates its terms", platforms="Twitch"),
+        evidence("TikTok updates its terms", platforms="TikTok"),
+        None,
+        id="similar-platform-names-differ",
+    ),
+    pytest.param(
+        evidence(TOS, platforms="X", urls="https://x.example/tos"),
+        evidence(TOS, platforms="Quora", urls="https://x.example/tos"),
+        None,
+        id="other-platforms-even-citing-one-article",
+    ),
+    pytest.param(
+        evidence(TOS, actors="Twitter"),
+        evidence(TOS, actors="Facebook"),
+        None,
+        id="other-actors",
+    ),
+    pytest.param(
+        evidence("Twitter labels a tweet", "label", urls="https://news.example/a"),
+        evidence("Trump tweets about ballots", "statement", urls="https://news.example/a"),
+        None,
+        id="one-article-reports-two-kinds-of-event",
+    ),
+    pytest.param(
+        evidence(TOS, platforms="Twitter"),
+        evidence(TOS + ".", platforms="Twitter"),
+        "the same day, a near-identical title, the same platform and no source address to tell them apart",
+        id="same-title-same-platform-nothing-else",
+    ),
+    pytest.param(
+        evidence(TOS, platforms="Twitter", urls="https://twitter.example/tos"),
+        evidence(TOS, platforms="Twitter"),
+        "the same day, a near-identical title, the same platform and no source address to tell them apart",
+        id="one-side-cites-no-address",
+    ),
+    pytest.param(
+        evidence("Twitter revises the rules it applies to posts", platforms="Twitter", urls="http://www.tw.example/r/"),
+        evidence(TOS, platforms="Twitter", urls="https://tw.example/r#changes"),
+        "the same day, the same source address (tw.example/r) and the same platform",
+        id="retitled-but-the-same-address",
+    ),
+    pytest.param(
+        evidence(TOS, urls="https://tw.example/r?utm_source=feed"),
+        evidence(TOS + "!", urls="https://tw.example/r"),
+        "the same day, the same source address (tw.example/r) and a near-identical title",
+        id="same-address-and-title",
+    ),
+]
+
+
+@pytest.mark.parametrize(("new", "old", "why"), LIKENESS)
+def test_likely_duplicates_are_judged_by_their_evidence(new: Evidence, old: Evidence, why: str | None) -> None:
+    assert likeness(new, old) == why
+
+
+def test_source_addresses_compare_as_documents() -> None:
+    same = ["https://www.Example.org/tos/", "http://example.org/tos#top", "https://example.org/tos?utm_medium=x"]
+    assert {address_key(url) for url in same} == {"example.org/tos"}
+    assert address_key("https://example.org/tos?v=2") != address_key("https://example.org/tos?v=3")
+    assert address_key("https://example.org:8443/tos") != address_key("https://example.org/tos")
 
 
 A, B, C, D = (uuid.UUID(int=n) for n in range(1, 5))

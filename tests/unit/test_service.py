@@ -374,7 +374,7 @@ def test_an_import_with_a_bad_row_records_nothing_and_writes_no_file(
     path.write_text(IMPORT_CSV.format(order=entries["wrong"].slug), encoding="utf-8")  # a retracted target
     rows, problems = read_import(path)
     position, before = service.app.position(), files(service)
-    with pytest.raises(ImportRejected, match=r"1 bad rows: row 4: entry .* is retracted"):
+    with pytest.raises(ImportRejected, match=r"nothing recorded: 1 problem: row 4: entry .* is retracted"):
         service.import_rows(rows, options("imported from rows.csv"), problems)
     assert service.app.position() == position
     assert files(service) == before

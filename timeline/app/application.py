@@ -186,7 +186,7 @@ class TimelineArchive(Application[UUID]):
 
         def build() -> list[Aggregate]:
             if not options.allow_duplicate:
-                DuplicateCheck(self.entries).refuse(draft)
+                DuplicateCheck.in_store(self.recorder, self.mapper).refuse(draft)
             entry_id = draft.id or uuid.uuid4()
             if draft.id is not None and entry_id in self.repository:
                 raise InvalidChange(f"an entry with id {entry_id} already exists")

@@ -1,36 +1,18 @@
 """Bulk import from spreadsheets (CSV), from JSON Lines (the export format) and from TimelineJS files.
 
 All or nothing: every row is checked first, and any bad row rejects the whole
-file with a list of every bad row and its problem. Only then are entries saved,
-in batches of a few hundred per transaction. Each row's entry id derives from
-the file's content and the row's number, so re-running an interrupted import
-finishes the job without recording anything twice.
-
-CSV columns (one row per entry; lists separated by ``;``):
-
-- ``title``, ``kind``, ``date`` (required), ``summary``, ``slug``;
-- ``actors`` as ``Name:role; Name:role``; ``platforms``, ``topics``, ``jurisdictions``;
-- ``identifiers`` as ``scheme:value; ...`` (``executive-order:13925; federal-register:85 FR 34079``);
-- ``relations`` as ``type:target-slug; ...`` (targets in the archive or in the file);
-- the first source as ``source_title`` (required), ``source_url``, ``source_publisher``,
-  ``source_date``, ``source_authors``, ``source_quote``, ``source_quote_by``,
-  ``source_language``, ``source_archived_url``, ``source_note``, ``source_accessed``;
-  more sources as ``source2_title``, ``source2_url``... up to ``source9_*``.
-
-A file's format is told by its content: a JSON object with ``events`` is a TimelineJS file,
-other JSON is JSON Lines, and a CSV is ours when its columns include ``title`` and the
-TimelineJS template's when they include Year and Headline (see :mod:`timeline.formats.timelinejs_reader`).
+file with every bad row and its problem (:mod:`timeline.app.importproblems`).
+Only then are entries saved, in batches of a few hundred per transaction. Each
+row's entry id is its identity (:mod:`timeline.app.rowidentity`): its ``id``, or
+what defines the entry, so importing the same file again (interrupted, grown or
+reordered) records only the rows not recorded yet. The file is read into rows
+by :mod:`timeline.formats.importrows`, which lists the CSV columns.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
-import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,188 +21,75 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from timeline.app.application import TimelineArchive
-from timeline.app.names import DuplicateCheck, in_cycle
+from timeline.app.importproblems import ImportRejected, Problem
+from timeline.app.names import DuplicateCheck, entries_in_one_pass, in_cycle
+from timeline.app.rowidentity import content_identity, given_identity
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
 from timeline.domain.model import PolicyEvent, Relation, RelationType, Reservation
 from timeline.domain.naming import relation_type
-from timeline.errors import ConcurrentWriteConflict, InvalidChange, TimelineError
-from timeline.formats.entrycsv import ENTRY_COLUMNS, SOURCE_COLUMN
-from timeline.formats.entrydata import SOURCE_FIELDS, draft_from, relations_from
-from timeline.formats.timelinejs_reader import TimelineJSOptions, is_template_header, is_timelinejs_json
-from timeline.formats.timelinejs_reader import read_csv as read_timelinejs_csv
-from timeline.formats.timelinejs_reader import read_json as read_timelinejs_json
+from timeline.errors import ConcurrentWriteConflict, InvalidChange, InvalidField, TimelineError
+from timeline.formats.entrydata import draft_from, relations_from
+from timeline.formats.importrows import FORMATS, chosen_format, read_rows
+from timeline.formats.timelinejs_reader import TimelineJSOptions
 from timeline.progress import Progress
 
-LIST_SEPARATOR = ";"
-IMPORT_NAMESPACE = uuid.UUID("5b0c8f52-4f0e-4c55-9a53-3f1c2b6f7e10")
-# What --format accepts; "auto" tells the format by the file's content.
-FORMATS = ("auto", "csv", "jsonl", "timelinejs")
-# entries.csv puts an apostrophe before a cell a spreadsheet would run as a formula; reading drops it.
-_NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
-
-
-class ImportRejected(TimelineError):
-    """The file has bad rows; nothing was imported."""
-
-    def __init__(self, problems: list[str], path: Path | None = None):
-        self.problems = problems
-        self.path = path
-        shown = "; ".join(problems[:50]) + (f"; and {len(problems) - 50} more" if len(problems) > 50 else "")
-        where = f"{path.name}: " if path else ""
-        super().__init__(f"{where}nothing imported, {len(problems)} bad rows: {shown}")
+__all__ = ["FORMATS", "ImportRejected", "ImportRow", "import_entries", "import_report", "read_import"]
 
 
 @dataclass(frozen=True)
 class ImportRow:
+    """A good row of the file: its number, the entry it drafts (with its identity as its id), its relations."""
+
     number: int  # the line number in the file (a TimelineJS file's row or event number), so people can find it
     draft: Draft
     relations: tuple[tuple[str, str], ...]
     unit: str = "row"
-
-    @property
-    def label(self) -> str:
-        return f"{self.unit} {self.number}"
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
-
-
-def _csv_mapping(row: dict[str, str]) -> dict[str, Any]:
-    row = {column: _NEUTRALISED.sub("", value or "") for column, value in row.items()}
-    unknown = [c for c in row if c not in ENTRY_COLUMNS and not SOURCE_COLUMN.match(c or "")]
-    if unknown:
-        raise ValueError(f"unknown column {unknown[0]!r}")
-    sources: dict[int, dict[str, Any]] = {}
-    for column, value in row.items():
-        match = SOURCE_COLUMN.match(column)
-        if match and value and value.strip():
-            number, name = int(match.group(1) or 1), match.group(2)
-            if name not in SOURCE_FIELDS:
-                raise ValueError(f"unknown column {column!r}; source columns: {', '.join(SOURCE_FIELDS)}")
-            sources.setdefault(number, {})[name] = _split(value) if name == "authors" else value.strip()
-    relations = []
-    for item in _split(row.get("relations")):
-        kind, _, target = item.partition(":")
-        relations.append({"type": kind.strip(), "target": target.strip()})
-    return {
-        **{
-            k: (row.get(k) or "").strip() or None
-            for k in ("title", "kind", "date", "summary", "slug", "id", "short_id")
-        },
-        "actors": _split(row.get("actors")),
-        "platforms": _split(row.get("platforms")),
-        "topics": _split(row.get("topics")),
-        "jurisdictions": _split(row.get("jurisdictions")),
-        "identifiers": _split(row.get("identifiers")),
-        "sources": [sources[n] for n in sorted(sources)],
-        "relations": relations,
-    }
-
-
-def detect_format(path: Path, text: str) -> str:
-    """csv, jsonl, timelinejs-json or timelinejs-csv, told by the content (the name only breaks a tie)."""
-    start = text.lstrip()[:1]
-    if start in ("{", "["):
-        try:
-            whole = json.loads(text)
-        except ValueError:
-            whole = None
-        if is_timelinejs_json(whole):
-            return "timelinejs-json"
-        if whole is not None and (not isinstance(whole, dict) or "\n" in text.strip()):
-            raise TimelineError(
-                f"{path.name}: is one JSON document but not a TimelineJS file (an object with an 'events' list); "
-                "JSON Lines has one entry per line"
-            )
-        return "jsonl"
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return "jsonl"
-    headers = next(csv.reader(io.StringIO(text, newline="")), [])
-    if "title" in headers:
-        return "csv"
-    if is_template_header(headers):
-        return "timelinejs-csv"
-    raise TimelineError(
-        f"{path.name}: not a file the import reads: a CSV whose first line names the columns (title, kind, "
-        "date, source_title...), the TimelineJS spreadsheet saved as CSV (Year, Month, Day, ..., Headline, Text, "
-        "Media...), a TimelineJS JSON file, or JSON Lines"
-    )
-
-
-def _chosen_format(path: Path, text: str, wanted: str) -> str:
-    found = detect_format(path, text) if wanted == "auto" or wanted == "timelinejs" else wanted
-    if wanted == "timelinejs" and not found.startswith("timelinejs"):
-        raise TimelineError(
-            f"{path.name}: is not a TimelineJS file: give a JSON object with 'events', "
-            "or the TimelineJS spreadsheet saved as CSV (its first line: Year, Month, Day, ... Headline, Text...)"
-        )
-    return found
-
-
-def _read_rows(path: Path, text: str, fmt: str, timelinejs: TimelineJSOptions) -> Iterator[tuple[int, Any]]:
-    if fmt == "timelinejs-json":
-        yield from read_timelinejs_json(text, path.name, timelinejs)
-        return
-    if fmt == "timelinejs-csv":
-        yield from read_timelinejs_csv(text, path.name, timelinejs)
-        return
-    if fmt == "jsonl":
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError("each line must be a JSON object")
-                data.pop("revision", None)
-                data.pop("retracted", None)
-                yield number, data
-            except ValueError as error:
-                yield number, error
-        return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "title" not in reader.fieldnames:
-        raise TimelineError(f"{path.name}: the first line must name the columns (title, kind, date, source_title...)")
-    for row in reader:
-        try:
-            yield reader.line_num, _csv_mapping(row)
-        except ValueError as error:
-            yield reader.line_num, error
+    repeats: int | None = None  # the earlier row of the file with the same content, if any
+    by_content: bool = False  # known by its content (it gave no id)
 
 
 def read_import(
     path: Path, fmt: str = "auto", timelinejs: TimelineJSOptions | None = None
-) -> tuple[list[ImportRow], list[str]]:
-    """The rows whose fields are good, and a line for every bad row (checked against the
-    store later, with the others, so one message lists every problem).
+) -> tuple[list[ImportRow], list[Problem]]:
+    """The rows whose fields are good, each with its identity, and a problem for every bad row
+    (checked against the store later, with the others, so one report holds every problem).
 
     ``fmt`` is one of FORMATS; ``timelinejs`` says how TimelineJS slides become entries."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise TimelineError(f"{path}: cannot be read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise TimelineError(f"{path.name}: is not UTF-8 text") from None
-    digest = hashlib.sha256(raw).hexdigest()
-    found = _chosen_format(path, text, fmt)
+    found = chosen_format(path, text, fmt)
     unit = "event" if found == "timelinejs-json" else "row"
     rows: list[ImportRow] = []
-    problems: list[str] = []
-    for number, data in _read_rows(path, text, found, timelinejs or TimelineJSOptions()):
+    problems: list[Problem] = []
+    seen: dict[uuid.UUID, list[int]] = {}
+    for number, data in read_rows(path, text, found, timelinejs or TimelineJSOptions()):
         if isinstance(data, Exception):
-            problems.append(f"{unit} {number}: {data}")
+            problems.append(Problem.of(number, data, unit))
             continue
         try:
-            draft = draft_from(data)
+            draft = draft_from(given_identity(data))
             if not draft.sources:
-                raise ValueError("sources: an entry needs at least one source (source_title)")
-            if draft.id is None:
-                draft = replace(draft, id=uuid.uuid5(IMPORT_NAMESPACE, f"{digest}:{number}"))
-            rows.append(ImportRow(number, draft, relations_from(data.get("relations")), unit))
+                raise InvalidField("sources", "an entry needs at least one source (source_title)")
         except (TimelineError, ValueError) as error:
-            problems.append(f"{unit} {number}: {error}")
+            problems.append(Problem.of(number, error, unit))
+            continue
+        given = draft.id is not None
+        entry_id = draft.id or content_identity(draft)
+        earlier = seen.setdefault(entry_id, [])
+        earlier.append(number)
+        if given and len(earlier) > 1:
+            problems.append(Problem.repeated(number, earlier[0], unit, by_id=True))
+            continue
+        # A row repeating another's content (kept only if the user says so) is told apart by
+        # how many came before it, which no reordering of the file changes.
+        repeats = earlier[0] if len(earlier) > 1 else None
+        draft = replace(draft, id=uuid.uuid5(entry_id, str(len(earlier))) if repeats else entry_id)
+        relations = relations_from(data.get("relations"))
+        rows.append(ImportRow(number, draft, relations, unit, repeats, by_content=not given))
     return rows, problems
 
 
@@ -235,17 +104,39 @@ class ImportPlan:
     """Checks every row against the store and the other rows, and assigns slugs and short ids,
     before anything is saved. Problems are collected per row, not raised one at a time."""
 
-    def __init__(self, app: TimelineArchive, options: WriteOptions, problems: list[str]):
+    def __init__(
+        self,
+        app: TimelineArchive,
+        options: WriteOptions,
+        problems: Sequence[Problem],
+        allow_duplicate_rows: Collection[int] = (),
+    ):
         self.app = app
         self.options = options
+        self.allow_duplicate_rows = allow_duplicate_rows
         self.today = app.clock.today()
         self.planned: list[_Planned] = []
         self.entries: list[PolicyEvent] = []
         self.problems = list(problems)
-        self.skipped: list[uuid.UUID] = []  # rows an earlier run of the same import recorded
+        self.skipped: list[uuid.UUID] = []  # entries the archive holds already, one per row
         self.slugs: dict[str, Draft] = {}
         self.names = app.names()
-        self.duplicates = DuplicateCheck(app.entries, verb="import")
+        self._live: list[PolicyEvent] | None = None
+        self._by_identity: dict[uuid.UUID, uuid.UUID] | None = None
+        self.duplicates = DuplicateCheck(self.live, verb="import")
+
+    def live(self) -> list[PolicyEvent]:
+        """The live entries, read once (in one pass), only when a row is not known by its id."""
+        if self._live is None:
+            self._live = [e for e in entries_in_one_pass(self.app.recorder, self.app.mapper) if e.is_live]
+        return self._live
+
+    def recorded_as(self, draft: Draft) -> uuid.UUID | None:
+        """The live entry with the same content as a row known by its content, if any: recorded by
+        hand, or imported before rows had this identity (from a file's hash and line)."""
+        if self._by_identity is None:
+            self._by_identity = {content_identity(entry): entry.id for entry in self.live()}
+        return self._by_identity.get(content_identity(draft))
 
     def add(self, row: ImportRow) -> None:
         draft = row.draft
@@ -253,14 +144,25 @@ class ImportPlan:
         if draft.id in self.app.repository:
             self.skipped.append(draft.id)
             return
+        existing = self.recorded_as(draft) if row.by_content and row.repeats is None else None
+        if existing is not None:
+            self.skipped.append(existing)
+            return
+        allowed = self.options.allow_duplicate or row.number in self.allow_duplicate_rows
+        if row.repeats is not None and not allowed:
+            self.problems.append(Problem.repeated(row.number, row.repeats, row.unit))
+            return
         try:
             self.app.check_draft(draft, self.options)
-            if not self.options.allow_duplicate:
-                self.duplicates.refuse(draft)
+            if not allowed:
+                likeness = self.duplicates.find(draft)
+                if likeness is not None:
+                    self.problems.append(Problem.duplicate(row.number, likeness, row.unit))
+                    return
             slug = self.names.slug(draft)
             short_id = self.names.short_id(draft.id, draft.short_id)
         except TimelineError as error:
-            self.problems.append(f"{row.label}: {error}")
+            self.problems.append(Problem.of(row.number, error, row.unit))
             return
         self.slugs[slug] = draft
         self.duplicates.planned(draft, slug)
@@ -289,13 +191,14 @@ class ImportPlan:
                     if relation not in relations:
                         relations.append(relation)
             except TimelineError as error:
-                self.problems.append(f"{planned.row.label}: {error}")
+                self.problems.append(Problem.of(planned.row.number, error, planned.row.unit))
                 continue
             self.entries.append(self.make(planned, tuple(relations)))
         for planned in self.planned:
             entry_id = planned.row.draft.id
             if entry_id is not None and in_cycle(entry_id, lambda node: supersedes.get(node, [])):
-                self.problems.append(f"{planned.row.label}: its 'supersedes' relations make a cycle")
+                cycle = InvalidChange("its 'supersedes' relations make a cycle")
+                self.problems.append(Problem.of(planned.row.number, cycle, planned.row.unit))
 
     def make(self, planned: _Planned, relations: tuple[Relation, ...]) -> PolicyEvent:
         draft = planned.row.draft
@@ -312,7 +215,6 @@ class ImportPlan:
 
     def raise_problems(self) -> None:
         if self.problems:
-            self.problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
             raise ImportRejected(self.problems)
 
 
@@ -320,18 +222,29 @@ def import_entries(
     app: TimelineArchive,
     rows: Sequence[ImportRow],
     options: WriteOptions,
-    problems: Sequence[str] = (),
+    problems: Sequence[Problem] = (),
     batch_size: int = 200,
     progress: Progress | None = None,
+    allow_duplicate_rows: Collection[int] = (),
 ) -> tuple[list[PolicyEvent], list[uuid.UUID]]:
     """Record many entries: all are checked before any is saved, then saved in batches.
 
     ``problems`` are the rows already found bad while reading; with any problem,
-    nothing is saved. Rows whose id the store already holds (an earlier run of
-    the same import) are skipped. Returns (entries recorded, ids of the rows skipped).
+    nothing is saved (:class:`ImportRejected` holds them all). Rows whose id the
+    store already holds (an earlier import of the same rows) are skipped. Rows
+    numbered in ``allow_duplicate_rows`` are recorded even when they look like an
+    entry already recorded. Returns (entries recorded, ids of the rows skipped).
     ``progress`` hears of every batch saved ("entries").
     """
-    plan = ImportPlan(app, options, list(problems))
+    numbers = {row.number for row in rows} | {problem.number for problem in problems}
+    unknown = sorted(set(allow_duplicate_rows) - numbers)
+    if unknown:
+        unit = rows[0].unit if rows else "row"
+        raise TimelineError(
+            f"--allow-duplicate-row: the file has no {unit}{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(str, unknown))}; give the numbers the refusal names"
+        )
+    plan = ImportPlan(app, options, problems, allow_duplicate_rows)
     for row in rows:
         plan.add(row)
     plan.link_all()
@@ -357,3 +270,19 @@ def import_entries(
         if progress is not None:
             progress("entries", len(recorded), len(plan.entries))
     return recorded, plan.skipped
+
+
+def import_report(
+    file_name: str,
+    recorded: Sequence[tuple[ImportRow, PolicyEvent]] = (),
+    already_imported: int = 0,
+    problems: Sequence[Problem] = (),
+) -> dict[str, Any]:
+    """An import's outcome as data (``--json``): each entry recorded with its row, how many rows
+    were recorded before, and every problem (when there is any, nothing was recorded)."""
+    return {
+        "file": file_name,
+        "recorded": [{row.unit: row.number, "slug": entry.slug, "id": str(entry.id)} for row, entry in recorded],
+        "already_imported": already_imported,
+        "problems": [problem.as_json() for problem in problems],
+    }

@@ -7,12 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from timeline.domain.drafts import Draft
 from timeline.domain.model import PolicyEvent
-from timeline.domain.naming import base_slug, check_slug, near_identical, short_id_for
+from timeline.domain.naming import base_slug, check_slug, name_key, near_identical, short_id_for
 from timeline.errors import DuplicateEntry, InvalidChange
+from timeline.store import notifications as log
 
+# The topics of an entry's changes start so (told by prefix, so a kind of change added later is not missed).
+ENTRY_TOPIC_PREFIX = "timeline:PolicyEvent."
 # (namespace, name) -> whether the store already holds a reservation for it.
 Reserved = Callable[[str, str], bool]
 
@@ -56,34 +64,150 @@ class NameAllocator:
         return candidate
 
 
-class DuplicateCheck:
-    """Likely duplicates: a live entry starting the same day with a near-identical title.
+@dataclass(frozen=True)
+class Evidence:
+    """What an editor looks at to tell whether two entries of one day are the same event: the
+    title, the kind, who took part, the platforms, and the documents cited (their addresses)."""
 
-    The live entries are read once, when first needed; entries planned since are added."""
+    slug: str
+    date: str  # as written, for the message
+    title: str
+    kind: str
+    actors: frozenset[str]
+    platforms: frozenset[str]
+    addresses: frozenset[str]
+
+    @classmethod
+    def of(cls, entry: PolicyEvent | Draft, slug: str) -> Evidence:
+        """The evidence of an entry recorded, or of a draft about to be (named ``slug``)."""
+        return cls(
+            slug=slug,
+            date=str(entry.date),
+            title=entry.title,
+            kind=entry.kind,
+            actors=frozenset(name_key(actor.name) for actor in entry.actors),
+            platforms=frozenset(name_key(platform) for platform in entry.platforms),
+            addresses=frozenset(address_key(source.url) for source in entry.sources if source.url),
+        )
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """A live (or planned) entry a new one looks like, and why, in words."""
+
+    existing: Evidence
+    why: str
+
+    def message(self, hint: str) -> str:
+        """The refusal: the entry it looks like (slug, date, title), why, and ``hint`` (how to go on)."""
+        existing = self.existing
+        return f"likely duplicate of {existing.slug} ({existing.date}, {existing.title!r}): {self.why}; {hint}"
+
+
+def address_key(url: str) -> str:
+    """A source address as the duplicate check and the import's row identity compare it: the
+    same document whatever its scheme (http or https), host case, ``www.``, fragment, trailing
+    slash or tracking parameters (``utm_*``)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")])
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def _apart(new: Evidence, old: Evidence) -> bool:
+    """Whether both name platforms (or actors) and none in common: two platforms with similar
+    names changing alike on one day are two events."""
+    pairs = ((new.platforms, old.platforms), (new.actors, old.actors))
+    return any(mine and theirs and not mine & theirs for mine, theirs in pairs)
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def likeness(new: Evidence, old: Evidence) -> str | None:
+    """Why ``new`` looks like the same event as ``old`` (an entry of the same day), or None.
+
+    The same source address is a strong sign, even after a retitle, unless other platforms or
+    actors tell the two apart, or, their titles differing, their kinds do (one article may report
+    a label and the post it labels). A near-identical title is a sign only when nothing tells
+    them apart: not other platforms or actors, nor sources that are all different documents (a
+    platform changing one policy twice in a day, each change at its own address).
+    """
+    if _apart(new, old):
+        return None
+    shared = sorted(new.addresses & old.addresses)
+    similar = near_identical(new.title, old.title)
+    if shared and (similar or new.kind == old.kind):
+        reasons = [f"the same source address ({shared[0]})"] + (["a near-identical title"] if similar else [])
+    elif similar and not (new.addresses and old.addresses):
+        reasons = ["a near-identical title"]
+    else:
+        return None
+    for label, mine, theirs in (("platform", new.platforms, old.platforms), ("actor", new.actors, old.actors)):
+        if mine & theirs:
+            reasons.append(f"the same {label}s" if len(mine & theirs) > 1 else f"the same {label}")
+    if not shared:
+        reasons.append("no source address to tell them apart")
+    return "the same day, " + _join(reasons)
+
+
+class DuplicateCheck:
+    """Likely duplicates among live entries starting the same day, judged by :func:`likeness`.
+
+    The live entries' evidence is read once, when first needed; entries planned since are added."""
 
     def __init__(self, entries: Callable[[], Iterable[PolicyEvent]], verb: str = "record it") -> None:
         self._entries = entries
         self._verb = verb
-        self._by_day: dict[dt.date, list[tuple[str, str, str]]] | None = None
+        self._by_day: dict[dt.date, list[Evidence]] | None = None
 
-    def _titles(self) -> dict[dt.date, list[tuple[str, str, str]]]:
+    def _evidence(self) -> dict[dt.date, list[Evidence]]:
         if self._by_day is None:
             self._by_day = {}
             for entry in self._entries():
                 if entry.is_live:
-                    self._by_day.setdefault(entry.date.start, []).append((entry.title, entry.slug, str(entry.date)))
+                    self._by_day.setdefault(entry.date.start, []).append(Evidence.of(entry, entry.slug))
         return self._by_day
 
+    @classmethod
+    def in_store(cls, recorder: ApplicationRecorder, mapper: Mapper[uuid.UUID], verb: str = "record it") -> Self:
+        """A check against the store's live entries, read in one pass over its change log."""
+        return cls(lambda: entries_in_one_pass(recorder, mapper), verb)
+
+    def find(self, draft: Draft) -> Likeness | None:
+        """The first entry of the draft's day that looks like the same event, and why."""
+        new = Evidence.of(draft, "")
+        for old in self._evidence().get(draft.date.start, []):
+            why = likeness(new, old)
+            if why is not None:
+                return Likeness(old, why)
+        return None
+
     def refuse(self, draft: Draft) -> None:
-        for title, slug, date in self._titles().get(draft.date.start, []):
-            if near_identical(title, draft.title):
-                raise DuplicateEntry(
-                    f"likely duplicate of {slug} ({date}, {title!r}); pass --allow-duplicate to {self._verb} anyway"
-                )
+        """Raise :class:`DuplicateEntry` if the draft looks like an entry already recorded."""
+        found = self.find(draft)
+        if found is not None:
+            raise DuplicateEntry(found.message(f"pass --allow-duplicate to {self._verb} anyway"))
 
     def planned(self, draft: Draft, slug: str) -> None:
         """Count an entry about to be recorded, so later rows of the same import are checked against it."""
-        self._titles().setdefault(draft.date.start, []).append((draft.title, slug, str(draft.date)))
+        self._evidence().setdefault(draft.date.start, []).append(Evidence.of(draft, slug))
+
+
+def entries_in_one_pass(recorder: ApplicationRecorder, mapper: Mapper[uuid.UUID]) -> Iterable[PolicyEvent]:
+    """Every entry as it stands, from one pass over the change log: a few queries a page of
+    changes, where reading entries one by one costs a query each."""
+    entries: dict[uuid.UUID, Any] = {}
+    for notification in log.notifications(recorder):
+        if not notification.topic.startswith(ENTRY_TOPIC_PREFIX):
+            continue
+        change: Any = mapper.to_domain_event(notification)
+        entries[change.originator_id] = change.mutate(entries.get(change.originator_id))
+    return entries.values()
 
 
 def reaches(start: uuid.UUID, goal: uuid.UUID, successors: Callable[[uuid.UUID], Iterable[uuid.UUID]]) -> bool:

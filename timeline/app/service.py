@@ -10,7 +10,7 @@ the CLI only parses, calls one method and prints (eventsourcing's
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +47,7 @@ from timeline.store.location import StoreLocation, check_sqlite_store, parse_sto
 if TYPE_CHECKING:  # loaded by the methods that use them: most commands never import or restore
     from timeline.app.backup import RestoreReport
     from timeline.app.importing import ImportRow
+    from timeline.app.importproblems import Problem
     from timeline.app.resolve import ResolvePlan
 
 
@@ -211,15 +212,19 @@ class ArchiveService:
         self,
         rows: Sequence[ImportRow],
         options: WriteOptions,
-        problems: Sequence[str] = (),
+        problems: Sequence[Problem] = (),
         progress: Progress | None = None,
+        allow_duplicate_rows: Collection[int] = (),
     ) -> tuple[list[PolicyEvent], int]:
-        """Record many entries, all or nothing (see :func:`timeline.app.importing.import_entries`);
-        returns the entries recorded and how many rows an earlier run had already recorded."""
+        """Record many entries, all or nothing (see :func:`timeline.app.importing.import_entries`;
+        the rows numbered in ``allow_duplicate_rows`` may look like entries already recorded);
+        returns the entries recorded and how many rows an earlier import had already recorded."""
         from timeline.app.importing import import_entries
 
         with self._writing(durable=False):
-            recorded, skipped = import_entries(self.app, rows, options, problems, progress=progress)
+            recorded, skipped = import_entries(
+                self.app, rows, options, problems, progress=progress, allow_duplicate_rows=allow_duplicate_rows
+            )
         # A run that was interrupted may have saved entries without writing their files: this one writes them.
         remove_abandoned_temporaries(self.archive.events_dir)
         self._mirror(*recorded, *(self.app.entry(entry_id) for entry_id in skipped), durable=False)

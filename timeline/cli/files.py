@@ -5,14 +5,28 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
-from timeline.app.importing import FORMATS, ImportRejected, read_import
+from timeline.app.importing import FORMATS, ImportRow, import_report, read_import
+from timeline.app.importproblems import ImportRejected, Problem, problems_csv
 from timeline.app.sync import Reason, SyncReport
-from timeline.cli.session import Session, allow_future_option, editor_option, output_options, pass_session
+from timeline.cli.progressbar import VERBOSE
+from timeline.cli.session import (
+    Session,
+    allow_future_option,
+    editor_option,
+    json_option,
+    output_options,
+    pass_session,
+    print_json,
+)
 from timeline.domain.drafts import WriteOptions
+from timeline.domain.model import PolicyEvent
+from timeline.errors import TimelineError
 from timeline.files.archive import resolve_editor
+from timeline.files.atomic import write_atomically
 from timeline.files.mirror import export_all, export_jsonl
 from timeline.formats.timelinejs_reader import GROUP_AS, TimelineJSOptions
 
@@ -108,6 +122,23 @@ def export(session: Session, directory: Path) -> None:
     session.say(f"exported {total} entries to {directory} ({changed} files written)")
 
 
+class RowNumbers(click.ParamType):
+    """Row numbers as a refusal names them: ``17``, ``17,18`` or ``40-45``."""
+
+    name = "ROWS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> frozenset[int]:
+        if isinstance(value, frozenset):
+            return value
+        numbers: set[int] = set()
+        for part in str(value).split(","):
+            first, _, last = part.strip().partition("-")
+            if not (first.isdigit() and (not last or last.isdigit())) or not 1 <= int(first) <= int(last or first):
+                self.fail(f"{value!r} is not row numbers; give them as 17, 17,18 or 40-45", param, ctx)
+            numbers.update(range(int(first), int(last or first) + 1))
+        return frozenset(numbers)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
@@ -132,7 +163,22 @@ def export(session: Session, directory: Path) -> None:
     show_default=True,
     help="TimelineJS: a slide's group becomes a topic, or the kind.",
 )
-@click.option("--allow-duplicate", is_flag=True, help="Import rows that look like entries already recorded.")
+@click.option("--allow-duplicate", is_flag=True, help="Import every row, even those that look like recorded entries.")
+@click.option(
+    "--allow-duplicate-row",
+    "allow_rows",
+    type=RowNumbers(),
+    multiple=True,
+    help="Import these rows even if they look like recorded entries (the numbers the refusal names; repeatable).",
+)
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Write every problem to FILE as CSV (row, field, problem); just its header when there is none.",
+)
+@json_option
 @allow_future_option
 @editor_option
 @output_options
@@ -144,6 +190,9 @@ def import_file(
     kind: str,
     group_as: str,
     allow_duplicate: bool,
+    allow_rows: tuple[frozenset[int], ...],
+    errors_file: Path | None,
+    as_json: bool,
     allow_future: bool,
     editor: str | None,
 ) -> None:
@@ -151,19 +200,26 @@ def import_file(
     or TimelineJS: its JSON file, or its Google spreadsheet template saved as CSV.
 
     The format is told by the file's content (or --format). Any bad row rejects the
-    whole file, listing every bad row with its number. Running the same import again
-    skips the rows already imported. CSV columns are listed in the README ("Bulk
-    import"); how TimelineJS slides become entries, in "Coming from TimelineJS".
+    whole file: one line counts the problems by kind with their row numbers, -v lists
+    every problem, --errors FILE writes them all as CSV and --json prints them. A row
+    that looks like an entry already recorded (the same day and source address, or a
+    near-identical title with nothing to tell them apart) is refused, naming that entry;
+    --allow-duplicate-row N lets row N in. Importing the same file again, grown or
+    reordered, records only the rows not yet recorded. CSV columns are listed in the
+    README ("Bulk import"); how TimelineJS slides become entries, in "Coming from TimelineJS".
 
     \b
     Example:
       timeline import entries.csv
+      timeline import entries.csv --errors problems.csv
+      timeline import entries.csv --allow-duplicate-row 17 --allow-duplicate-row 40-42
       timeline import other-archive.jsonl
       timeline import timeline.json --kind statement
       timeline import "My timeline - Sheet1.csv" --group-as kind
     """
     started = time.perf_counter()
     session.app.check_kind(kind)
+    _write_errors(errors_file, [])  # first, so a file that cannot be written stops the import before it starts
     rows, problems = read_import(file, fmt, TimelineJSOptions(kind=kind, group_as=group_as))
     options = WriteOptions(
         editor=resolve_editor(editor),
@@ -173,13 +229,69 @@ def import_file(
     )
     try:
         with session.progress() as progress:
-            recorded, skipped = session.service.import_rows(rows, options, problems, progress=progress)
+            recorded, skipped = session.service.import_rows(
+                rows, options, problems, progress=progress, allow_duplicate_rows=frozenset().union(*allow_rows)
+            )
     except ImportRejected as rejected:
-        raise ImportRejected(rejected.problems, file) from None
+        _report_problems(session, file, rejected.problems, errors_file, as_json)
+        raise ImportRejected(rejected.problems, file, _where_every_problem(session, errors_file)) from None
+    _report_result(session, file, rows, recorded, skipped, as_json, time.perf_counter() - started)
+
+
+def _report_result(
+    session: Session,
+    file: Path,
+    rows: list[ImportRow],
+    recorded: list[PolicyEvent],
+    skipped: int,
+    as_json: bool,
+    seconds: float,
+) -> None:
+    """What an import did: its closing line, or with --json its data (as every command's --json)."""
+    if as_json:
+        numbered = {row.draft.id: row for row in rows}
+        print_json(import_report(file.name, [(numbered[e.id], e) for e in recorded], skipped))
+        return
     session.say(
-        f"imported {len(recorded)} entries from {file.name} ({skipped} already imported) "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"imported {_count(len(recorded), 'entry', 'entries')} from {file.name} ({skipped:,} already imported) "
+        f"in {seconds:.1f} s"
     )
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number:,} {singular if number == 1 else plural}"
+
+
+def _report_problems(
+    session: Session, file: Path, problems: list[Problem], errors_file: Path | None, as_json: bool
+) -> None:
+    """Every problem of a refused import, where the user asked for them (the one-line summary follows)."""
+    _write_errors(errors_file, problems)
+    if as_json:
+        print_json(import_report(file.name, problems=problems))
+    if session.verbosity >= VERBOSE:
+        for problem in problems:
+            click.echo(f"error: {file.name}: {problem.line}", err=True)
+
+
+def _write_errors(path: Path | None, problems: list[Problem]) -> None:
+    """The --errors file, when asked for: every problem as CSV (just the header when there is none,
+    so a script finds the file whatever happened, and never a stale one)."""
+    if path is None:
+        return
+    try:
+        write_atomically(path, problems_csv(problems))
+    except OSError as error:
+        raise TimelineError(f"--errors: {path} cannot be written ({error.strerror})") from None
+
+
+def _where_every_problem(session: Session, errors_file: Path | None) -> str:
+    """The end of the refusal's line: where every problem can be read."""
+    if errors_file is not None:
+        return f"every problem is in {errors_file} (row, field, problem)"
+    if session.verbosity >= VERBOSE:
+        return "every problem is listed above"
+    return "every problem: --errors FILE or -v"
 
 
 @click.command()
