@@ -4,7 +4,10 @@ relations that make sense in time. Each refusal leaves the store and the files a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
 from bs4 import BeautifulSoup
@@ -73,7 +76,7 @@ def test_a_source_correction_that_changes_nothing_or_names_no_source_is_refused(
     line = refused(store, "source", "correct", slug, "1", "--title", title, "--reason", "same")
     assert line == f"error: nothing to correct: source 1 of {slug} already reads so"
     line = refused(store, "source", "correct", slug, "3", "--date", "2020-05-28", "--reason", "which")
-    assert line == f"error: source: entry {slug} has sources 1 to 1, not 3"
+    assert line == f"error: source: entry {slug} has only source 1, not 3"
     line = refused(store, "source", "correct", slug, "1", "--title", "", "--reason", "empty")
     assert line == "error: source title: a source keeps its title; give the corrected one"
     line = refused(store, "source", "correct", slug, "1", "--reason", "nothing given")
@@ -265,3 +268,43 @@ def test_add_checks_its_links_for_sense_too(store: ArchiveUnderTest) -> None:
     )
     assert result.exit_code == 2 and "cannot respond to" in result.stderr
     assert snapshot(store) == before
+
+
+def test_check_reports_links_that_read_backwards_or_both_ways(store: ArchiveUnderTest) -> None:
+    early = store.add("Platform labels two posts", EARLY)["slug"]
+    late = store.add("Order responds to the labels", LATE, "executive-order")["slug"]
+    store.ok("link", early, "follows", late, "--allow-out-of-order", "--reason", "dates as reported")
+    found = [f for f in store.json("check", "--check", "relation-order") if f["check"] == "relation-order"]
+    assert [f["entries"] for f in found] == [[early, late]]
+    assert found[0]["severity"] == "notice"
+    assert f"{early} (26 May 2020) follows {late}, which comes later (28 May 2020)" in found[0]["message"]
+    assert store.json("check", "--check", "relation-inverse") == []
+
+
+def test_check_finds_two_entries_linked_to_each_other_the_same_way() -> None:
+    from timeline.domain.dates import PartialDate
+    from timeline.domain.drafts import Draft, WriteOptions, record_draft
+    from timeline.domain.model import Relation, RelationType
+    from timeline.lint.check import run_checks
+
+    def entry(number: int, title: str) -> Any:
+        draft = Draft(title=title, kind="statement", date=PartialDate(LATE))
+        return record_draft(
+            draft,
+            entry_id=UUID(int=number),
+            short_id=f"short{number}",
+            slug=f"2020-05-28-{number}",
+            relations=(),
+            options=WriteOptions(editor="Ann"),
+            today=dt.date(2026, 1, 1),
+        )
+
+    # (as an archive recorded before the link checks, or an import linking rows to each other, holds them)
+    one, two = entry(1, "A statement"), entry(2, "Another statement")
+    one.link(Relation(RelationType.RESPONDS_TO, two.id), editor="Ann", reason="r")
+    two.link(Relation(RelationType.RESPONDS_TO, one.id), editor="Ann", reason="r")
+    found = run_checks([one, two], ["relation-inverse"])
+    assert [(f.check, f.severity.value, f.entries) for f in found] == [
+        ("relation-inverse", "warning", ("2020-05-28-1", "2020-05-28-2"))
+    ]
+    assert "each page lists the other as both 'responds to' and 'responded to by'" in found[0].message

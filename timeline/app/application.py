@@ -27,7 +27,7 @@ from timeline.app.names import DuplicateCheck, NameAllocator
 from timeline.domain.clock import Clock
 from timeline.domain.dates import PartialDate, check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
-from timeline.domain.kinds import ADDING_A_KIND, kind_named, nearest_kind
+from timeline.domain.kinds import known_kind
 from timeline.domain.listedits import ListEdits
 from timeline.domain.model import (
     RECORDED_TOPIC,
@@ -235,18 +235,8 @@ class TimelineArchive(Application[UUID]):
         return NameAllocator(lambda namespace, name: self.reservation(namespace, name) is not None)
 
     def check_kind(self, kind: str) -> str:
-        """The archive's kind that ``kind`` names, whatever its case, spaces or underscores
-        ("Executive Order" names executive-order); else InvalidField, with a close kind if any."""
-        known = kind_named(kind, self.kinds)
-        if known is None:
-            near = nearest_kind(kind, self.kinds)
-            raise InvalidField(
-                "kind",
-                f"{kind!r} is not a known kind; "
-                + (f"did you mean {near}? " if near else "")
-                + f"known kinds: {', '.join(self.kinds)} ('timeline kinds' says what each means; {ADDING_A_KIND})",
-            )
-        return known
+        """The archive's kind that ``kind`` names (see :func:`timeline.domain.kinds.known_kind`)."""
+        return known_kind(kind, self.kinds)
 
     # Changing ----------------------------------------------------------------
 

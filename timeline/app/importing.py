@@ -32,6 +32,7 @@ from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.importrows import FORMATS, chosen_format, read_rows
 from timeline.formats.timelinejs_reader import TimelineJSOptions
 from timeline.progress import Progress
+from timeline.wording import plural
 
 __all__ = ["FORMATS", "ImportRejected", "ImportRow", "import_entries", "import_report", "read_import"]
 
@@ -263,7 +264,7 @@ def import_entries(
             app.save(*aggregates)
         except IntegrityError:
             raise ConcurrentWriteConflict(
-                f"another writer took a slug while importing; {len(recorded)} entries were saved, "
+                f"another writer took a slug while importing; {plural(len(recorded), 'entry')} saved, "
                 "run the same import again to finish"
             ) from None
         recorded += batch

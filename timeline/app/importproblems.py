@@ -18,6 +18,7 @@ from typing import Any
 from timeline.app.names import Likeness
 from timeline.app.rowidentity import IDENTITY
 from timeline.errors import InvalidField, TimelineError
+from timeline.wording import plural
 
 # How many row numbers a group shows before "... and N more"; how many problems are shown in full.
 ROWS_SHOWN = 3
@@ -34,10 +35,6 @@ _NOUNS = {
     "short_id": "short id",
     **{f"source {name}": f"source {name}" for name in ("url", "date", "title", "language", "archived_url")},
 }
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number:,} {singular if number == 1 else plural}"
 
 
 def _allow(number: int) -> str:
@@ -123,12 +120,12 @@ def summary(problems: Sequence[Problem], hint: str) -> str:
     """One line for them all: a few problems in full; more grouped by kind, with counts and the
     first row numbers of each, then ``hint`` (where to read every one)."""
     if len(problems) <= IN_FULL:
-        return f"{_count(len(problems), 'problem', 'problems')}: " + "; ".join(problem.line for problem in problems)
+        return f"{plural(len(problems), 'problem')}: " + "; ".join(problem.line for problem in problems)
     groups: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         groups.setdefault(problem.kind, []).append(problem)
     parts = [
-        f"{_count(len(members), *kind)} ({_numbers(members[0].unit, [p.number for p in members])})"
+        f"{plural(len(members), *kind)} ({_numbers(members[0].unit, [p.number for p in members])})"
         for kind, members in sorted(groups.items(), key=lambda item: -len(item[1]))
     ]
     return f"{', '.join(parts)}; {hint}"

@@ -29,6 +29,7 @@ from timeline.files.archive import resolve_editor
 from timeline.files.atomic import write_atomically
 from timeline.files.mirror import export_all, export_jsonl
 from timeline.formats.timelinejs_reader import GROUP_AS, TimelineJSOptions
+from timeline.wording import plural
 
 
 def report_sync(session: Session, report: SyncReport) -> None:
@@ -38,7 +39,7 @@ def report_sync(session: Session, report: SyncReport) -> None:
     for fate, slugs in (("recorded", report.recorded), ("revised", report.revised), ("restored", report.restored)):
         for slug in slugs:
             session.detail(f"{fate} events/{slug}.md")
-    session.detail(f"events/: {report.unchanged:,} files unchanged")
+    session.detail(f"events/: {plural(report.unchanged, 'file')} unchanged")
 
 
 def _reasons(given: str | None) -> Reason | None:
@@ -116,10 +117,10 @@ def export(session: Session, directory: Path) -> None:
     """
     if directory.suffix.lower() == ".jsonl":
         total = export_jsonl(session.app.slug_of, session.app.entries(), directory)
-        session.say(f"exported {total} entries to {directory}")
+        session.say(f"exported {plural(total, 'entry')} to {directory}")
         return
     total, changed = export_all(session.app.slug_of, session.app.entries(), directory)
-    session.say(f"exported {total} entries to {directory} ({changed} files written)")
+    session.say(f"exported {plural(total, 'entry')} to {directory} ({plural(changed, 'file')} written)")
 
 
 class RowNumbers(click.ParamType):
@@ -253,13 +254,8 @@ def _report_result(
         print_json(import_report(file.name, [(numbered[e.id], e) for e in recorded], skipped))
         return
     session.say(
-        f"imported {_count(len(recorded), 'entry', 'entries')} from {file.name} ({skipped:,} already imported) "
-        f"in {seconds:.1f} s"
+        f"imported {plural(len(recorded), 'entry')} from {file.name} ({skipped:,} already imported) in {seconds:.1f} s"
     )
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number:,} {singular if number == 1 else plural}"
 
 
 def _report_problems(

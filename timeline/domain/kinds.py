@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from timeline.errors import InvalidField
+
 MEANINGS = {
     "executive-order": "An order a head of state or government signs, with the force of law in their administration.",
     "label": "A platform attaches a notice to content: a fact-check, a warning, context.",
@@ -50,3 +52,18 @@ def nearest_kind(text: str, kinds: Sequence[str]) -> str | None:
     keys = {kind: kind_key(kind) for kind in kinds}
     found = process.extractOne(kind_key(text), keys, scorer=fuzz.ratio, score_cutoff=NEAR_ENOUGH)
     return found[2] if found else None
+
+
+def known_kind(text: str, kinds: Sequence[str]) -> str:
+    """The kind among ``kinds`` that ``text`` names, whatever its case, spaces or underscores
+    ("Executive Order" names executive-order); else InvalidField, with a close kind if any."""
+    known = kind_named(text, kinds)
+    if known is None:
+        near = nearest_kind(text, kinds)
+        raise InvalidField(
+            "kind",
+            f"{text!r} is not a known kind; "
+            + (f"did you mean {near}? " if near else "")
+            + f"known kinds: {', '.join(kinds)} ('timeline kinds' says what each means; {ADDING_A_KIND})",
+        )
+    return known

@@ -24,6 +24,7 @@ from timeline.domain.identifiers import Identifier
 from timeline.domain.relations import Relation, RelationType
 from timeline.domain.sources import Actor, Source, pair_edited_sources, unmatched, with_accessed
 from timeline.errors import InvalidChange, InvalidField
+from timeline.wording import numbered
 
 __all__ = [
     "CORRECTABLE",
@@ -229,7 +230,7 @@ class PolicyEvent(Aggregate):
             number = int(which)
             if 1 <= number <= len(self.sources):
                 return self.sources[number - 1]
-            raise InvalidField("source", f"entry {self.slug} has sources 1 to {len(self.sources)}, not {number}")
+            raise InvalidField("source", f"entry {self.slug} has {numbered(len(self.sources), 'source')}, not {number}")
         for source in self.sources:
             if which and which in (source.url, source.archived_url):
                 return source
@@ -255,7 +256,7 @@ class PolicyEvent(Aggregate):
         version: an archived copy added, a title or date put right. The source stays cited."""
         self.check_changeable()
         if not 1 <= number <= len(self.sources):
-            raise InvalidField("source", f"entry {self.slug} has sources 1 to {len(self.sources)}, not {number}")
+            raise InvalidField("source", f"entry {self.slug} has {numbered(len(self.sources), 'source')}, not {number}")
         if self.sources[number - 1] == source:
             raise InvalidChange(f"nothing to correct: source {number} of {self.slug} already reads so")
         for other, cited in enumerate(self.sources, start=1):

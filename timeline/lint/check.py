@@ -21,6 +21,7 @@ from timeline.domain.model import PolicyEvent
 from timeline.errors import ConfigError, InvalidField
 from timeline.files.archive import CONFIG_NAME, Archive
 from timeline.lint.findings import Finding, Group, Severity, fails_strict
+from timeline.lint.relationsense import check_relation_inverse, check_relation_order
 
 __all__ = ["CHECKS", "Finding", "Severity", "fails_strict", "ignored_checks", "is_short_link", "run_checks"]
 
@@ -216,7 +217,8 @@ def check_actor_spellings(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
             "actor-spellings",
             tuple(dict.fromkeys(users[other] + users[keep])),
             f"actor {other!r} (in {_listed(users[other])}) looks like {keep!r} (in {_listed(users[keep])}); "
-            "if they are one, spell it one way with 'timeline correct ENTRY --actor NAME:ROLE ...'",
+            f"if they are one, spell it one way in each entry with 'timeline correct ENTRY --remove-actor {other!r} "
+            f"--add-actor {keep + ':ROLE'!r}'",
         )
 
 
@@ -231,7 +233,7 @@ def check_single_topics(entries: Sequence[PolicyEvent]) -> Iterator[Finding]:
                     "single-topics",
                     (entry.slug,),
                     f"topic {topic!r} is used by no other entry; if another topic means the same, "
-                    f"use that one with 'timeline correct {entry.slug} --topic ...'",
+                    f"use that one with 'timeline correct {entry.slug} --remove-topic {topic!r} --add-topic TOPIC'",
                 )
 
 
@@ -254,6 +256,8 @@ CHECKS: dict[str, Check] = {
     "actor-spellings": check_actor_spellings,
     "unrelated": check_unrelated,
     "single-topics": check_single_topics,
+    "relation-order": check_relation_order,
+    "relation-inverse": check_relation_inverse,
 }
 # Names that stand for several checks: "sources" was one check before it was split.
 ALIASES: dict[str, tuple[str, ...]] = {"sources": ("no-archived-copy", "no-source-url", "no-source-date")}
