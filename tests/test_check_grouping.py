@@ -115,7 +115,7 @@ def test_an_unknown_check_in_timeline_toml_is_refused_with_the_known_ones(store:
     assert result.stderr == (
         f"error: {store.root / 'timeline.toml'}: [check] ignore: no check named 'archived-copies'; the checks are "
         "no-summary, no-archived-copy, no-source-url, no-source-date, short-links, weekdays, actor-spellings, "
-        "unrelated, single-topics, sources\n"
+        "unrelated, single-topics, relation-order, relation-inverse, sources\n"
     )
     assert store.notifications() == before
 
@@ -139,7 +139,7 @@ def test_an_entry_without_a_summary_and_a_source_without_a_date_are_found(store:
     bare = store.add("DHS comments on the order", "2020-06-02", "statement", "--source-url", "https://example.org/dhs",
                      "--source-archived-url", "https://web.archive.org/web/2020/https://example.org/dhs")  # fmt: skip
     told = store.add("Trump signs an order", "2020-05-28", "executive-order", "--summary", "It orders a review.",
-                     "--source-date", "2020-05-28", "--link", "responds-to", bare["slug"],
+                     "--source-date", "2020-05-28", "--link", "related", bare["slug"],
                      "--source-url", "https://example.org/order",
                      "--source-archived-url", "https://web.archive.org/web/2020/https://example.org/order")  # fmt: skip
 

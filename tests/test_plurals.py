@@ -21,7 +21,7 @@ def test_build_counts_one_new_change_and_two(store: ArchiveUnderTest) -> None:
     once = store.ok("build").stdout
     assert "from 1 new change," in once, once
     store.ok("correct", entry["slug"], "--topic", "elections", "--reason", "a topic")
-    store.ok("correct", entry["slug"], "--topic", "ballots", "--reason", "a better topic")
+    store.ok("correct", entry["slug"], "--topic", "ballots", "--replace", "--reason", "a better topic")
     twice = store.ok("build").stdout
     assert "from 2 new changes," in twice, twice
 

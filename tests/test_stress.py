@@ -31,6 +31,7 @@ from conftest import ArchiveUnderTest
 from sitecheck import broken_links, whole_html
 from writers import run_at_barrier
 
+from timeline.app.history import changes
 from timeline.app.service import ArchiveService
 
 pytestmark = pytest.mark.slow
@@ -177,7 +178,7 @@ def test_four_writers_adding_correcting_and_linking_at_once(store: ArchiveUnderT
         app = service.app
         # Each acknowledged command is one stored change, under its writer's name and reason; no refused
         # command left anything.
-        stored = Counter((change.editor, change.reason) for _, change in app.changes())
+        stored = Counter((change.editor, change.reason) for _, change in changes(app))
         assert stored == Counter((o["args"][o["args"].index("--editor") + 1], o["reason"]) for o in acknowledged)
         assert not {o["reason"] for o in refused} & {reason for _, reason in stored}
         entries = list(app.entries())

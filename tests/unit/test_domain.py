@@ -270,8 +270,8 @@ def test_withdrawing_the_last_source_or_one_not_cited_is_refused() -> None:
 @pytest.mark.parametrize(
     "which,problem",
     [
-        ("0", "has sources 1 to 1, not 0"),
-        ("2", "has sources 1 to 1, not 2"),
+        ("0", "has only source 1, not 0"),
+        ("2", "has only source 1, not 2"),
         ("https://example.com/other", "cites no source with URL 'https://example.com/other'"),
         ("", "cites no source with URL ''"),
     ],
