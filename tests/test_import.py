@@ -203,3 +203,20 @@ def test_rows_keep_their_identity_by_their_own_id_or_their_content(store: Archiv
     rows.insert(0, {**entry, "sources": [{"title": "X terms", "url": "https://x.example/terms/2"}]})
     lines.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     assert "imported 1 entry from lines.jsonl (1 already imported)" in store.ok("import", str(lines)).stdout
+
+
+def test_a_kind_written_another_way_is_imported_as_the_archive_writes_it(
+    store: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path / "kinds.csv",
+        [
+            _row("Trump signs an order", "2020-05-28", "Executive Order"),
+            _row("Twitter labels two tweets", kind="LABEL"),
+        ],
+    )
+    store.ok("import", str(path))
+    assert sorted(e["kind"] for e in store.json("list")) == ["executive-order", "label"]
+    refused = store.run("import", str(_csv(tmp_path / "bad.csv", [_row("A pamphlet", kind="Pamphlett")])))
+    assert refused.exit_code == 2
+    assert "'Pamphlett' is not a known kind" in refused.stderr

@@ -11,6 +11,7 @@ by :mod:`timeline.formats.importrows`, which lists the CSV columns.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -141,9 +142,10 @@ class ImportPlan:
 
     def add(self, row: ImportRow) -> None:
         draft = row.draft
-        assert draft.id is not None  # read_import gives every row an id
-        if draft.id in self.app.repository:
-            self.skipped.append(draft.id)
+        entry_id = draft.id
+        assert entry_id is not None  # read_import gives every row an id
+        if entry_id in self.app.repository:
+            self.skipped.append(entry_id)
             return
         existing = self.recorded_as(draft) if row.by_content and row.repeats is None else None
         if existing is not None:
@@ -154,6 +156,11 @@ class ImportPlan:
             self.problems.append(Problem.repeated(row.number, row.repeats, row.unit))
             return
         try:
+            # A kind written another way ("Executive Order") is taken as the archive writes it.
+            kind = self.app.check_kind(draft.kind)
+            if kind != draft.kind:
+                row = dataclasses.replace(row, draft=dataclasses.replace(draft, kind=kind))
+                draft = row.draft
             self.app.check_draft(draft, self.options)
             if not allowed:
                 likeness = self.duplicates.find(draft)
@@ -161,7 +168,7 @@ class ImportPlan:
                     self.problems.append(Problem.duplicate(row.number, likeness, row.unit))
                     return
             slug = self.names.slug(draft)
-            short_id = self.names.short_id(draft.id, draft.short_id)
+            short_id = self.names.short_id(entry_id, draft.short_id)
         except TimelineError as error:
             self.problems.append(Problem.of(row.number, error, row.unit))
             return
