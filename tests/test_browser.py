@@ -387,7 +387,7 @@ def search_results(page: Page) -> list[dict[str, str]]:
     )
 
 
-DATE_AND_KIND = re.compile(r".*\b\d{4}\b.* · [a-z][a-z-]*")  # "28 May 2020 · executive-order"
+DATE_AND_KIND = re.compile(r".*\b\d{4}\b.* · [A-Z][a-z ]*")  # "28 May 2020 · Executive order"
 
 
 def test_search_finds_the_order_and_the_kind_filter_narrows_the_results(page: Page, site: Site) -> None:
@@ -411,17 +411,17 @@ def test_search_finds_the_order_and_the_kind_filter_narrows_the_results(page: Pa
         assert result["excerpt"], result
         assert urlsplit(result["href"]).path.startswith(urlsplit(site.url("events/")).path), result
     order = everything[titles.index(EXECUTIVE_ORDER_TITLE)]
-    assert order["meta"] == "28 May 2020 · executive-order"
+    assert order["meta"] == "28 May 2020 · Executive order"
     assert urlsplit(order["href"]).path == urlsplit(site.url(f"events/{EXECUTIVE_ORDER}/")).path
 
     expect(page.locator(".search-filters")).to_be_visible()
-    page.get_by_label("Kind").select_option("executive-order")
-    expect(page).to_have_url(re.compile(r"[?&]kind=executive-order(&|$)"))
+    page.get_by_label("Kind").select_option("Executive order")
+    expect(page).to_have_url(re.compile(r"[?&]kind=Executive(\+|%20)order(&|$)"))
     narrowed = search_results(page)
     assert [r["title"] for r in narrowed] == [EXECUTIVE_ORDER_TITLE]
     assert len(narrowed) < len(everything)
     expect(page.locator(".search-status")).to_have_text("1 entry found")
-    assert all(r["meta"].endswith(" · executive-order") for r in narrowed)
+    assert all(r["meta"].endswith(" · Executive order") for r in narrowed)
     assert problems == [], "\n".join(problems)
 
 
@@ -430,8 +430,8 @@ def test_a_search_address_fills_in_the_terms_and_runs_the_search(page: Page, sit
     expect(page.get_by_label("Search the archive")).to_have_value("Section 230")
     expect(page.locator(".search-results h2.result-title a", has_text=EXECUTIVE_ORDER_TITLE)).to_be_visible()
 
-    page.goto(site.url("search/index.html?q=Section+230&kind=executive-order"))
-    expect(page.get_by_label("Kind")).to_have_value("executive-order")
+    page.goto(site.url("search/index.html?q=Section+230&kind=Executive+order"))
+    expect(page.get_by_label("Kind")).to_have_value("Executive order")
     expect(page.locator(".search-status")).to_have_text("1 entry found")
     assert [r["title"] for r in search_results(page)] == [EXECUTIVE_ORDER_TITLE]
 
@@ -530,8 +530,8 @@ def test_axe_finds_no_violation_with_a_filter_chip_pressed(page: Page, site: Sit
     expect(page.locator("[data-filters]")).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
-    page.get_by_role("button", name="Kind: label", exact=True).click()
-    expect(page.get_by_role("button", name="Kind: label", exact=True)).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Kind: Label", exact=True).click()
+    expect(page.get_by_role("button", name="Kind: Label", exact=True)).to_have_attribute("aria-pressed", "true")
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
 
@@ -638,7 +638,7 @@ def test_a_kind_chip_on_a_year_page_shows_only_that_kind_and_undoes(page: Page, 
     total = len(everything)
     assert everything.count("label") == 2  # the flagship's labels entry and the Arabic one
     assert total == page.locator(".entry-card").count() > 2
-    chip = page.get_by_role("button", name="Kind: label", exact=True)
+    chip = page.get_by_role("button", name="Kind: Label", exact=True)
     status = page.locator(".filters-status")
     expect(chip).to_have_attribute("aria-pressed", "false")
 
@@ -780,7 +780,7 @@ def test_dark_mode_is_dark_with_enough_contrast(browser: Browser, site: Site) ->
         violations = axe_violations(page, COLOR_CONTRAST)
         assert violations == [], "\n".join(violations)
         open_page(page, site, "year")
-        page.get_by_role("button", name="Kind: label", exact=True).click()
+        page.get_by_role("button", name="Kind: Label", exact=True).click()
         violations = axe_violations(page, COLOR_CONTRAST)
         assert violations == [], "\n".join(violations)
     finally:

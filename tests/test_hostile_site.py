@@ -34,6 +34,7 @@ import lxml.html
 from hostile import SITE_TITLE, Case, HostileArchive
 from lxml import etree
 
+from timeline.domain.kinds import kind_label
 from timeline.site.manifest import read as read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +171,7 @@ def field_problems(case: Case, document: Any) -> Iterator[str]:
         "heading": (texts(document, "//main//h1[not(ancestor::div[@class='summary'])]"), [entry["title"]]),
         "page title": (texts(document, "//title"), [f"{entry['title']} · {SITE_TITLE}"]),
         "citation title": (document.xpath("//meta[@name='citation_title']/@content"), [entry["title"]]),
-        "kind": (texts(document, "//header//span[@class='kind']"), [entry["kind"]]),
+        "kind": (texts(document, "//header//span[@class='kind']"), [kind_label(entry["kind"])]),
         "actor": (texts(document, "//dl[@class='facts']/dd[1]//a"), [entry["actors"][0]["name"]]),
         "role": (texts(document, "//dl[@class='facts']//span[@class='role']"), [f"({entry['actors'][0]['role']})"]),
         "facets": (

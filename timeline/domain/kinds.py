@@ -8,26 +8,47 @@ from collections.abc import Sequence
 
 from timeline.errors import InvalidField
 
-MEANINGS = {
-    "executive-order": "An order a head of state or government signs, with the force of law in their administration.",
-    "label": "A platform attaches a notice to content: a fact-check, a warning, context.",
-    "statement": "Someone says something on the record: a post, a press release, an interview, a speech.",
-    "lawsuit": "A case is filed in court, or a party to one takes a step in it.",
-    "court-ruling": "A court decides: a judgment, an injunction, an order.",
-    "legislation": "A legislature acts on a law: a bill introduced, passed, signed or repealed.",
-    "regulation": "A regulator makes or changes a rule, or applies one.",
-    "takedown": "Content, pages, groups or accounts are removed.",
-    "suspension": "An account is suspended, locked or banned, for a time or for good.",
-    "policy-change": "A platform changes its rules, terms of service or how it enforces them.",
-    "hearing": "A legislature, regulator or court hears witnesses or arguments.",
-    "investigation": "An authority opens, pursues or closes an inquiry.",
-    "legal-demand": "An authority demands something of a platform: data, a removal, an account's identity.",
+# Each default kind: (its label, as pages name it; what it means).
+KINDS = {
+    "executive-order": (
+        "Executive order",
+        "An order a head of state or government signs, with the force of law in their administration.",
+    ),
+    "label": ("Label", "A platform attaches a notice to content: a fact-check, a warning, context."),
+    "statement": (
+        "Statement",
+        "Someone says something on the record: a post, a press release, an interview, a speech.",
+    ),
+    "lawsuit": ("Lawsuit", "A case is filed in court, or a party to one takes a step in it."),
+    "court-ruling": ("Court ruling", "A court decides: a judgment, an injunction, an order."),
+    "legislation": ("Legislation", "A legislature acts on a law: a bill introduced, passed, signed or repealed."),
+    "regulation": ("Regulation", "A regulator makes or changes a rule, or applies one."),
+    "takedown": ("Takedown", "Content, pages, groups or accounts are removed."),
+    "suspension": ("Suspension", "An account is suspended, locked or banned, for a time or for good."),
+    "policy-change": ("Policy change", "A platform changes its rules, terms of service or how it enforces them."),
+    "hearing": ("Hearing", "A legislature, regulator or court hears witnesses or arguments."),
+    "investigation": ("Investigation", "An authority opens, pursues or closes an inquiry."),
+    "legal-demand": (
+        "Legal demand",
+        "An authority demands something of a platform: data, a removal, an account's identity.",
+    ),
 }
+MEANINGS = {kind: meaning for kind, (_, meaning) in KINDS.items()}
+LABELS = {kind: label for kind, (label, _) in KINDS.items()}
 DEFAULT_KINDS = tuple(MEANINGS)
 ADDING_A_KIND = 'add a kind in timeline.toml: kinds = ["press-release"]'
 # How alike (rapidfuzz's ratio, 0-100) a kind typed must be to a known one for it to be suggested:
 # "excutive-order" and "lawsiut" are, "pamphlet" is like none.
 NEAR_ENOUGH = 80
+
+
+def kind_label(kind: str) -> str:
+    """What pages call a kind: its label ("Executive order"); an archive's own kind, from its name
+    ("press-release" is "Press release")."""
+    if kind in LABELS:
+        return LABELS[kind]
+    words = " ".join(part for part in re.split(r"[\s_\-]+", kind) if part)
+    return words[:1].upper() + words[1:]
 
 
 def kind_key(text: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from timeline.domain.actors import ACTOR_TYPES
-from timeline.domain.kinds import MEANINGS
+from timeline.domain.kinds import MEANINGS, kind_label
 from timeline.site import pagekeys, urls
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
@@ -110,6 +110,8 @@ class Listings:
         actor_type = ACTOR_TYPES.get(self.view.actor_types([key]).get(key, "")) if facet == "actors" else None
         if document is not None:
             name = document["title"]
+        elif facet == "kinds":
+            name = kind_label(name)  # its label: the key stays in the address
         files = self.paginated(
             "facet.html",
             lambda page: urls.facet(facet, key, page),

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from timeline.domain.dates import PartialDate
+from timeline.domain.kinds import kind_label
 from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
 from timeline.site import urls
@@ -66,6 +67,7 @@ class Templates:
         # An event's date for <time datetime>: as precise as recorded ("2017-04", "2017"), never a day
         # invented for a month or a year (HTML accepts a month or a year there).
         self.env.filters["datetime"] = lambda edtf: PartialDate(edtf).slug_part
+        self.env.filters["kind_label"] = kind_label
         self.links = urls.SiteUrls(archive.base_url)
         # What templates know of the site (an archive's own templates may name site.base_url).
         self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
