@@ -1,4 +1,5 @@
-"""What the site's readers read: kinds by their label."""
+"""What the site's readers read: kinds by their label, each change in a sentence, one date style
+on a page, and a notice at the top of a corrected entry."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from typing import Any
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from conftest import ArchiveUnderTest
 from sitebuild import build, html, record_small_archive
 
 from timeline.domain.kinds import MEANINGS, kind_label
+from timeline.site.sentences import word_diff
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -22,6 +26,18 @@ def test_a_kind_has_one_label_beside_its_meaning_and_an_archives_own_kind_gets_o
     assert kind_label("press-release") == "Press release"
     assert kind_label("FOIA_request") == "FOIA request"
     assert all(kind_label(kind)[0].isupper() and "-" not in kind_label(kind) for kind in MEANINGS)
+
+
+def test_a_summary_correction_reads_as_words_deleted_and_inserted() -> None:
+    parts = word_diff("The order asks agencies to review the shield.", "The order tells agencies to review it.")
+    assert [p for p in parts if p.get("mark") == "del"] == [
+        {"text": "asks", "mark": "del"},
+        {"text": "the shield.", "mark": "del"},
+    ]
+    assert [p["text"] for p in parts if p.get("mark") == "ins"] == ["tells", "it."]
+    shown = "".join(p["text"] for p in parts if p.get("mark") != "del")
+    assert " ".join(shown.split()) == "The order tells agencies to review it."
+    assert all(p["text"].strip() == p["text"] for p in parts if "mark" in p)
 
 
 @pytest.fixture
@@ -61,3 +77,59 @@ def test_kinds_show_by_their_label_on_cards_facet_pages_and_feeds(
     assert feed.feed.title == "Kind: Executive order"
     assert feed.entries[0].tags[0]["term"] == "executive-order"
     assert feed.entries[0].tags[0]["label"] == "Executive order"
+
+
+def history_items(page: BeautifulSoup) -> list[BeautifulSoup]:
+    """The history's sentences, newest change first."""
+    section = page.find("section", id="history")
+    assert section is not None
+    return section.select("ul.details > li")
+
+
+def test_the_history_tells_each_change_in_a_sentence(corrected_site: tuple[Path, dict[str, Any]]) -> None:
+    out, entries = corrected_site
+    page = html(out / f"events/{entries['alpha']['slug']}/index.html")
+    said = [item.get_text(" ", strip=True) for item in history_items(page)]
+    assert said[0] == (
+        "Title corrected from “Alpha order targets platform liability” to “Alpha order narrows platform liability”"
+    )
+    assert "Actor added: Elon Musk (buyer)" in said
+    assert "Date corrected from 28 May 2020 to 27 May 2020" in said
+    assert said[-1] == "Recorded as Executive order of 28 May 2020: “Alpha order targets platform liability”"
+    linked = next(item for item in history_items(page) if item.get_text().startswith("Linked:"))
+    assert linked.get_text(" ", strip=True) == "Linked: responds to Beta labels two tweets"
+    assert linked.a is not None and linked.a["href"] == f"../{entries['beta']['slug']}/index.html"
+
+
+def test_a_summary_correction_shows_its_words_struck_and_inserted_escaped(
+    corrected_site: tuple[Path, dict[str, Any]],
+) -> None:
+    out, entries = corrected_site
+    entry = out / f"events/{entries['alpha']['slug']}"
+    revision = html(entry / "v5/index.html")
+    for page in (html(entry / "index.html"), revision, html(out / "changes/index.html")):
+        summary = next(item for item in page.select("ul.details > li") if item.get_text().startswith("Summary"))
+        assert summary.find("script") is None
+        assert [d.get_text() for d in summary.find_all("del")] == ["asks", "liability"]
+        assert [i.get_text() for i in summary.find_all("ins")] == ["tells", HOSTILE]
+    raw = (entry / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw and HOSTILE not in raw
+
+
+def test_an_entry_page_writes_every_date_one_way(corrected_site: tuple[Path, dict[str, Any]]) -> None:
+    out, entries = corrected_site
+    page = html(out / f"events/{entries['alpha']['slug']}/index.html")
+    main = page.find("main")
+    assert main is not None
+    for hidden in main.find_all(["script", "template"]):
+        hidden.decompose()
+    # (addresses hold the slug's date, and citations write dates as their style does)
+    assert ISO_DATE.findall(re.sub(r"https?://\S+", "", main.get_text(" "))) == []
+    times = main.find_all("time")
+    assert times and all(re.match(r"\d{4}(-\d{2}(-\d{2})?)?", t["datetime"]) for t in times)
+    accessed = main.select_one(".source-meta time")
+    assert accessed is not None and re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", accessed.get_text())
+    first = history_items(page)  # the time of each revision: "2 December 2026, 14:03 UTC"
+    assert first
+    stamps = [t.get_text() for t in main.select(".history time")]
+    assert stamps and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} UTC", s) for s in stamps)

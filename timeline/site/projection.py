@@ -34,6 +34,7 @@ from timeline.site.facetkeys import facet_key, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import card_of
+from timeline.site.sentences import sentences
 from timeline.site.showing import addresses, facet_names, pages_of
 from timeline.site.urls import PAGE_SIZE
 
@@ -78,6 +79,10 @@ class Projector:
 
     def slug_of(self, entry_id: UUID) -> str:
         return self.lookup(entry_id)[0]
+
+    def named(self, entry_id: UUID) -> tuple[str, str]:
+        """(slug, title) of an entry, as a change's sentences name it."""
+        return self.lookup(entry_id)[:2]
 
     def document(self, entry: PolicyEvent, recorded: str) -> dict[str, Any]:
         """The entry shaped for the templates: its public shape (``entrydata.entry_to_dict``) with
@@ -238,6 +243,7 @@ class Projector:
     def entry_changed(self, domain_event: Any, position: int, before: PolicyEvent | None) -> _EntryChange:
         """What every change of an entry does: its rows rewritten, its revision added."""
         details = describe(domain_event, before, self.slug_of)
+        told = sentences(domain_event, before, self.named)
         after = domain_event.mutate(before)
         assert isinstance(after, PolicyEvent)
         entry_id = str(domain_event.originator_id)
@@ -245,7 +251,7 @@ class Projector:
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
-        self.add_revision(change, domain_event, position, details)
+        self.add_revision(change, domain_event, position, details, told)
         if after.retracted != (before is not None and before.retracted):
             self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted (or no longer)
         return change
@@ -254,7 +260,9 @@ class Projector:
         self.c.execute("SELECT name, data FROM bundles")
         return {pagekeys.Bundle(name) for name, data in self.c.fetchall() if f'"entry_id": "{entry_id}"' in data}
 
-    def add_revision(self, change: _EntryChange, domain_event: Any, position: int, details: tuple[str, ...]) -> None:
+    def add_revision(
+        self, change: _EntryChange, domain_event: Any, position: int, details: tuple[str, ...], told: list[Any]
+    ) -> None:
         """The change's revision, and the changes page that lists it."""
         if self.change_count is None:
             self.c.execute("SELECT COUNT(*) FROM revisions")
@@ -270,6 +278,7 @@ class Projector:
             "editor": domain_event.editor,
             "reason": domain_event.reason,
             "details": list(details),
+            "sentences": told,  # the details for readers (see sentences.py)
             "slug": change.doc["slug"],
             "title": change.doc["title"],
             "snapshot": change.doc,

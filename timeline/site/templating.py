@@ -4,6 +4,7 @@ content security policy."""
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,12 @@ SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 NEVER_UPDATED = "1970-01-01T00:00:00+00:00"  # an empty feed's <updated>
 
 
+def moment(timestamp: str) -> str:
+    """A recorded time as readers read it: '2 December 2026, 14:03 UTC'."""
+    when = dt.datetime.fromisoformat(timestamp).astimezone(dt.UTC)
+    return f"{PartialDate(when.date().isoformat()).display()}, {when:%H:%M} UTC"
+
+
 def template_folders(archive: Archive) -> list[Path]:
     """The archive's own site_templates/ first (to override any template), then the package's."""
     packaged = Path(str(resources.files("timeline.site_templates")))
@@ -68,6 +75,9 @@ class Templates:
         # invented for a month or a year (HTML accepts a month or a year there).
         self.env.filters["datetime"] = lambda edtf: PartialDate(edtf).slug_part
         self.env.filters["kind_label"] = kind_label
+        # Every date a reader sees is written one way: "2 December 2026", "2 December 2026, 14:03 UTC".
+        self.env.filters["day"] = lambda iso: PartialDate(iso[:10]).display()
+        self.env.filters["moment"] = moment
         self.links = urls.SiteUrls(archive.base_url)
         # What templates know of the site (an archive's own templates may name site.base_url).
         self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
