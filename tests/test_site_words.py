@@ -133,3 +133,25 @@ def test_an_entry_page_writes_every_date_one_way(corrected_site: tuple[Path, dic
     assert first
     stamps = [t.get_text() for t in main.select(".history time")]
     assert stamps and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} UTC", s) for s in stamps)
+
+
+def test_a_corrected_entry_says_so_at_the_top_and_links_to_its_history(
+    corrected_site: tuple[Path, dict[str, Any]],
+) -> None:
+    out, entries = corrected_site
+    page = html(out / f"events/{entries['alpha']['slug']}/index.html")
+    notice = page.select_one(".notice.corrected")
+    assert notice is not None
+    header = page.select_one(".entry-header")
+    assert header is not None and notice in header.find_all_previous("div")
+    text = " ".join(notice.get_text().split())
+    assert re.fullmatch(
+        r"Corrected \d{1,2} [A-Z][a-z]+ \d{4}: Title corrected from “Alpha order targets platform liability” "
+        r"to “Alpha order narrows platform liability”\. See the history\.",
+        text,
+    ), text
+    link = notice.find("a", string="See the history")
+    assert link is not None and link["href"] == "#history" and page.find(id="history") is not None
+    # An entry recorded and only linked since has nothing corrected to tell.
+    beta = html(out / f"events/{entries['beta']['slug']}/index.html")
+    assert beta.select_one(".notice.corrected") is None

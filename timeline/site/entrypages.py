@@ -12,6 +12,14 @@ from timeline.site.citemeta import Citations, retracted
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import Files, Templates
 
+# The changes that correct what an entry says (as the read model names them): its page says so at the top.
+CORRECTIONS = ("corrected", "source corrected")
+
+
+def last_correction(revisions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The entry's latest correction, if it has been corrected since it was recorded."""
+    return next((r for r in reversed(revisions) if r["number"] > 1 and r["change"] in CORRECTIONS), None)
+
 
 class EntryPages:
     def __init__(self, templates: Templates, view: SiteView):
@@ -43,6 +51,7 @@ class EntryPages:
             current_titles={k: v["title"] for k, v in targets.items()},
             backlinks=backlinks,
             revisions=revisions,
+            correction=last_correction(revisions),
             cite=self.citations.box(doc, revisions[-1], with_permanent=True),
             meta=self.citations.head(self.typed(doc), revisions[-1], url),
         )
