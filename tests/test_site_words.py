@@ -10,7 +10,7 @@ from typing import Any
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ArchiveUnderTest
+from conftest import ArchiveUnderTest, record_every_kind_of_change
 from sitebuild import build, html, record_small_archive
 
 from timeline.domain.kinds import MEANINGS, kind_label
@@ -155,3 +155,52 @@ def test_a_corrected_entry_says_so_at_the_top_and_links_to_its_history(
     # An entry recorded and only linked since has nothing corrected to tell.
     beta = html(out / f"events/{entries['beta']['slug']}/index.html")
     assert beta.select_one(".notice.corrected") is None
+
+
+def test_every_kind_of_change_reads_as_a_sentence_on_the_entry_revision_and_changes_pages(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    archive = sqlite_archive
+    slugs = record_every_kind_of_change(archive)
+    order, labels, wrong = slugs["order"], slugs["labels"], slugs["wrong"]
+    archive.ok(
+        "source", "correct", order, "1", "--archived-url", "https://web.archive.org/web/2020/x", "--reason", "kept"
+    )
+    archive.ok("unretract", wrong, "--reason", "it did happen")
+    out = tmp_path / "site"
+    build(archive, out)
+
+    def said(slug: str) -> list[str]:
+        return [" ".join(item.get_text().split()) for item in history_items(html(out / f"events/{slug}/index.html"))]
+
+    assert said(order)[0] == "Source 1: archived copy added (https://web.archive.org/web/2020/x)"
+    title = "“Order on preventing online censorship” to “Executive order on preventing online censorship”"
+    assert f"Title corrected from {title}" in said(order)
+    assert "Date corrected from 28 May 2020 to c. 28 May 2020" in said(order)
+    assert "Linked: responds to Twitter labels two tweets on mail-in ballots" in said(order)
+    assert said(labels)[1:3] == [
+        "Source 1 withdrawn: Test Wire, “Report: Twitter labels two tweets on mail-in ballots”",
+        "Source 2 added: Other Wire, “Labels explained”, 27 May 2020",
+    ]
+    assert said(slugs["ruling"])[:2] == [
+        "Link removed: related to Executive order on preventing online censorship",
+        "Linked: related to Executive order on preventing online censorship",
+    ]
+    assert said(wrong)[:2] == [
+        "Unretracted: the entry is back in the listings",
+        "Retracted: the entry leaves the listings; its page stays with a notice",
+    ]
+    # A merged entry's page is a redirect: its revision page and the change log tell of the merger.
+    merged = html(out / f"events/{slugs['duplicate']}/v2/index.html").select_one(".notice.revision .details")
+    assert (
+        merged is not None
+        and " ".join(merged.get_text().split()) == "Merged into Executive order on preventing online censorship"
+    )
+    assert merged.a is not None and merged.a["href"] == f"../../{order}/index.html"
+    changes = [
+        " ".join(li.get_text().split()) for li in html(out / "changes/index.html").select(".changes .details li")
+    ]
+    assert changes[:2] == [
+        "Unretracted: the entry is back in the listings",
+        "Source 1: archived copy added (https://web.archive.org/web/2020/x)",
+    ]
