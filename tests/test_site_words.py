@@ -167,6 +167,7 @@ def test_every_kind_of_change_reads_as_a_sentence_on_the_entry_revision_and_chan
         "source", "correct", order, "1", "--archived-url", "https://web.archive.org/web/2020/x", "--reason", "kept"
     )
     archive.ok("unretract", wrong, "--reason", "it did happen")
+    archive.ok("retract", wrong, "--replaced-by", labels, "--reason", "it was the labels after all")
     out = tmp_path / "site"
     build(archive, out)
 
@@ -186,10 +187,14 @@ def test_every_kind_of_change_reads_as_a_sentence_on_the_entry_revision_and_chan
         "Link removed: related to Executive order on preventing online censorship",
         "Linked: related to Executive order on preventing online censorship",
     ]
-    assert said(wrong)[:2] == [
+    assert said(wrong)[:4] == [
+        "Retracted: the entry leaves the listings; its page stays with a notice",
+        "Replaced by Twitter labels two tweets on mail-in ballots",
         "Unretracted: the entry is back in the listings",
         "Retracted: the entry leaves the listings; its page stays with a notice",
     ]
+    replaced = history_items(html(out / f"events/{wrong}/index.html"))[1]
+    assert replaced.a is not None and replaced.a["href"] == f"../{labels}/index.html"
     # A merged entry's page is a redirect: its revision page and the change log tell of the merger.
     merged = html(out / f"events/{slugs['duplicate']}/v2/index.html").select_one(".notice.revision .details")
     assert (
@@ -200,7 +205,9 @@ def test_every_kind_of_change_reads_as_a_sentence_on_the_entry_revision_and_chan
     changes = [
         " ".join(li.get_text().split()) for li in html(out / "changes/index.html").select(".changes .details li")
     ]
-    assert changes[:2] == [
+    assert changes[:4] == [
+        "Retracted: the entry leaves the listings; its page stays with a notice",
+        "Replaced by Twitter labels two tweets on mail-in ballots",
         "Unretracted: the entry is back in the listings",
         "Source 1: archived copy added (https://web.archive.org/web/2020/x)",
     ]
