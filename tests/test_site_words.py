@@ -112,6 +112,13 @@ def test_a_summary_correction_shows_its_words_struck_and_inserted_escaped(
         assert summary.find("script") is None
         assert [d.get_text() for d in summary.find_all("del")] == ["asks", "liability"]
         assert [i.get_text() for i in summary.find_all("ins")] == ["tells", HOSTILE]
+    feed = feedparser.parse((out / "feeds/changes.xml").read_bytes())
+    assert [e.summary for e in feed.entries[:3]] == [
+        "the headline | Title corrected from “Alpha order targets platform liability” to “Alpha order narrows "
+        "platform liability”",
+        "wording | Summary corrected",
+        "named in the filing | Actor added: Elon Musk (buyer)",
+    ]
     raw = (entry / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw and HOSTILE not in raw
 
