@@ -636,7 +636,7 @@ def test_a_kind_chip_on_a_year_page_shows_only_that_kind_and_undoes(page: Page, 
     open_page(page, site, "year")
     everything = visible_kinds(page)
     total = len(everything)
-    assert everything.count("label") == 2  # the flagship's labels entry and the Arabic one
+    assert everything.count("Label") == 2  # the flagship's labels entry and the Arabic one
     assert total == page.locator(".entry-card").count() > 2
     chip = page.get_by_role("button", name="Kind: Label", exact=True)
     status = page.locator(".filters-status")
@@ -645,7 +645,7 @@ def test_a_kind_chip_on_a_year_page_shows_only_that_kind_and_undoes(page: Page, 
     chip.click()
     expect(chip).to_have_attribute("aria-pressed", "true")
     expect(status).to_have_text(f"2 of {total} entries shown")
-    assert visible_kinds(page) == ["label", "label"]
+    assert visible_kinds(page) == ["Label", "Label"]
 
     chip.click()
     expect(chip).to_have_attribute("aria-pressed", "false")
