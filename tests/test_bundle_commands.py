@@ -237,7 +237,9 @@ def test_a_deleted_bundle_s_page_stays_withdrawn_and_leaves_the_list(paper: dict
     assert [a["href"] for a in index.select("main ul.facet-list a")] == ["brief-2026/index.html"]
     page = html(site / "bundles" / "smith-2026" / "index.html")
     [notice] = page.select(".notice.withdrawn")
-    assert notice.select_one("p").get_text(" ", strip=True) == f"Withdrawn on {deleted_on[:10]} : {reason}"
+    day = dt.date.fromisoformat(deleted_on[:10])
+    shown = f"{day.day} {day:%B} {day.year}"  # the site's one date style
+    assert notice.select_one("p").get_text(" ", strip=True) == f"Withdrawn on {shown} : {reason}"
     assert page.select("main script") == []
     assert notice.select_one("time")["datetime"] == dt.datetime.fromisoformat(deleted_on).isoformat(
         timespec="milliseconds"
