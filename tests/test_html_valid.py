@@ -185,6 +185,14 @@ def build_site(root: Path) -> BuiltSite:
         "changes": page("changes"),
         "changes page": page("changes/page/1"),
         "not found": out / "404.html",
+        "timeline index": page("timeline"),
+        "entries index": page("events"),
+        "short links index": page("e"),
+        "feeds index": page("feeds"),
+        "actors' feeds index": page("feeds/actors"),
+        "data of a year": page("data/2021"),
+        "assets index": page("assets"),
+        "manifest index": page("manifest"),
     }
     return BuiltSite(out=out, base_url="https://example.org/timeline/", pages=pages)
 

@@ -1,5 +1,5 @@
 """The listing pages: each year's entries, each facet key's entries (with its feed), the facets'
-indexes, the home page and the change log."""
+indexes, the years' indexes, the home page and the change log."""
 
 from __future__ import annotations
 
@@ -89,7 +89,10 @@ class Listings:
     def facet_index(self, key: pagekeys.FacetIndex) -> Files:
         facet = key.facet
         items = self.view.facet_counts(facet)
-        return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+        files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+        # The feeds of the facet's names come and go with its names, as its index does.
+        files.update(self.templates.page("facet_feeds.html", urls.feeds_facet_index(facet), facet=facet, items=items))
+        return files
 
     def facet(self, listing: pagekeys.Facet) -> Files:
         """The facet key's every page and its feed, or its ``listing.page`` alone and the feed."""
@@ -131,6 +134,14 @@ class Listings:
         recent = self.view.latest_cards(HOME_SIZE)
         years, total = self.view.year_counts(), self.view.count_live()
         return self.templates.page("home.html", urls.home(), recent=recent, years=years, total=total)
+
+    def years_indexes(self) -> Files:
+        """timeline/ and events/: the years with their counts of live entries, each linking to its
+        page (an index of every entry on one page would be megabytes long at 10,000 entries)."""
+        years, total = self.view.year_counts(), self.view.count_live()
+        files = self.templates.page("timeline.html", urls.timeline_index(), years=years, total=total)
+        files.update(self.templates.page("events.html", urls.events_index(), years=years, total=total))
+        return files
 
     def changes_index(self) -> Files:
         total = self.view.count_changes()
