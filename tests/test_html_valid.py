@@ -184,6 +184,7 @@ def build_site(root: Path) -> BuiltSite:
         "withdrawn bundle": page("bundles/withdrawn-brief"),
         "changes": page("changes"),
         "changes page": page("changes/page/1"),
+        "changes pages' folder": page("changes/page"),
         "not found": out / "404.html",
         "timeline index": page("timeline"),
         "entries index": page("events"),

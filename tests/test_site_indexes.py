@@ -5,8 +5,9 @@ What these tests prove:
 1. Trimming any address of the built site folder by folder always reaches a page (an index.html):
    timeline/ and events/ list the years with their counts, e/ says what short links are, feeds/
    names the feeds, feeds/<facet>/ lists each name's feed, data/<year>/ links its files; assets/
-   and manifest/ say what they hold. (The search index, pagefind/, is Pagefind's and for the
-   search page only.) The nav's "Timeline" goes to timeline/.
+   and manifest/ say what they hold; a long listing's page/ leads to its first page. (The search
+   index, pagefind/, is Pagefind's and for the search page only.) The nav's "Timeline" goes to
+   timeline/.
 2. The years' indexes follow the archive: a new year and a count that changes show after an
    incremental build, which equals a full build.
 3. The 404 page links only root-relative addresses under base_url's path, so it is styled and its
@@ -18,6 +19,7 @@ What these tests prove:
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import http.server
 import threading
@@ -125,6 +127,40 @@ def test_the_indexes_say_what_their_folder_holds(sqlite_archive: ArchiveUnderTes
     data_year = html(out / "data/2020/index.html").main
     assert {a["href"] for a in data_year.find_all("a")} >= {"entries.json", "entries.csv", "../index.html"}
     assert "The 2 live entries" in data_year.get_text()
+
+
+def test_the_folder_of_a_listings_later_pages_leads_to_its_first(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """101 entries in 2020 (and as many changes) make a second page of the year, of Twitter's
+    pages and of the change log; the folder of those pages leads to the first. When the year
+    is back to one page, the folder goes with its second page, as a full build has it."""
+    rows = tmp_path / "rows.csv"
+    with rows.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["title", "kind", "date", "platforms", "source_title"])
+        for n in range(101):
+            writer.writerow(
+                [f"Network takedown number {n:03d}", "takedown", f"2020-06-{n % 28 + 1:02d}", "Twitter", "R"]
+            )
+    sqlite_archive.ok("import", str(rows))
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    build(sqlite_archive, incremental)
+
+    assert folders_without_a_page(incremental) == set()
+    for folder, first in (("timeline/2020/page/", "../index.html"), ("platforms/twitter/page/", "../index.html"),
+                          ("changes/page/", "../index.html")):  # fmt: skip
+        later = html(incremental / folder / "index.html").main
+        assert later.find("a", string="its first page")["href"] == first, folder
+    assert broken_links(incremental, SMALL_BASE_URL) == []
+
+    slug = next(e["slug"] for e in sqlite_archive.json("list") if e["title"].endswith("050"))
+    sqlite_archive.ok("retract", slug, "--reason", "never happened")
+    build(sqlite_archive, incremental)
+    build(sqlite_archive, full, "--full")
+    assert not (incremental / "timeline/2020/page").exists()
+    assert (incremental / "changes/page/index.html").is_file()
+    assert tree(incremental) == tree(full)
 
 
 # 2. The indexes follow the archive ----------------------------------------------------------------

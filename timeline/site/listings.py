@@ -56,7 +56,13 @@ class Listings:
             }
             context.update(items=page_items(number), pagination=pagination)
             files.update(self.templates.page(template, url_of(number), **context))
+            if number == 2:  # the folder of the later pages comes and goes with the second
+                files.update(self.later_pages(url_of(1)))
         return files
+
+    def later_pages(self, first: str) -> Files:
+        """The page of the folder holding a listing's later pages, which leads to the FIRST."""
+        return self.templates.page("listing_pages.html", urls.later_pages(first), first=first)
 
     def year(self, listing: pagekeys.Year) -> Files:
         """The year's every page, or its ``listing.page`` alone (see listingplaces.py)."""
@@ -168,9 +174,12 @@ class Listings:
             "previous": urls.changes(number - 1) if number > 1 else None,
             "next": urls.changes(number + 1) if len(items) > urls.PAGE_SIZE else None,
         }
-        return self.templates.page(
+        files = self.templates.page(
             "changes_page.html",
             urls.changes(number),
             items=list(reversed(items[: urls.PAGE_SIZE])),
             pagination=pagination,
         )
+        if number == 1:  # (the pages' folder exists from the first page on)
+            files.update(self.later_pages(urls.changes()))
+        return files

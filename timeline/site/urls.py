@@ -19,7 +19,13 @@ PAGE_SIZE = 100
 
 
 def _paged(base: str, page: int) -> str:
-    return base if page <= 1 else f"{base}page/{page}/"
+    return base if page <= 1 else f"{later_pages(base)}{page}/"
+
+
+def later_pages(listing: str) -> str:
+    """The folder of a listing's pages after the first ("timeline/2020/page/"); its own page
+    sends the reader to the first."""
+    return f"{listing}page/"
 
 
 def home() -> str:
@@ -100,7 +106,7 @@ def facet(facet_name: str, key: str, page: int = 1) -> str:
 
 def changes(page: int = 0) -> str:
     """``changes/`` shows the newest changes; page N (from 1) holds the N-th hundred from the first."""
-    return "changes/" if page <= 0 else f"changes/page/{page}/"
+    return "changes/" if page <= 0 else f"{later_pages('changes/')}{page}/"
 
 
 def feeds_index() -> str:
