@@ -14,6 +14,8 @@ What these tests prove:
    links work on any origin; `timeline serve` answers a missing address with it, status 404, and
    serves those addresses; in Chromium, the page served from another origin than base_url's has
    its stylesheet applied.
+4. ``licence`` and ``report_error`` in timeline.toml put a licence line and a "Report an error" link
+   (an e-mail address as a mailto: link) in every page's footer; a bad address is refused by name.
 """
 
 from __future__ import annotations
@@ -280,3 +282,35 @@ def test_the_404_page_is_styled_on_an_origin_other_than_the_base_urls(
     assert f"{root}assets/style.css" in requested
     assert not any("example.org" in url for url in requested)
     assert timeline_link == f"{root}timeline/"
+
+
+# 4. The footer's licence and "report an error" ---------------------------------------------------
+
+
+def add_settings(archive: ArchiveUnderTest, *lines: str) -> None:
+    with (archive.root / "timeline.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n".join(lines) + "\n")
+
+
+def test_the_footer_shows_the_licence_and_where_to_report_an_error(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    entry = sqlite_archive.add("Twitter labels two tweets", "2020-05-26", "label")
+    out = tmp_path / "site"
+    build(sqlite_archive, out)
+    footer = html(out / "index.html").find("footer")
+    assert footer.find(class_="licence") is None and footer.find("a", string="Report an error") is None
+
+    add_settings(sqlite_archive, 'licence = "Text and data: CC BY 4.0"', 'report_error = "corrections@example.org"')
+    build(sqlite_archive, out)  # (new settings render every page again)
+    for page in ("index.html", f"events/{entry['slug']}/index.html", "timeline/index.html", "404.html"):
+        footer = html(out / page).find("footer")
+        assert footer.find(class_="licence").get_text() == "Text and data: CC BY 4.0", page
+        assert footer.find("a", string="Report an error")["href"] == "mailto:corrections@example.org", page
+
+
+def test_a_report_error_address_that_is_neither_web_nor_mail_is_refused(sqlite_archive: ArchiveUnderTest) -> None:
+    add_settings(sqlite_archive, 'report_error = "javascript:alert(1)"')
+    result = sqlite_archive.run("list")
+    assert result.exit_code != 0
+    assert "report_error: 'javascript:alert(1)' is neither a web address nor an e-mail address" in result.stderr

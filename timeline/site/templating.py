@@ -68,7 +68,13 @@ class Templates:
         self.env.filters["datetime"] = lambda edtf: PartialDate(edtf).slug_part
         self.links = urls.SiteUrls(archive.base_url)
         # What templates know of the site (an archive's own templates may name site.base_url).
-        self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
+        self.site = {
+            "title": archive.title,
+            "base_url": self.links.base_url,
+            "language": archive.language,
+            "licence": archive.licence,
+            "report_error": archive.report_error,
+        }
 
     def page(self, template: str, url: str, root_relative_links: bool = False, **context: Any) -> Files:
         """The page at URL, rendered from TEMPLATE with CONTEXT."""
