@@ -36,7 +36,8 @@ def tree(out: Path) -> dict[str, bytes]:
 
 
 def is_manifest(path: str) -> bool:
-    return path == "manifest.json" or path.startswith("manifest/")
+    """The manifest and its parts (manifest/index.html, which says what they are, is a page)."""
+    return path == "manifest.json" or (path.startswith("manifest/") and path.endswith(".json"))
 
 
 def folders(out: Path) -> set[str]:
@@ -90,8 +91,12 @@ def links_of(page: BeautifulSoup) -> list[str]:
 
 def resolve(out: Path, page: Path, link: str, base_url: str) -> Path | None:
     """The file inside OUT a link from PAGE points to; None for an external or same-page link."""
-    if link.startswith(base_url):  # absolute links of our own (the 404 page, canonical links)
-        path = unquote(urlsplit(link).path)[len(urlsplit(base_url).path) :]
+    if link.startswith(base_url) or (link.startswith("/") and not link.startswith("//")):
+        # Absolute links of our own (canonical links), and root-relative ones (the 404 page's).
+        path, base_path = unquote(urlsplit(link).path), urlsplit(base_url).path
+        if not path.startswith(base_path):
+            return Path("/") / path.lstrip("/")  # (outside the site)
+        path = path[len(base_path) :]
         return out / (path + "index.html" if path == "" or path.endswith("/") else path)
     parts = urlsplit(link)
     if parts.scheme or parts.netloc:

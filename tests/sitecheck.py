@@ -40,8 +40,13 @@ def links_in(content: bytes) -> list[str]:
 def target_of(page: str, link: str, base_url: str) -> str | None:
     """The file of the site a link from PAGE leads to; None for other sites and same-page links,
     OUTSIDE for a relative link that climbs out of the site."""
-    if base_url and link.startswith(base_url):  # our own absolute links (the 404 page, canonical links)
-        path = unquote(urlsplit(link).path)[len(urlsplit(base_url).path) :]
+    root_relative = link.startswith("/") and not link.startswith("//")
+    if base_url and (link.startswith(base_url) or root_relative):
+        # Our own absolute links (canonical links), and root-relative ones (the 404 page's).
+        path, base_path = unquote(urlsplit(link).path), urlsplit(base_url).path
+        if not path.startswith(base_path):
+            return OUTSIDE
+        path = path[len(base_path) :]
         return path + "index.html" if path == "" or path.endswith("/") else path
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or not parts.path:

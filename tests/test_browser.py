@@ -6,7 +6,8 @@ address and short link become redirects), a corrected entry (so a v2 revision pa
 with an Arabic title and an Arabic source quoting Arabic text, and a citation bundle. It is built
 once, hosted under a sub-path (``/timeline/``) by a local HTTP server on 127.0.0.1 that answers a
 missing address with the site's own 404 page, as a web host would; ``base_url`` names that address,
-so the 404 page's absolute links resolve. Every request the browser makes elsewhere is refused.
+so the 404 page's root-relative links (under base_url's path) resolve. Every request the browser
+makes elsewhere is refused.
 
 What these tests prove:
 
@@ -508,7 +509,7 @@ def test_no_console_errors_or_failed_requests(page: Page, site: Site, page_type:
     expect(page.locator("main h1")).not_to_be_empty()
     if page_type.startswith("404"):
         expect(page.locator("main h1")).to_have_text("Page not found")
-        # The stylesheet (an absolute link on the 404 page) loaded.
+        # The stylesheet (a root-relative link on the 404 page) loaded.
         assert "Georgia" in page.evaluate("getComputedStyle(document.body).fontFamily")
     assert problems == [], "\n".join(problems)
 

@@ -184,7 +184,16 @@ def build_site(root: Path) -> BuiltSite:
         "withdrawn bundle": page("bundles/withdrawn-brief"),
         "changes": page("changes"),
         "changes page": page("changes/page/1"),
+        "changes pages' folder": page("changes/page"),
         "not found": out / "404.html",
+        "timeline index": page("timeline"),
+        "entries index": page("events"),
+        "short links index": page("e"),
+        "feeds index": page("feeds"),
+        "actors' feeds index": page("feeds/actors"),
+        "data of a year": page("data/2021"),
+        "assets index": page("assets"),
+        "manifest index": page("manifest"),
     }
     return BuiltSite(out=out, base_url="https://example.org/timeline/", pages=pages)
 

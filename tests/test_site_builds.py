@@ -189,7 +189,7 @@ def test_pages_no_longer_produced_are_removed_with_their_folders(
     sqlite_archive.ok("correct", entries["gamma"]["slug"], "--date", "2018-03", "--reason", "the suit was 2018")
     counts = build(sqlite_archive, out)
 
-    assert counts["removed"] == 3  # the 2017 year page and that year's two data files
+    assert counts["removed"] == 4  # the 2017 year page, that year's two data files and their page
     assert not (out / "timeline/2017").exists(), sorted(p.name for p in (out / "timeline").iterdir())
     assert not (out / "data/2017").exists()
     assert (out / "data/2018/entries.csv").is_file()

@@ -192,10 +192,12 @@ def serve(session: Session, out: Path | None, host: str, port: int, open_browser
     import webbrowser
 
     from timeline.cli.preview import address_for_people, is_loopback, open_server
+    from timeline.site.urls import SiteUrls
 
     folder = out or session.archive.site_dir
     # Bound before building, so a port in use is said at once and nothing is built for nothing.
-    with open_server(host, port, folder, log_requests=session.verbosity >= VERBOSE) as server:
+    base_path = SiteUrls(session.archive.base_url).path
+    with open_server(host, port, folder, log_requests=session.verbosity >= VERBOSE, base_path=base_path) as server:
         report, _ = _build(session, folder, False, None)
         session.say(report.summary())
         url = address_for_people(host, server.server_address[1])

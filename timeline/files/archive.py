@@ -18,7 +18,7 @@ import tomli_w
 
 from timeline.domain.kinds import DEFAULT_KINDS
 from timeline.domain.validation import clean_language, clean_line, clean_url
-from timeline.errors import ArchiveNotFound, ConfigError
+from timeline.errors import ArchiveNotFound, ConfigError, InvalidField
 
 CONFIG_NAME = "timeline.toml"
 EVENTS_DIR = "events"
@@ -40,6 +40,8 @@ class Archive:
     extra_kinds: tuple[str, ...] = ()
     store: str = DEFAULT_STORE
     check_ignore: tuple[str, ...] = ()  # the checks `timeline check` skips ([check] ignore)
+    licence: str = ""  # the terms the site's content is published under, one line in every footer
+    report_error: str = ""  # where readers report an error (https: or mailto:), linked in every footer
     settings: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -113,12 +115,30 @@ def load_archive(root: Path) -> Archive:
             extra_kinds=tuple(clean_line(k, "kinds", required=True) for k in kinds),
             store=str(data.get("store", DEFAULT_STORE)),
             check_ignore=_check_ignore(data.get("check", {}), path),
+            licence=clean_line(data.get("licence", ""), "licence"),
+            report_error=_report_error(data.get("report_error", "")),
             settings=data,
         )
     except ConfigError:
         raise
     except Exception as error:  # an InvalidField from the cleaners, named with the file
         raise ConfigError(f"{path}: {error}") from None
+
+
+def _report_error(value: object) -> str:
+    """Where readers report an error: a web address, or an e-mail address (as a mailto: link)."""
+    text = clean_line(value, "report_error")
+    address = text.removeprefix("mailto:")
+    if "@" in address and "/" not in address and not any(ch.isspace() for ch in address):
+        return f"mailto:{address}"
+    try:
+        return clean_url(text, "report_error")
+    except InvalidField:
+        raise InvalidField(
+            "report_error",
+            f"{text[:80]!r} is neither a web address nor an e-mail address; "
+            'give one such as "https://example.org/corrections" or "corrections@example.org"',
+        ) from None
 
 
 def _check_ignore(table: object, path: Path) -> tuple[str, ...]:

@@ -73,7 +73,8 @@ def view_path(archive: Archive, out: Path) -> Path:
 def rendered_settings(archive: Archive) -> dict[str, str]:
     """The archive's settings the pages show: when one changes, every page is rendered again
     (and compared with the file on disk), but nothing is projected anew."""
-    return {"base_url": archive.base_url, "title": archive.title, "language": archive.language}
+    shown = ("base_url", "title", "language", "licence", "report_error")
+    return {name: getattr(archive, name) for name in shown}
 
 
 def compiled_templates(archive: Archive) -> Path:

@@ -1,5 +1,5 @@
 """The listing pages: each year's entries, each facet key's entries (with its feed), the facets'
-indexes, the home page and the change log."""
+indexes, the years' indexes, the home page and the change log."""
 
 from __future__ import annotations
 
@@ -56,7 +56,13 @@ class Listings:
             }
             context.update(items=page_items(number), pagination=pagination)
             files.update(self.templates.page(template, url_of(number), **context))
+            if number == 2:  # the folder of the later pages comes and goes with the second
+                files.update(self.later_pages(url_of(1)))
         return files
+
+    def later_pages(self, first: str) -> Files:
+        """The page of the folder holding a listing's later pages, which leads to the FIRST."""
+        return self.templates.page("listing_pages.html", urls.later_pages(first), first=first)
 
     def year(self, listing: pagekeys.Year) -> Files:
         """The year's every page, or its ``listing.page`` alone (see listingplaces.py)."""
@@ -89,7 +95,10 @@ class Listings:
     def facet_index(self, key: pagekeys.FacetIndex) -> Files:
         facet = key.facet
         items = self.view.facet_counts(facet)
-        return self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+        files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+        # The feeds of the facet's names come and go with its names, as its index does.
+        files.update(self.templates.page("facet_feeds.html", urls.feeds_facet_index(facet), facet=facet, items=items))
+        return files
 
     def facet(self, listing: pagekeys.Facet) -> Files:
         """The facet key's every page and its feed, or its ``listing.page`` alone and the feed."""
@@ -134,6 +143,14 @@ class Listings:
         years, total = self.view.year_counts(), self.view.count_live()
         return self.templates.page("home.html", urls.home(), recent=recent, years=years, total=total)
 
+    def years_indexes(self) -> Files:
+        """timeline/ and events/: the years with their counts of live entries, each linking to its
+        page (an index of every entry on one page would be megabytes long at 10,000 entries)."""
+        years, total = self.view.year_counts(), self.view.count_live()
+        files = self.templates.page("timeline.html", urls.timeline_index(), years=years, total=total)
+        files.update(self.templates.page("events.html", urls.events_index(), years=years, total=total))
+        return files
+
     def changes_index(self) -> Files:
         total = self.view.count_changes()
         pages = max(1, math.ceil(total / urls.PAGE_SIZE))
@@ -159,9 +176,12 @@ class Listings:
             "previous": urls.changes(number - 1) if number > 1 else None,
             "next": urls.changes(number + 1) if len(items) > urls.PAGE_SIZE else None,
         }
-        return self.templates.page(
+        files = self.templates.page(
             "changes_page.html",
             urls.changes(number),
             items=list(reversed(items[: urls.PAGE_SIZE])),
             pagination=pagination,
         )
+        if number == 1:  # (the pages' folder exists from the first page on)
+            files.update(self.later_pages(urls.changes()))
+        return files

@@ -10,7 +10,7 @@ change, or the read models already built would no longer know their pages:
 page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``, ``facets:<facet>`` (a facet's index),
 ``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``bundle:<name>``, and the pages made
 once for the whole site: ``home``, ``changes``, ``feeds``, ``data`` (the downloads page), ``timelinejs``,
-``sitemap``, ``static``, ``bundles``.
+``sitemap``, ``static``, ``bundles``, ``years`` (the indexes of timeline/ and events/).
 
 Ids, facets, keys and names are made of ``[a-z0-9-]``, so a colon always separates parts.
 """
@@ -121,6 +121,7 @@ TIMELINEJS = Site("timelinejs")
 SITEMAP = Site("sitemap")
 STATIC = Site("static")
 BUNDLES = Site("bundles")
+YEARS = Site("years")
 
 
 def page(listing: Listing, number: int) -> Listing:

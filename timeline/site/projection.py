@@ -38,8 +38,9 @@ from timeline.site.sentences import sentences
 from timeline.site.showing import addresses, facet_names, pages_of
 from timeline.site.urls import PAGE_SIZE
 
-# The pages every change of an entry affects (the sitemap changes only when addresses come or go).
-GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS)
+# The pages every change of an entry affects (the sitemap changes only when addresses come or go);
+# the years' indexes count the live entries, which any change may move.
+GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS, pagekeys.YEARS)
 
 
 def _moment(when: dt.datetime) -> str:

@@ -37,6 +37,7 @@ class Renderer:
         self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
             pagekeys.HOME: listings.home,
             pagekeys.CHANGES: listings.changes_index,
+            pagekeys.YEARS: listings.years_indexes,
             pagekeys.BUNDLES: entries.bundle_index,
             pagekeys.FEEDS: site.feeds,
             pagekeys.DATA: site.data_index,

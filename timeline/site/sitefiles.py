@@ -1,5 +1,6 @@
-"""The files made once for the whole site: the site's feeds, the data downloads and their page,
-the TimelineJS file, the sitemap, robots.txt, the static assets and the 404 and search pages."""
+"""The files made once for the whole site: the site's feeds and their page, the data downloads and
+their pages, the TimelineJS file, the sitemap, robots.txt, the static assets, the 404 and search
+pages, and the pages of the folders e/, assets/ and manifest/."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class SiteFiles:
         files = self.templates.feed(urls.feed_entries(), f"{self.title}: new entries", urls.home(), newest)
         changes = self.view.changes(FEED_SIZE)
         files.update(self.templates.feed(urls.feed_changes(), f"{self.title}: changes", urls.changes(), [], changes))
+        files.update(self.templates.page("feeds.html", urls.feeds_index(), size=FEED_SIZE))
         return files
 
     def data_index(self) -> Files:
@@ -47,14 +49,17 @@ class SiteFiles:
         public = self.view.live_public_of_year(number)
         if not public:
             return {}
-        return {urls.data_json(number): data.entries_json(public), urls.data_csv(number): data.entries_csv(public)}
+        files = self.templates.page("data_year.html", urls.data_year(number), year=number, count=len(public))
+        files[urls.data_json(number)] = data.entries_json(public)
+        files[urls.data_csv(number)] = data.entries_csv(public)
+        return files
 
     def timelinejs(self) -> Files:
         slides = self.view.live_slides()
         return {urls.data_timelinejs(): timelinejs.timelinejs_json(slides, self.title, self.links)}
 
     def sitemap(self) -> Files:
-        addresses = [urls.home(), urls.changes()]
+        addresses = [urls.home(), urls.timeline_index(), urls.changes()]
         addresses += [urls.year(y) for y, _ in self.view.year_counts()]
         # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
         # addresses come or go).
@@ -74,6 +79,10 @@ class SiteFiles:
                     files[urls.script(name)] = path.read_bytes()
                     break
         files[urls.robots()] = f"User-agent: *\nAllow: /\nSitemap: {self.links.sitemap()}\n".encode()
-        files.update(self.templates.page("404.html", urls.not_found(), absolute_links=True))
+        files.update(self.templates.page("404.html", urls.not_found(), root_relative_links=True))
         files.update(self.templates.page("search.html", urls.search()))
+        # The folders a reader reaches by trimming an address, whose pages change only with the templates.
+        files.update(self.templates.page("short_links.html", urls.short_index()))
+        files.update(self.templates.page("assets.html", urls.assets_index(), names=STATIC_FILES))
+        files.update(self.templates.page("manifest.html", urls.manifest_index()))
         return files

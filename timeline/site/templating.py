@@ -80,15 +80,22 @@ class Templates:
         self.env.filters["moment"] = moment
         self.links = urls.SiteUrls(archive.base_url)
         # What templates know of the site (an archive's own templates may name site.base_url).
-        self.site = {"title": archive.title, "base_url": self.links.base_url, "language": archive.language}
+        self.site = {
+            "title": archive.title,
+            "base_url": self.links.base_url,
+            "language": archive.language,
+            "licence": archive.licence,
+            "report_error": archive.report_error,
+        }
 
-    def page(self, template: str, url: str, absolute_links: bool = False, **context: Any) -> Files:
+    def page(self, template: str, url: str, root_relative_links: bool = False, **context: Any) -> Files:
         """The page at URL, rendered from TEMPLATE with CONTEXT."""
 
         def rel(target: str) -> str:
-            # The 404 page is served at any address, so its links cannot be relative.
-            if absolute_links:
-                return self.links.absolute(target)
+            # The 404 page is served at any address, so its links cannot be relative; and on any
+            # origin (a preview, a mirror), so they cannot name base_url's host either.
+            if root_relative_links:
+                return self.links.root_relative(target)
             return urls.relative(url, target)
 
         policy = SEARCH_CONTENT_SECURITY_POLICY if url == urls.search() else CONTENT_SECURITY_POLICY
@@ -96,7 +103,7 @@ class Templates:
             site=self.site,
             page_url=url,
             content_security_policy=policy,
-            canonical=self.links.absolute(url),
+            canonical="" if root_relative_links else self.links.absolute(url),
             rel=rel,
             absolute=self.links.absolute,
             urls=urls,

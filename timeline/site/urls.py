@@ -12,22 +12,38 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 FACETS = ("actors", "platforms", "topics", "kinds", "jurisdictions", "sources")
 PAGE_SIZE = 100
 
 
 def _paged(base: str, page: int) -> str:
-    return base if page <= 1 else f"{base}page/{page}/"
+    return base if page <= 1 else f"{later_pages(base)}{page}/"
+
+
+def later_pages(listing: str) -> str:
+    """The folder of a listing's pages after the first ("timeline/2020/page/"); its own page
+    sends the reader to the first."""
+    return f"{listing}page/"
 
 
 def home() -> str:
     return ""
 
 
+def timeline_index() -> str:
+    """The years of the timeline, each with its count of entries."""
+    return "timeline/"
+
+
 def year(number: int, page: int = 1) -> str:
     return _paged(f"timeline/{number:04d}/", page)
+
+
+def events_index() -> str:
+    """Where every entry's page lives: the entries by year."""
+    return "events/"
 
 
 def entry(slug: str) -> str:
@@ -67,6 +83,15 @@ def script(name: str) -> str:
     return f"assets/{name}"
 
 
+def assets_index() -> str:
+    return "assets/"
+
+
+def short_index() -> str:
+    """What short links are (there is no list of them: each is an entry's, under events/)."""
+    return "e/"
+
+
 def short(short_id: str) -> str:
     return f"e/{short_id}/"
 
@@ -81,7 +106,16 @@ def facet(facet_name: str, key: str, page: int = 1) -> str:
 
 def changes(page: int = 0) -> str:
     """``changes/`` shows the newest changes; page N (from 1) holds the N-th hundred from the first."""
-    return "changes/" if page <= 0 else f"changes/page/{page}/"
+    return "changes/" if page <= 0 else f"{later_pages('changes/')}{page}/"
+
+
+def feeds_index() -> str:
+    return "feeds/"
+
+
+def feeds_facet_index(facet_name: str) -> str:
+    """The feeds of one facet's names."""
+    return f"feeds/{facet_name}/"
 
 
 def feed_entries() -> str:
@@ -103,6 +137,11 @@ def data_index() -> str:
 
 def data_listing() -> str:
     return "data/index.json"
+
+
+def data_year(number: int) -> str:
+    """The page beside one year's data files."""
+    return f"data/{number:04d}/"
 
 
 # The entries are published in one pair of files per year of their (start) date, so a
@@ -142,6 +181,10 @@ def not_found() -> str:
 
 def manifest() -> str:
     return "manifest.json"
+
+
+def manifest_index() -> str:
+    return "manifest/"
 
 
 def manifest_part(part: str) -> str:
@@ -198,10 +241,17 @@ class SiteUrls:
     def __init__(self, base_url: str):
         self.base_url = base_url  # as configured: JSON-LD names the site by it
         self.root = base_url.rstrip("/") + "/"
+        self.path = urlsplit(self.root).path  # "/" or the sub-path the site lives under, "/timeline/"
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (as this module's functions give them)."""
         return self.root + url
+
+    def root_relative(self, url: str) -> str:
+        """The address of a site-relative URL from the root of whatever host serves the site
+        ("/timeline/assets/style.css"): for the 404 page, which is served at any depth and on
+        any origin (a preview, a mirror), where neither a relative nor an absolute link would do."""
+        return self.path + url
 
     def home(self) -> str:
         return self.absolute(home())
