@@ -790,7 +790,8 @@ def test_as_of_a_day_before_any_change_gives_a_site_without_entries(
     archive.add("Platform suspends an account", "2020-05-26", "suspension")
     archive.ok("build", "--as-of", "2000-01-01", "--out", str(tmp_path / "before"))
     assert manifest(tmp_path / "before")["history"]["events"] == 0
-    assert not (tmp_path / "before" / "events").exists()
+    # events/ holds only its index (the years, none yet): no entry's page
+    assert [p.name for p in (tmp_path / "before" / "events").iterdir()] == ["index.html"]
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "-3", "2026-11-21T25:00"])
