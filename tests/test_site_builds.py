@@ -127,8 +127,9 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:
     """A listing of 250 entries has three pages. A change that keeps an entry in it at the same dates
-    renders only the pages from its old place to its new one; one that changes who is listed, or
-    where, renders the whole listing. After each, the site is the one a full build makes."""
+    renders only the pages from its old place to its new one (a link that reorders its day, the
+    pages of that day); one that changes who is listed, or where, renders the whole listing. After
+    each, the site is the one a full build makes."""
     rows = tmp_path / "rows.csv"
     with rows.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
@@ -166,6 +167,12 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
     # A linked entry's new title shows on the cards linking to it: the page of each.
     assert change("correct", slugs["Network takedown number 200"], "--title", "Network takedown number 200b",
                   "--reason", "name") == {3}  # fmt: skip
+    # A link within the day that keeps the order shows on the linking card's page only; one that
+    # moves an entry (and the one answering it) after a later one renders the pages the day is on.
+    assert change("link", slugs["Network takedown number 100"], "responds-to", slugs["Network takedown number 095"],
+                  "--reason", "an answer") == {2}  # fmt: skip
+    assert change("link", slugs["Network takedown number 095"], "responds-to", slugs["Network takedown number 128"],
+                  "--reason", "an answer") == {1, 2}  # fmt: skip
     # The actor's role shows on the actor's page only.
     assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {1}
     # A new date, a retraction: every page of the listings.
