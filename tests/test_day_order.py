@@ -9,8 +9,9 @@ What these tests prove:
    the TimelineJS file, a response is listed after what it responds to on the same day (before it
    on the home page, which lists the latest first), though the titles and the times recorded
    would put it first.
-3. Links made and removed, new dates and retractions move the other entries of their day, and the
-   incremental build after each equals a full build, byte for byte.
+3. Links made and removed, new dates and retractions move the other entries of their day, on the
+   listings the changed entry is on and on those it is not, and the incremental build after each
+   equals a full build, byte for byte.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from conftest import ArchiveUnderTest
 from sitebuild import build, html, tree
 
 from timeline.domain.dayorder import order_of_day
+from timeline.site.urls import FACETS
 
 # 1. The order of a day --------------------------------------------------------------------------
 
@@ -64,8 +66,10 @@ def test_a_cycle_of_links_is_broken_the_same_way_whatever_order_the_links_come_i
 def record_same_day_chains(archive: ArchiveUnderTest) -> dict[str, str]:
     """Two days whose responses are recorded first and sort first by title: on 28 May 2020 "Alpha"
     responds to "Zeta"; on 26 May "Bravo" responds to "Mike", which follows "Yankee". All are on
-    Twitter and about Section 230; Mike and Bravo are statements. Returns their slugs by name."""
-    common = ("--platform", "Twitter", "--topic", "Section 230")
+    Twitter, name it, are about Section 230 in the United States; Mike and Bravo are statements.
+    Returns their slugs by name."""
+    common = ("--platform", "Twitter", "--actor", "Twitter:subject", "--topic", "Section 230",
+              "--jurisdiction", "United States")  # fmt: skip
     slugs = {
         "alpha": archive.add("Alpha statement on the order", "2020-05-28", "statement", *common),
         "bravo": archive.add("Bravo calls the labels censorship", "2020-05-26", "statement", *common),
@@ -87,10 +91,10 @@ def listed(page: Path) -> list[str]:
 
 
 def listings_of(out: Path) -> dict[str, list[str]]:
-    """Every listing of the test archive's entries, in reading order (the home page's reversed, as
-    it lists the latest first), by the file it is in."""
-    pages = ["timeline/2020", "platforms/twitter", "topics/section-230", "kinds/statement"]
-    found = {f"{page}/index.html": listed(out / page / "index.html") for page in pages}
+    """Every listing of the site's entries in date order (every year and facet page), in reading order
+    (the home page's reversed, as it lists the latest first), by the file it is in."""
+    pages = [*out.glob("timeline/*/index.html"), *(p for f in FACETS for p in out.glob(f"{f}/*/index.html"))]
+    found = {page.relative_to(out).as_posix(): listed(page) for page in sorted(pages)}
     found["index.html"] = list(reversed(listed(out / "index.html")))
     found["data/2020/entries.json"] = [e["slug"] for e in json.loads((out / "data/2020/entries.json").read_bytes())]
     rows = csv.DictReader(io.StringIO((out / "data/2020/entries.csv").read_text(encoding="utf-8")))
@@ -101,11 +105,15 @@ def listings_of(out: Path) -> dict[str, list[str]]:
 
 
 def assert_causal(out: Path, slugs: dict[str, str], pairs: list[tuple[str, str]]) -> None:
-    """On every listing showing both, each (earlier, later) pair's earlier entry is listed first."""
-    for where, order in listings_of(out).items():
-        for earlier, later in pairs:
-            if slugs[earlier] in order and slugs[later] in order:
-                assert order.index(slugs[earlier]) < order.index(slugs[later]), (where, earlier, later, order)
+    """On every listing showing both, each (earlier, later) pair's earlier entry is listed first;
+    each pair is on the home page and at least one other listing besides."""
+    listings = listings_of(out)
+    for earlier, later in pairs:
+        showing = [w for w, order in listings.items() if {slugs[earlier], slugs[later]} <= set(order)]
+        assert "index.html" in showing and len(showing) > 1, (earlier, later, showing)
+        for where in showing:
+            order = listings[where]
+            assert order.index(slugs[earlier]) < order.index(slugs[later]), (where, earlier, later, order)
 
 
 def test_on_every_listing_a_response_comes_after_what_it_responds_to_on_the_same_day(
@@ -117,9 +125,11 @@ def test_on_every_listing_a_response_comes_after_what_it_responds_to_on_the_same
     listings = listings_of(out)
     order = [slugs[name] for name in ("yankee", "mike", "bravo", "zeta", "alpha")]
     for where in ("timeline/2020/index.html", "platforms/twitter/index.html", "topics/section-230/index.html",
-                  "index.html", "data/2020/entries.json", "data/2020/entries.csv", "data/timelinejs.json"):  # fmt: skip
+                  "actors/twitter/index.html", "jurisdictions/united-states/index.html", "index.html",
+                  "data/2020/entries.json", "data/2020/entries.csv", "data/timelinejs.json"):  # fmt: skip
         assert listings[where] == order, where
     assert listings["kinds/statement/index.html"] == [slugs["mike"], slugs["bravo"], slugs["alpha"]]
+    assert_causal(out, slugs, [("zeta", "alpha"), ("yankee", "mike"), ("mike", "bravo")])
 
 
 # 3. Incremental builds ---------------------------------------------------------------------------
@@ -164,3 +174,16 @@ def test_links_dates_and_retractions_reorder_a_day_and_incremental_builds_equal_
     slugs["late"] = late["slug"]
     assert change("link", slugs["mike"], "responds-to", slugs["late"]) == ["alpha", "late", "mike", "bravo", "zeta"]
     assert_causal(incremental, slugs, [("late", "mike"), ("mike", "bravo")])
+
+    # A hearing's new date frees the statement that answered it: two statements of its old day change
+    # places on the statements' page, which the hearing is not on.
+    for name, title, kind in (("papa", "Papa answers the hearing", "statement"),
+                              ("quebec", "Quebec statement on moderation", "statement"),
+                              ("xray", "Xray hearing on moderation", "hearing")):  # fmt: skip
+        slugs[name] = store.add(title, "2020-05-27", kind)["slug"]
+    day_26 = ["alpha", "late", "mike", "bravo"]
+    assert change("link", slugs["papa"], "responds-to", slugs["xray"]) == [*day_26, "quebec", "xray", "papa", "zeta"]
+    statements = incremental / "kinds/statement/index.html"
+    assert listed(statements) == [slugs[n] for n in ("alpha", "mike", "bravo", "quebec", "papa")]
+    assert change("correct", slugs["xray"], "--date", "2020-05-25") == ["xray", *day_26, "papa", "quebec", "zeta"]
+    assert listed(statements) == [slugs[n] for n in ("alpha", "mike", "bravo", "papa", "quebec")]

@@ -162,8 +162,9 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
 
     # Words no card shows: no listing page changes.
     assert change("correct", target, "--summary", "A longer account.", "--reason", "detail") == set()
-    # A new title moves the entry from page 2 to page 1 among the entries of its day: pages 1 and 2.
-    assert change("correct", target, "--title", "Network takedown number 095b", "--reason", "name") == {1, 2}
+    # A new title that keeps the entry's place among those of its day (in the order recorded, then
+    # by title): its page only.
+    assert change("correct", target, "--title", "Network takedown number 125b", "--reason", "name") == {2}
     # A linked entry's new title shows on the cards linking to it: the page of each.
     assert change("correct", slugs["Network takedown number 200"], "--title", "Network takedown number 200b",
                   "--reason", "name") == {3}  # fmt: skip
@@ -174,7 +175,7 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
     assert change("link", slugs["Network takedown number 095"], "responds-to", slugs["Network takedown number 128"],
                   "--reason", "an answer") == {1, 2}  # fmt: skip
     # The actor's role shows on the actor's page only.
-    assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {1}
+    assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {2}
     # A new date, a retraction: every page of the listings.
     assert change("correct", slugs["Network takedown number 010"], "--date", "2020-12-30", "--reason", "day") == {
         1, 2, 3

@@ -1,6 +1,5 @@
-"""The order of the entries of one day: an entry comes after what it responds to, follows, ends or
-supersedes (relations.ORDERED); among entries free to come next, the one whose date ends first,
-then the one recorded first, then by title.
+"""The order of the entries of one day (see :mod:`timeline.domain.dayorder`: an entry after what it
+responds to, follows, ends or supersedes), as the read model keeps it.
 
 Every listing sorts by (date_start, day_rank, id) (readmodel.DATE_ORDER): ``day_rank`` is an entry's
 place among the live entries whose date starts on the same day. It depends on the whole day, so a
@@ -40,27 +39,35 @@ def days_to_settle(old: dict[str, Any] | None, doc: dict[str, Any]) -> set[str]:
     return {state[0] for state in (before, after) if state is not None}
 
 
-def settle(cursor: SQLiteCursor, days: Iterable[str]) -> set[str]:
-    """Rank the live entries of each of DAYS anew (in the entries and memberships tables); returns the
-    ids of those whose rank changed."""
-    moved = set()
+def settle(cursor: SQLiteCursor, days: Iterable[str], changed: str) -> set[str]:
+    """Rank the live entries of each of DAYS anew (in the entries and memberships tables), after a
+    change of the entry CHANGED; returns the ids of the other entries whose order among the others
+    changed. An entry coming or going shifts the ranks after it, but lists them in the same order:
+    only a changed order changes a listing the changed entry is not on."""
+    moved: set[str] = set()
     for day in sorted(set(days)):
         cursor.execute(
             "SELECT id, date_end, recorded, title, day_rank FROM entries WHERE live = 1 AND date_start = ?", (day,)
         )
         rows = cursor.fetchall()
         stored = {row[0]: row[4] for row in rows}
-        marks = ", ".join("?" * len(_ORDERED_TYPES))
-        cursor.execute(
-            "SELECT r.target_id, r.source_id FROM entries s JOIN relations r ON r.source_id = s.id "
-            "JOIN entries t ON t.id = r.target_id "
-            f"WHERE s.live = 1 AND s.date_start = ? AND t.live = 1 AND t.date_start = ? AND r.type IN ({marks})",
-            (day, day, *_ORDERED_TYPES),
-        )
-        links = [(row[0], row[1]) for row in cursor.fetchall()]
-        ordered = order_of_day([(r[0], r[1], r[2], r[3]) for r in rows], links)
-        changed = [(rank, entry_id) for rank, entry_id in enumerate(ordered) if stored[entry_id] != rank]
-        cursor.executemany("UPDATE entries SET day_rank = ? WHERE id = ?", changed)
-        cursor.executemany("UPDATE memberships SET day_rank = ? WHERE entry_id = ?", changed)
-        moved |= {entry_id for _, entry_id in changed}
+        ordered = order_of_day([(r[0], r[1], r[2], r[3]) for r in rows], _links_of_day(cursor, day))
+        changed_ranks = [(rank, entry_id) for rank, entry_id in enumerate(ordered) if stored[entry_id] != rank]
+        cursor.executemany("UPDATE entries SET day_rank = ? WHERE id = ?", changed_ranks)
+        cursor.executemany("UPDATE memberships SET day_rank = ? WHERE entry_id = ?", changed_ranks)
+        before = [i for i in sorted(stored, key=lambda i: (stored[i], i)) if i != changed]
+        after = [i for i in ordered if i != changed]
+        moved |= {was for was, now in zip(before, after, strict=True) if was != now}
     return moved
+
+
+def _links_of_day(cursor: SQLiteCursor, day: str) -> list[tuple[str, str]]:
+    """(earlier id, later id) of the ordering links between live entries of DAY."""
+    marks = ", ".join("?" * len(_ORDERED_TYPES))
+    cursor.execute(
+        "SELECT r.target_id, r.source_id FROM entries s JOIN relations r ON r.source_id = s.id "
+        "JOIN entries t ON t.id = r.target_id "
+        f"WHERE s.live = 1 AND s.date_start = ? AND t.live = 1 AND t.date_start = ? AND r.type IN ({marks})",
+        (day, day, *_ORDERED_TYPES),
+    )
+    return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -264,7 +264,7 @@ class Projector:
         the pages listing the day in each listing of an entry it moved (the entry's own are marked
         with its other pages)."""
         days = dayorder.days_to_settle(change.old, change.doc)
-        moved = dayorder.settle(self.c, days) - {change.entry_id} if days else set()
+        moved = dayorder.settle(self.c, days, change.entry_id) if days else set()
         shown: dict[str, set[pagekeys.Listing]] = defaultdict(set)
         for other in sorted(moved):
             doc = stored_document(self.c, other)
