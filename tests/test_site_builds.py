@@ -127,8 +127,9 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:
     """A listing of 250 entries has three pages. A change that keeps an entry in it at the same dates
-    renders only the pages from its old place to its new one; one that changes who is listed, or
-    where, renders the whole listing. After each, the site is the one a full build makes."""
+    renders only the pages from its old place to its new one (a link that reorders its day, the
+    pages of that day); one that changes who is listed, or where, renders the whole listing. After
+    each, the site is the one a full build makes."""
     rows = tmp_path / "rows.csv"
     with rows.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
@@ -161,13 +162,20 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
 
     # Words no card shows: no listing page changes.
     assert change("correct", target, "--summary", "A longer account.", "--reason", "detail") == set()
-    # A new title moves the entry from page 2 to page 1 among the entries of its day: pages 1 and 2.
-    assert change("correct", target, "--title", "Network takedown number 095b", "--reason", "name") == {1, 2}
+    # A new title that keeps the entry's place among those of its day (in the order recorded, then
+    # by title): its page only.
+    assert change("correct", target, "--title", "Network takedown number 125b", "--reason", "name") == {2}
     # A linked entry's new title shows on the cards linking to it: the page of each.
     assert change("correct", slugs["Network takedown number 200"], "--title", "Network takedown number 200b",
                   "--reason", "name") == {3}  # fmt: skip
+    # A link within the day that keeps the order shows on the linking card's page only; one that
+    # moves an entry (and the one answering it) after a later one renders the pages the day is on.
+    assert change("link", slugs["Network takedown number 100"], "responds-to", slugs["Network takedown number 095"],
+                  "--reason", "an answer") == {2}  # fmt: skip
+    assert change("link", slugs["Network takedown number 095"], "responds-to", slugs["Network takedown number 128"],
+                  "--reason", "an answer") == {1, 2}  # fmt: skip
     # The actor's role shows on the actor's page only.
-    assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {1}
+    assert change("correct", target, "--actor", "Twitter:enforcer", "--reason", "role") == {2}
     # A new date, a retraction: every page of the listings.
     assert change("correct", slugs["Network takedown number 010"], "--date", "2020-12-30", "--reason", "day") == {
         1, 2, 3

@@ -7,6 +7,7 @@ import click
 from timeline.app.history import archive_log, entry_history
 from timeline.cli.display import SHORT_ID_WIDTH, entry_text, list_line, revisions_text
 from timeline.cli.session import Session, entry_argument, json_option, pass_session, print_json
+from timeline.domain.dayorder import in_date_order
 from timeline.domain.model import PolicyEvent
 from timeline.wording import numbered, plural
 
@@ -87,12 +88,11 @@ def list_entries(session: Session, include_all: bool, as_json: bool, **filters: 
       timeline list --year 2020 --topic "Section 230"
       timeline list --platform Twitter --kind label --json
     """
-    found = [
+    found = in_date_order(
         entry
         for entry in session.app.entries()
         if (include_all or entry.is_live) and _matches(entry, **filters)  # type: ignore[arg-type]
-    ]
-    found.sort(key=lambda e: (e.date.start, e.date.end, e.title))
+    )
     if as_json:
         print_json([session.service.entry_data(e) for e in found])
         return

@@ -23,13 +23,19 @@ def stored_document(cursor: SQLiteCursor, entry_id: str) -> dict[str, Any] | Non
 
 
 def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> None:
-    """Replace the entry's rows with those of DOC, its state after the change at store POSITION."""
+    """Replace the entry's rows with those of DOC, its state after the change at store POSITION.
+
+    Its place among the entries of its day is kept as it was (0 for an entry in no listing):
+    dayorder.settle ranks the day anew when the change may move it."""
     entry_id = doc["id"]
+    cursor.execute("SELECT day_rank FROM entries WHERE id = ?", (entry_id,))
+    row = cursor.fetchone()
+    day_rank = int(row[0]) if row and doc["live"] else 0
     slide_head, slide_tail = slide_json(doc) if doc["live"] else ("", "")
     cursor.execute(
         "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-        "title, recorded, data, card, slide_head, slide_tail, public) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "title, recorded, day_rank, data, card, slide_head, slide_tail, public) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             entry_id,
             doc["slug"],
@@ -41,6 +47,7 @@ def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> Non
             doc["date_end"],
             doc["title"],
             doc["recorded"],
+            day_rank,
             json.dumps(doc, ensure_ascii=False),
             card_of(doc),
             slide_head,
@@ -53,19 +60,19 @@ def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> Non
         "INSERT INTO relations (source_id, type, target_id, position) VALUES (?, ?, ?, ?)",
         [(entry_id, r["type"], r["target_id"], position) for r in doc["relations"]],
     )
-    _write_memberships(cursor, doc)
+    _write_memberships(cursor, doc, day_rank)
     cursor.execute("DELETE FROM years WHERE entry_id = ?", (entry_id,))
     cursor.executemany("INSERT INTO years (year, entry_id) VALUES (?, ?)", [(y, entry_id) for y in doc["years"]])
 
 
-def _write_memberships(cursor: SQLiteCursor, doc: dict[str, Any]) -> None:
+def _write_memberships(cursor: SQLiteCursor, doc: dict[str, Any], day_rank: int) -> None:
     entry_id = doc["id"]
     cursor.execute("DELETE FROM memberships WHERE entry_id = ?", (entry_id,))
     rows = memberships(doc)
-    listed_by = (doc["date_start"], doc["date_end"], doc["title"], doc["updated"])
+    listed_by = (doc["date_start"], day_rank, doc["updated"])
     cursor.executemany(
-        "INSERT INTO memberships (facet, key, name, entry_id, detail, date_start, date_end, title, updated) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO memberships (facet, key, name, entry_id, detail, date_start, day_rank, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(f, k, n, entry_id, d, *listed_by) for f, k, n, d in rows],
     )
     # The first name a facet page is published under stays its name (sources keep their document).

@@ -2,8 +2,10 @@
 
 A change that keeps an entry in a listing at the same dates changes no other card there and
 leaves the page count alone: only the pages from its old place to its new one (a new title can
-move it among entries of the same dates) need rendering, not the listing's every page. The
-places are read from the read model's indexes, in the listings' own order (readmodel.DATE_ORDER).
+move it among the entries of its day) need rendering, not the listing's every page. The
+places are read from the read model's indexes, in the listings' own order (readmodel.DATE_ORDER:
+the day, then the entry's place in it). A change that moves other entries within their day (see
+dayorder.py) renders the pages that list that day.
 """
 
 from __future__ import annotations
@@ -50,23 +52,61 @@ class ListingPlaces:
         return keys
 
     def rank(self, listing: pagekeys.Listing, doc: dict[str, Any]) -> tuple[int, int]:
-        """(entries listed, entries listed before DOC) on a year or facet listing."""
-        order = (doc["date_start"], doc["date_end"], doc["title"], doc["id"])
+        """(entries listed, entries listed before DOC, at its place in its day as the read model
+        holds it now) on a year or facet listing."""
+        self.c.execute("SELECT day_rank FROM entries WHERE id = ?", (doc["id"],))
+        row = self.c.fetchone()
+        order = (doc["date_start"], int(row[0]) if row else 0, doc["id"])
         if isinstance(listing, pagekeys.Year):
             self.c.execute(
-                "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.date_end, e.title, e.id) < (?, ?, ?, ?)), 0) "
+                "SELECT COUNT(*), COALESCE(SUM((e.date_start, e.day_rank, e.id) < (?, ?, ?)), 0) "
                 "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
                 (*order, listing.year),
             )
         else:
             self.c.execute(
                 "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN "
-                "(date_start, date_end, title, entry_id) < (?, ?, ?, ?) THEN entry_id END) "
+                "(date_start, day_rank, entry_id) < (?, ?, ?) THEN entry_id END) "
                 "FROM memberships WHERE facet = ? AND key = ?",
                 (*order, listing.facet, listing.key),
             )
         count, before = self.c.fetchone()
         return int(count), int(before)
+
+    def day_pages(
+        self, day: str, shown_in: set[pagekeys.Listing], dirty: set[pagekeys.PageKey]
+    ) -> set[pagekeys.PageKey]:
+        """The pages of the listings SHOWN_IN that list the entries of DAY: where entries that moved
+        within that day, and only among its entries, are. A listing of one page is marked in whole."""
+        keys: set[pagekeys.PageKey] = set()
+        for listing in sorted(shown_in, key=str):
+            if self.dirty_in_whole(listing, dirty):
+                continue
+            count, before, through = self.day_block(listing, day)
+            if count <= PAGE_SIZE:
+                keys.add(listing)
+            else:
+                pages = range(before // PAGE_SIZE + 1, max(through - 1, 0) // PAGE_SIZE + 2)
+                keys |= {pagekeys.page(listing, page) for page in pages}
+        return keys
+
+    def day_block(self, listing: pagekeys.Listing, day: str) -> tuple[int, int, int]:
+        """(entries listed, those before DAY, those through DAY) on a year or facet listing."""
+        if isinstance(listing, pagekeys.Year):
+            self.c.execute(
+                "SELECT COUNT(*), COALESCE(SUM(e.date_start < ?), 0), COALESCE(SUM(e.date_start <= ?), 0) "
+                "FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1",
+                (day, day, listing.year),
+            )
+        else:
+            self.c.execute(
+                "SELECT COUNT(DISTINCT entry_id), COUNT(DISTINCT CASE WHEN date_start < ? THEN entry_id END), "
+                "COUNT(DISTINCT CASE WHEN date_start <= ? THEN entry_id END) "
+                "FROM memberships WHERE facet = ? AND key = ?",
+                (day, day, listing.facet, listing.key),
+            )
+        count, before, through = self.c.fetchone()
+        return int(count), int(before), int(through)
 
     def dirty_in_whole(self, listing: pagekeys.Listing, dirty: set[pagekeys.PageKey]) -> bool:
         if listing in dirty:

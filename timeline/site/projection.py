@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
@@ -28,14 +29,14 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
-from timeline.site import pagekeys
+from timeline.site import dayorder, pagekeys
 from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
 from timeline.site.facetkeys import facet_key, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import card_of
 from timeline.site.sentences import sentences
-from timeline.site.showing import addresses, facet_names, pages_of
+from timeline.site.showing import addresses, facet_names, listings, pages_of
 from timeline.site.urls import PAGE_SIZE
 
 # The pages every change of an entry affects (the sitemap changes only when addresses come or go);
@@ -252,10 +253,25 @@ class Projector:
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
+        self.reorder_days(change)
         self.add_revision(change, domain_event, position, details, told)
         if after.retracted != (before is not None and before.retracted):
             self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted (or no longer)
         return change
+
+    def reorder_days(self, change: _EntryChange) -> None:
+        """The entry's day (before and after) ranked anew, when the change may move entries in it:
+        the pages listing the day in each listing of an entry it moved (the entry's own are marked
+        with its other pages)."""
+        days = dayorder.days_to_settle(change.old, change.doc)
+        moved = dayorder.settle(self.c, days, change.entry_id) if days else set()
+        shown: dict[str, set[pagekeys.Listing]] = defaultdict(set)
+        for other in sorted(moved):
+            doc = stored_document(self.c, other)
+            if doc is not None:
+                shown[doc["date_start"]] |= listings(doc)
+        for day, shown_in in sorted(shown.items()):
+            self.dirty |= self.places.day_pages(day, shown_in, self.dirty)
 
     def bundles_pinning(self, entry_id: str) -> set[pagekeys.PageKey]:
         self.c.execute("SELECT name, data FROM bundles")

@@ -23,9 +23,10 @@ APPLICATION = "timeline"
 TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
-        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, data TEXT, card TEXT,
-        slide_head TEXT, slide_tail TEXT, public TEXT)""",
-    "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, date_end, title)",
+        merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, day_rank INTEGER, data TEXT,
+        card TEXT, slide_head TEXT, slide_tail TEXT, public TEXT)""",
+    # Listings' order (DATE_ORDER); day_rank is the entry's place among those of its day (see dayorder.py).
+    "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, day_rank, id)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
     "CREATE INDEX IF NOT EXISTS entries_by_merged_into ON entries (merged_into)",
@@ -39,11 +40,10 @@ TABLES = [
     # A facet's entries with what they are listed by, so a page of a long listing, an entry's place
     # in it and its latest changes are read from an index, without joining every entry of the facet.
     """CREATE TABLE IF NOT EXISTS memberships (facet TEXT, key TEXT, name TEXT, entry_id TEXT, detail TEXT,
-        date_start TEXT, date_end TEXT, title TEXT, updated TEXT)""",
-    "CREATE INDEX IF NOT EXISTS memberships_in_order "
-    "ON memberships (facet, key, date_start, date_end, title, entry_id)",
+        date_start TEXT, day_rank INTEGER, updated TEXT)""",
+    "CREATE INDEX IF NOT EXISTS memberships_in_order ON memberships (facet, key, date_start, day_rank, entry_id)",
     "CREATE INDEX IF NOT EXISTS memberships_by_update "
-    "ON memberships (facet, key, updated DESC, date_start, date_end, title, entry_id)",
+    "ON memberships (facet, key, updated DESC, date_start, day_rank, entry_id)",
     "CREATE INDEX IF NOT EXISTS memberships_by_entry ON memberships (entry_id)",
     "CREATE TABLE IF NOT EXISTS years (year INTEGER, entry_id TEXT)",
     "CREATE INDEX IF NOT EXISTS years_by_year ON years (year)",
@@ -60,7 +60,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
 ]
-DATE_ORDER = "date_start, date_end, title, id"
+# Every listing in date order sorts so: by the day its date starts, then causally within the day.
+DATE_ORDER = "date_start, day_rank, id"
 # What the feed template shows of an entry.
 FEED_FIELDS = ("title", "slug", "recorded", "updated", "kind", "date_display", "summary_html")
 # What a listing shows of an entry: list pages read these small documents, not whole entries.
@@ -130,10 +131,10 @@ class SiteView(SQLiteTrackingRecorder):
         return [found[i] for i in ids if i in found]
 
     def all_entry_ids(self) -> list[str]:
-        return [row[0] for row in self._rows("SELECT id FROM entries ORDER BY date_start, date_end, title, id")]
+        return [row[0] for row in self._rows(f"SELECT id FROM entries ORDER BY {DATE_ORDER}")]
 
     def live_entries(self, limit: int | None = None, offset: int = 0, newest_first: bool = False) -> list[dict]:
-        order = "recorded DESC, id" if newest_first else "date_start, date_end, title, id"
+        order = "recorded DESC, id" if newest_first else DATE_ORDER
         clause = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         return [
             json.loads(r[0]) for r in self._rows(f"SELECT data FROM entries WHERE live = 1 ORDER BY {order}{clause}")
@@ -142,32 +143,26 @@ class SiteView(SQLiteTrackingRecorder):
     def latest_cards(self, limit: int) -> list[dict[str, Any]]:
         """The cards of the ``limit`` live entries latest in date order, latest first."""
         rows = self._rows(
-            "SELECT card FROM entries WHERE live = 1 ORDER BY date_start DESC, date_end DESC, title DESC, id DESC "
-            "LIMIT ?",
+            "SELECT card FROM entries WHERE live = 1 ORDER BY date_start DESC, day_rank DESC, id DESC LIMIT ?",
             (limit,),
         )
         return [json.loads(r[0]) for r in rows]
 
     def live_slugs(self) -> list[str]:
         """The live entries' slugs, in date order."""
-        return [
-            r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id")
-        ]
+        return [r[0] for r in self._rows(f"SELECT slug FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")]
 
     def live_slides(self) -> list[tuple[str, str]]:
         """The live entries' TimelineJS slides, in date order: the two parts of the JSON text the
         projection made, which the base URL goes between (see slides.slide_json)."""
-        rows = self._rows(
-            "SELECT slide_head, slide_tail FROM entries WHERE live = 1 ORDER BY date_start, date_end, title, id"
-        )
+        rows = self._rows(f"SELECT slide_head, slide_tail FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")
         return [(r[0], r[1]) for r in rows]
 
     def live_public_of_year(self, year: int) -> list[str]:
         """The published JSON (data.public_json) of the live entries whose date starts in ``year``,
         in date order (by index, not by scan)."""
         rows = self._rows(
-            "SELECT public FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
-            "ORDER BY date_start, date_end, title, id",
+            f"SELECT public FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? ORDER BY {DATE_ORDER}",
             (f"{year:04d}", f"{year + 1:04d}"),
         )
         return [r[0] for r in rows]
@@ -184,7 +179,7 @@ class SiteView(SQLiteTrackingRecorder):
         """The cards of the live entries a year page lists, in date order."""
         rows = self._rows(
             "SELECT e.card FROM years y JOIN entries e ON e.id = y.entry_id WHERE y.year = ? AND e.live = 1 "
-            "ORDER BY e.date_start, e.date_end, e.title, e.id",
+            "ORDER BY e.date_start, e.day_rank, e.id",
             (year,),
         )
         return [json.loads(r[0]) for r in rows]
@@ -209,8 +204,8 @@ class SiteView(SQLiteTrackingRecorder):
         an actor's role in that entry."""
         rows = self._rows(
             "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
-            "WHERE m.facet = ? AND m.key = ? GROUP BY m.date_start, m.date_end, m.title, m.entry_id "
-            "ORDER BY m.date_start, m.date_end, m.title, m.entry_id LIMIT ? OFFSET ?",
+            "WHERE m.facet = ? AND m.key = ? GROUP BY m.date_start, m.day_rank, m.entry_id "
+            "ORDER BY m.date_start, m.day_rank, m.entry_id LIMIT ? OFFSET ?",
             (facet, key, limit, offset),
         )
         return [(json.loads(r[0]), r[1] or "") for r in rows]
@@ -223,7 +218,7 @@ class SiteView(SQLiteTrackingRecorder):
         """The ids of the ``limit`` entries of a facet changed last (in date order among equals)."""
         rows = self._rows(
             "SELECT DISTINCT entry_id FROM memberships WHERE facet = ? AND key = ? "
-            "ORDER BY updated DESC, date_start, date_end, title, entry_id LIMIT ?",
+            "ORDER BY updated DESC, date_start, day_rank, entry_id LIMIT ?",
             (facet, key, limit),
         )
         return [r[0] for r in rows]
