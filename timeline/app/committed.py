@@ -154,7 +154,10 @@ class CommittedHistory:
             report.replayed = len(ahead)
         if behind:
             self._write_behind(behind, report, durable)
-        self._agreed(self.app.position())
+        # Agreed up to the position read before the store's versions were, not the store's position
+        # now: on a shared store another writer may have saved since, and its change is in no file
+        # here yet. After a replay the store moved by it: the next write checks in full once.
+        self._agreed(None if ahead else position)
         return report
 
     def _agreed(self, position: int | None) -> None:
