@@ -67,7 +67,7 @@ FEED_FIELDS = ("title", "slug", "recorded", "updated", "kind", "date_display", "
 # What a listing shows of an entry: list pages read these small documents, not whole entries.
 CARD_FIELDS = (
     "id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
-    "actors", "platforms", "relations", "updated", "live",
+    "actors", "platforms", "topics", "relations", "updated", "live",
 )  # fmt: skip
 
 

@@ -1,0 +1,64 @@
+"""How a reader moves between an entry and what it names: the names on every card link to their
+pages, /sources/ lists each document with its publisher and date in a bibliography's order, an
+actor's page says what the actor is and how many entries name it, and the nav marks the section
+the reader is in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ArchiveUnderTest
+from sitebuild import SMALL_BASE_URL, broken_links, build, html, record_small_archive, resolve
+
+
+def glance_links(out: Path, page: str) -> dict[str, list[tuple[str, str]]]:
+    """For each card of the listing PAGE (by its entry's slug): (text, target page) of each name
+    link, the target relative to OUT."""
+    path = out / page
+    cards = {}
+    for card in html(path).select("li.entry-card"):
+        slug = card.select_one(".entry-title a")["href"].split("/")[-2]
+        links = []
+        for anchor in card.select("p.glance a"):
+            target = resolve(out, path, anchor["href"], SMALL_BASE_URL)
+            assert target is not None and target.is_file(), f"{page}: {anchor} leads nowhere"
+            links.append((anchor.get_text(), target.resolve().relative_to(out.resolve()).as_posix()))
+        cards[slug] = links
+    return cards
+
+
+def test_names_on_cards_link_to_the_pages_of_their_actors_platforms_and_topics(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    archive, out = sqlite_archive, tmp_path / "site"
+    entries = record_small_archive(archive)
+    build(archive, out)
+
+    year = glance_links(out, "timeline/2020/index.html")
+    assert year[entries["alpha"]["slug"]] == [
+        ("Donald Trump", "actors/donald-trump/index.html"),
+        ("Twitter", "platforms/twitter/index.html"),
+        ("Section 230", "topics/section-230/index.html"),
+    ]
+    assert year[entries["beta"]["slug"]] == [
+        ("Twitter", "actors/twitter/index.html"),
+        ("Twitter", "platforms/twitter/index.html"),
+        ("election misinformation", "topics/election-misinformation/index.html"),
+    ]
+    # The home page's cards are the same cards; each link's page is about the name it shows.
+    home = glance_links(out, "index.html")
+    assert home[entries["delta"]["slug"]] == [
+        ("Facebook", "actors/facebook/index.html"),
+        ("Facebook", "platforms/facebook/index.html"),
+    ]
+    for links in home.values():
+        for text, target in links:
+            assert html(out / target).h1.get_text() == text
+    # The role stays beside the actor's name, outside its link; the groups read as before.
+    [glance] = [
+        card.select_one("p.glance")
+        for card in html(out / "index.html").select("li.entry-card")
+        if entries["beta"]["slug"] in card.select_one(".entry-title a")["href"]
+    ]
+    assert " ".join(glance.get_text().split()) == "Twitter (author) · Twitter · election misinformation"
+    assert broken_links(out, SMALL_BASE_URL) == []
