@@ -62,3 +62,37 @@ def test_names_on_cards_link_to_the_pages_of_their_actors_platforms_and_topics(
     ]
     assert " ".join(glance.get_text().split()) == "Twitter (author) · Twitter · election misinformation"
     assert broken_links(out, SMALL_BASE_URL) == []
+
+
+def test_sources_are_listed_with_publisher_and_date_by_publisher_then_date_then_title(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    archive, out = sqlite_archive, tmp_path / "site"
+
+    def cite(title: str, publisher: str, date: str) -> None:
+        options = ["--source-title", title, "--source-date", date] if date else ["--source-title", title]
+        options += ["--source-publisher", publisher] if publisher else []
+        archive.ok("add", "--title", f"Entry citing {title}", "--kind", "statement", "--date", "2020-05-28", *options)
+
+    cite("Zeta rules on liability", "Reuters", "2020-05-26")
+    cite("[Report on the order]", "Reuters", "2020-05-28")
+    cite("Alpha platforms respond", "Reuters", "2020-05-28")
+    cite("What the order says", "associated press", "2020-05-29")
+    cite("A memo without a publisher", "", "2020-05-01")
+    cite("An undated brief", "Reuters", "")
+    build(archive, out)
+
+    items = html(out / "sources" / "index.html").select("ul.source-list li")
+    assert [" ".join(item.get_text().split()) for item in items] == [
+        "What the order says — associated press, 29 May 2020 (1)",
+        "Zeta rules on liability — Reuters, 26 May 2020 (1)",
+        "Alpha platforms respond — Reuters, 28 May 2020 (1)",
+        "[Report on the order] — Reuters, 28 May 2020 (1)",
+        "An undated brief — Reuters (1)",
+        "A memo without a publisher — 1 May 2020 (1)",
+    ]
+    # Each title links to its source's page, which is about that document.
+    for item in items:
+        target = resolve(out, out / "sources" / "index.html", item.a["href"], SMALL_BASE_URL)
+        assert target is not None and target.is_file()
+        assert html(target).h1.get_text() == item.a.get_text()
