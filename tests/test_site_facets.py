@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ArchiveUnderTest
-from sitebuild import SMALL_BASE_URL, broken_links, build, html, record_small_archive, resolve
+from sitebuild import SMALL_BASE_URL, broken_links, build, html, record_small_archive, resolve, tree
 
 
 def glance_links(out: Path, page: str) -> dict[str, list[tuple[str, str]]]:
@@ -96,3 +96,38 @@ def test_sources_are_listed_with_publisher_and_date_by_publisher_then_date_then_
         target = resolve(out, out / "sources" / "index.html", item.a["href"], SMALL_BASE_URL)
         assert target is not None and target.is_file()
         assert html(target).h1.get_text() == item.a.get_text()
+
+
+def actor_summary(out: Path, key: str) -> str:
+    shown = html(out / "actors" / key / "index.html").select_one("p.actor-summary")
+    assert shown is not None and shown.find_previous_sibling("h1") is not None
+    return " ".join(shown.get_text().split())
+
+
+def test_an_actor_page_says_what_the_actor_is_and_how_many_entries_name_it(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    archive, out = sqlite_archive, tmp_path / "site"
+    entries = record_small_archive(archive)
+    archive.ok("actor", "type", "Twitter", "organization")
+    build(archive, out)
+    assert actor_summary(out, "twitter") == "Organisation · 2 entries"
+    assert actor_summary(out, "donald-trump") == "1 entry"  # untyped: the count alone
+
+    # A new type and a retraction: the next build shows both, and equals a full build.
+    archive.ok("actor", "type", "Twitter", "government", "--reason", "as a regulator sees it")
+    archive.ok("retract", entries["beta"]["slug"], "--reason", "recorded twice")
+    archive.ok("actor", "type", "Donald Trump", "person")
+    build(archive, out)
+    assert actor_summary(out, "twitter") == "Government body · 1 entry"
+    assert actor_summary(out, "donald-trump") == "Person · 1 entry"
+    full = tmp_path / "full"
+    build(archive, full, "--full")
+    assert tree(out) == tree(full)
+
+    # An entry added names the actor once more: the count follows, incrementally too.
+    archive.add("Twitter sues over an order", "2020-06-02", "lawsuit", "--actor", "Twitter:plaintiff")
+    build(archive, out)
+    assert actor_summary(out, "twitter") == "Government body · 2 entries"
+    build(archive, full, "--full")
+    assert tree(out) == tree(full)

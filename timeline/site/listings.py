@@ -14,6 +14,7 @@ from timeline.domain.kinds import MEANINGS, kind_label
 from timeline.site import pagekeys, urls
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
+from timeline.wording import plural
 
 HOME_SIZE = 20
 _ANCHORS = {"0-before": "m-before", "1-year": "m-year"}
@@ -123,14 +124,12 @@ class Listings:
         if name is None:
             return {}
         entries: Items
+        count = self.view.facet_count(facet, key)
         if only is None:
             entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
         else:
             size = urls.PAGE_SIZE
-            entries = (
-                self.view.facet_count(facet, key),
-                lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size),
-            )
+            entries = (count, lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size))
         document = self.view.source_document(key) if facet == "sources" else None
         actor_type = ACTOR_TYPES.get(self.view.actor_types([key]).get(key, "")) if facet == "actors" else None
         if document is not None:
@@ -147,6 +146,8 @@ class Listings:
             name=name,
             document=document,
             actor_type=actor_type,
+            # On every page of it: a change of count re-renders the whole listing (listingplaces.py).
+            entry_count=plural(count, "entry"),
             meaning=MEANINGS.get(key) if facet == "kinds" else None,
         )
         recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
