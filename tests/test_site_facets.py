@@ -131,3 +131,38 @@ def test_an_actor_page_says_what_the_actor_is_and_how_many_entries_name_it(
     assert actor_summary(out, "twitter") == "Government body · 2 entries"
     build(archive, full, "--full")
     assert tree(out) == tree(full)
+
+
+def current(out: Path, page: str) -> list[tuple[str, str]]:
+    """(link text, aria-current) of each link the header of PAGE marks as current."""
+    header = html(out / page).select_one("header.site-header")
+    return [(a.get_text(), a["aria-current"]) for a in header.select("a[aria-current]")]
+
+
+def test_the_nav_marks_the_section_each_page_belongs_to(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:
+    archive, out = sqlite_archive, tmp_path / "site"
+    entries = record_small_archive(archive)
+    build(archive, out)
+    alpha = entries["alpha"]["slug"]
+    expected = {
+        "index.html": [("Test archive", "page")],
+        "timeline/index.html": [("Timeline", "page")],
+        "timeline/2020/index.html": [("Timeline", "true")],
+        "events/index.html": [("Timeline", "true")],
+        f"events/{alpha}/index.html": [("Timeline", "true")],
+        f"events/{alpha}/v1/index.html": [("Timeline", "true")],
+        "actors/index.html": [("Actors", "page")],
+        "actors/twitter/index.html": [("Actors", "true")],
+        "platforms/twitter/index.html": [("Platforms", "true")],
+        "topics/section-230/index.html": [("Topics", "true")],
+        "kinds/label/index.html": [("Kinds", "true")],
+        "jurisdictions/index.html": [("Jurisdictions", "page")],
+        "sources/index.html": [("Sources", "page")],
+        "changes/index.html": [("Changes", "page")],
+        "search/index.html": [("Search", "page")],
+        # Pages of no nav section mark nothing.
+        "feeds/index.html": [],
+        "data/index.html": [],
+        "bundles/index.html": [],
+    }
+    assert {page: current(out, page) for page in expected} == expected
