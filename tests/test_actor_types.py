@@ -32,7 +32,7 @@ def organizers(site: Path, slug: str) -> list[dict[str, str]] | None:
 
 def actor_type_shown(site: Path, key: str) -> str | None:
     soup = BeautifulSoup((site / "actors" / key / "index.html").read_bytes(), "lxml")
-    shown = soup.select_one("p.actor-type")
+    shown = soup.select_one(".actor-type")
     return shown.get_text(strip=True) if shown else None
 
 

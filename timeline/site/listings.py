@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,13 @@ from timeline.domain.kinds import MEANINGS, kind_label
 from timeline.site import pagekeys, urls
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
+from timeline.wording import plural
 
 HOME_SIZE = 20
 _ANCHORS = {"0-before": "m-before", "1-year": "m-year"}
+
+# What a headline's sort ignores before its first letter or digit: "[Report on...]" sorts under R.
+_LEADING_PUNCTUATION = re.compile(r"^[\W_]+")
 
 # A listing's every item, or (how many there are, the items of page n) for one too long to read in whole.
 Items = list[Any] | tuple[int, Callable[[int], list[Any]]]
@@ -30,6 +35,16 @@ def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
     if entry["date"].split("/")[0].rstrip("~").count("-") == 0:
         return "1-year", f"{year}, month not known"
     return start[:7], f"{calendar.month_name[int(start[5:7])]} {year}"
+
+
+def source_order(item: tuple[str, dict[str, Any], int]) -> tuple[Any, ...]:
+    """Sources in the order a reader looks one up in: by publisher, then date, then title, as a
+    bibliography sorts (case and leading punctuation aside); those without a publisher or a date
+    after those with one, and the key last, so that the order never depends on the rows' order."""
+    key, document, _ = item
+    publisher, date = document.get("publisher") or "", document.get("date") or ""
+    title = _LEADING_PUNCTUATION.sub("", document["title"]) or document["title"]
+    return (not publisher, publisher.casefold(), not date, date, title.casefold(), key)
 
 
 class Listings:
@@ -95,7 +110,9 @@ class Listings:
     def facet_index(self, key: pagekeys.FacetIndex) -> Files:
         facet = key.facet
         items = self.view.facet_counts(facet)
-        files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), items, facet=facet)
+        # Sources are listed with their publisher and date, in a bibliography's order.
+        listed = sorted(self.view.source_documents(), key=source_order) if facet == "sources" else items
+        files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), listed, facet=facet)
         # The feeds of the facet's names come and go with its names, as its index does.
         files.update(self.templates.page("facet_feeds.html", urls.feeds_facet_index(facet), facet=facet, items=items))
         return files
@@ -107,14 +124,12 @@ class Listings:
         if name is None:
             return {}
         entries: Items
+        count = self.view.facet_count(facet, key)
         if only is None:
             entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
         else:
             size = urls.PAGE_SIZE
-            entries = (
-                self.view.facet_count(facet, key),
-                lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size),
-            )
+            entries = (count, lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size))
         document = self.view.source_document(key) if facet == "sources" else None
         actor_type = ACTOR_TYPES.get(self.view.actor_types([key]).get(key, "")) if facet == "actors" else None
         if document is not None:
@@ -131,6 +146,8 @@ class Listings:
             name=name,
             document=document,
             actor_type=actor_type,
+            # On every page of it: a change of count re-renders the whole listing (listingplaces.py).
+            entry_count=plural(count, "entry"),
             meaning=MEANINGS.get(key) if facet == "kinds" else None,
         )
         recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))

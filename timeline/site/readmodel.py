@@ -67,7 +67,7 @@ FEED_FIELDS = ("title", "slug", "recorded", "updated", "kind", "date_display", "
 # What a listing shows of an entry: list pages read these small documents, not whole entries.
 CARD_FIELDS = (
     "id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
-    "actors", "platforms", "relations", "updated", "live",
+    "actors", "platforms", "topics", "relations", "updated", "live",
 )  # fmt: skip
 
 
@@ -198,6 +198,15 @@ class SiteView(SQLiteTrackingRecorder):
             (facet,),
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def source_documents(self) -> list[tuple[str, dict[str, Any], int]]:
+        """(key, document, live entries citing it) for every source some live entry cites: the
+        document as its page shows it (its first published form, see entryrows.py)."""
+        rows = self._rows(
+            "SELECT m.key, p.name, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
+            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = 'sources' GROUP BY m.key, p.name"
+        )
+        return [(r[0], json.loads(r[1]), int(r[2])) for r in rows]
 
     def facet_entries(self, facet: str, key: str, limit: int = -1, offset: int = 0) -> list[tuple[dict[str, Any], str]]:
         """(card, detail) pairs in date order (``limit`` of them from ``offset``); the detail is e.g.

@@ -102,6 +102,7 @@ class Templates:
         html = self.env.get_template(template).render(
             site=self.site,
             page_url=url,
+            section=urls.section(url),
             content_security_policy=policy,
             canonical="" if root_relative_links else self.links.absolute(url),
             rel=rel,

@@ -192,6 +192,20 @@ def manifest_part(part: str) -> str:
     return f"manifest/{part}.json"
 
 
+# The site nav's sections, by the first folder of the addresses each holds: an entry's pages
+# (events/) are part of the timeline, as the years' index of events/ is.
+_SECTIONS = {"timeline": "timeline", "events": "timeline", "changes": "changes", "search": "search"}
+
+
+def section(url: str) -> str | None:
+    """The nav section the page at URL belongs to: "home", "timeline", a facet ("actors"...),
+    "changes" or "search"; None for a page of no section (feeds, data, bundles, short links)."""
+    if url == home():
+        return "home"
+    first = url.split("/", 1)[0]
+    return first if first in FACETS else _SECTIONS.get(first)
+
+
 def output_path(url: str) -> str:
     """The file a URL is served from: a folder URL is its index.html.
 
