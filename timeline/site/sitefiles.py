@@ -40,8 +40,12 @@ class SiteFiles:
             }
             for year, count in years
         ]
-        files = self.templates.page("data.html", urls.data_index(), years=years)
+        files = self.templates.page("data.html", urls.data_index(), years=years, total=sum(n for _, n in years))
         files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
+        # Every entry change dirties this page (it counts them), so the whole archive's files live here.
+        public = self.view.live_public()
+        files[urls.data_all_json()] = data.entries_json(public)
+        files[urls.data_all_csv()] = data.entries_csv(public)
         return files
 
     def data_year(self, key: pagekeys.DataYear) -> Files:

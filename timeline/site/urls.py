@@ -154,6 +154,15 @@ def data_csv(number: int) -> str:
     return f"data/{number:04d}/entries.csv"
 
 
+def data_all_json() -> str:
+    """Every live entry in one file: the years' files joined, for whoever wants the whole archive."""
+    return "data/entries.json"
+
+
+def data_all_csv() -> str:
+    return "data/entries.csv"
+
+
 def data_timelinejs() -> str:
     """The live entries in Knight Lab's TimelineJS format, for ``new TL.Timeline(id, url)``."""
     return "data/timelinejs.json"
