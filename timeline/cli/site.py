@@ -17,6 +17,7 @@ from timeline.cli.files import report_sync
 from timeline.cli.progressbar import VERBOSE
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
+from timeline.files.pages import editorial_pages
 from timeline.wording import plural
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def _build(session: Session, out: Path | None, full: bool, editor: str | None) -
     from timeline.site.build import build_site
 
     target = out or session.archive.site_dir
+    editorial_pages(session.archive.root)  # a page the site would not publish is refused before anything is written
     with session.progress() as progress:
         report = session.service.sync(resolve_editor(editor), progress=progress)
         built = build_site(

@@ -172,6 +172,11 @@ def stylesheet() -> str:
     return "assets/style.css"
 
 
+def editorial(name: str) -> str:
+    """A page the archive's editors wrote (``about/``, ``methodology/``), at the top of the site."""
+    return f"{name}/"
+
+
 def search() -> str:
     return "search/"
 
