@@ -269,3 +269,17 @@ def test_the_all_years_files_are_the_years_joined(sqlite_archive: ArchiveUnderTe
     full = tmp_path / "full"
     build(sqlite_archive, full, "--full")
     assert tree(out) == tree(full)
+
+
+def test_serve_watches_the_editors_pages(sqlite_archive: ArchiveUnderTest) -> None:
+    """`timeline serve` rebuilds when what it watches changes: a page written, edited or removed."""
+    from timeline.cli.session import Session
+    from timeline.cli.site import _watched_state
+
+    session = Session(archive_option=str(sqlite_archive.root), store_option=sqlite_archive.store_url)
+    before = _watched_state(session)
+    write_page(sqlite_archive, "about", ABOUT)
+    written = _watched_state(session)
+    assert written != before
+    (sqlite_archive.root / "pages" / "about.md").unlink()
+    assert _watched_state(session) != written
