@@ -93,7 +93,8 @@ class Archive:
             "store": self.store,
         }
         return (
-            "# Settings of this timeline archive. `kinds` extends the default taxonomy;\n"
+            "# Settings of this timeline archive. `description` is the home page's line on what it is about;\n"
+            "# `kinds` extends the default taxonomy;\n"
             "# `store` is sqlite:///PATH (relative to this folder) or postgresql://USER@HOST:PORT/DB.\n"
             + tomli_w.dumps(data)
         )
