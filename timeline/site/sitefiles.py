@@ -47,9 +47,9 @@ class SiteFiles:
         files = self.templates.page("data.html", urls.data_index(), years=years, total=sum(n for _, n in years))
         files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
         # Every entry change dirties this page (it counts them), so the whole archive's files live here.
-        public = self.view.live_public()
-        files[urls.data_all_json()] = data.entries_json(public)
-        files[urls.data_all_csv()] = data.entries_csv(public)
+        published = self.view.live_public()
+        files[urls.data_all_json()] = data.entries_json([public for public, _ in published])
+        files[urls.data_all_csv()] = data.csv_file([line for _, line in published])
         return files
 
     def data_year(self, key: pagekeys.DataYear) -> Files:
@@ -58,8 +58,8 @@ class SiteFiles:
         if not public:
             return {}
         files = self.templates.page("data_year.html", urls.data_year(number), year=number, count=len(public))
-        files[urls.data_json(number)] = data.entries_json(public)
-        files[urls.data_csv(number)] = data.entries_csv(public)
+        files[urls.data_json(number)] = data.entries_json([text for text, _ in public])
+        files[urls.data_csv(number)] = data.csv_file([line for _, line in public])
         return files
 
     def editorial(self, key: pagekeys.Editorial) -> Files:
