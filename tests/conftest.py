@@ -49,6 +49,7 @@ def copy_flagship_files(root: Path, *, settings: bool = True) -> None:
         shutil.copy(REPOSITORY / "timeline.toml", root / "timeline.toml")
     shutil.copytree(REPOSITORY / "events", root / "events")
     shutil.copytree(REPOSITORY / "history", root / "history")
+    shutil.copytree(REPOSITORY / "pages", root / "pages")
 
 
 def postgres_reachable() -> str | None:

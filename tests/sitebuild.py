@@ -18,7 +18,7 @@ from timeline.app.service import ArchiveService
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP_BASE_URL = "https://example.org/timeline/"
 SMALL_BASE_URL = "https://example.org/"  # what `timeline init` writes
-SUMMARY = re.compile(r"built ([\d,]+) files, ([\d,]+) written, ([\d,]+) removed, from ([\d,]+) new changes?,")
+SUMMARY = re.compile(r"built ([\d,]+) files?, ([\d,]+) written, ([\d,]+) removed, from ([\d,]+) new changes?,")
 OLD_MTIME_NS = 1_000_000_000 * 10**9  # 2001-09-09: any rewrite moves a file's mtime away from it
 
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import ArchiveUnderTest
 
 from timeline.cli import main
+from timeline.files.archive import DEFAULT_DESCRIPTION
 
 
 def test_init_writes_settings_events_and_gitignore(tmp_path: Path) -> None:
@@ -41,6 +42,7 @@ def test_init_writes_settings_events_and_gitignore(tmp_path: Path) -> None:
         "title": "Platform policy",
         "base_url": "https://example.org/tl/",
         "language": "en",
+        "description": DEFAULT_DESCRIPTION,  # generic, for the editors to say what the archive is about
         "kinds": ["press-release"],
         "store": "sqlite:///timeline.sqlite",
     }

@@ -194,6 +194,8 @@ def build_site(root: Path) -> BuiltSite:
         "data of a year": page("data/2021"),
         "assets index": page("assets"),
         "manifest index": page("manifest"),
+        "about page": page("about"),
+        "methodology page": page("methodology"),
     }
     return BuiltSite(out=out, base_url="https://example.org/timeline/", pages=pages)
 
@@ -237,6 +239,7 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
     assert "<h1>Page not found</h1>" in p["not found"]
     assert "<strong>Withdrawn</strong>" in p["withdrawn bundle"] and "the brief was withdrawn" in p["withdrawn bundle"]
     assert "<h1>Citation bundles</h1>" in p["bundles index"] and "withdrawn-brief" not in p["bundles index"]
+    assert "<h1>About this archive</h1>" in p["about page"] and "<h1>Methodology</h1>" in p["methodology page"]
 
 
 def run_checker(jar: Path, files: list[Path]) -> list[dict]:

@@ -23,6 +23,7 @@ ENTRY = "0b8e2c3a-1111-4222-8333-444455556666"
         (pagekeys.ChangesPage(7), "changes-page:7"),
         (pagekeys.DataYear(1998), "data-year:1998"),
         (pagekeys.Bundle("smith-2026"), "bundle:smith-2026"),
+        (pagekeys.Editorial("about"), "page:about"),
         (pagekeys.HOME, "home"),
         (pagekeys.CHANGES, "changes"),
         (pagekeys.FEEDS, "feeds"),

@@ -28,12 +28,20 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
     return found
 
 
-def test_readme_opens_with_the_two_commands() -> None:
+def test_readme_says_what_the_tool_is_then_how_to_try_it_before_any_prerequisite() -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
-    install_and_run, install_and_test = blocks[0], blocks[1]
-    assert README.index(install_and_run) < 80, "the README opens with the two commands"
-    assert "pip install" in install_and_run and ".venv/bin/timeline" in install_and_run
-    assert "'.[test]'" in install_and_test and ".venv/bin/pytest" in install_and_test
+    install_and_run, serve = blocks[0], blocks[1]
+    install_and_test = next(block for block in blocks if "'.[test]'" in block)
+    opening = README[: README.index("```")]
+    assert "command-line tool" in opening and all(
+        reader in opening for reader in ("researchers", "reporters", "lawyers")
+    ), "the README first says what the tool is and for whom"
+    assert len(opening) < 800, "two or three sentences, then the commands"
+    assert "pip install" in install_and_run and ".venv/bin/timeline build" in install_and_run
+    assert serve == ".venv/bin/timeline serve --open"
+    # What the tests need comes after the commands that try the tool.
+    assert README.index(serve) < README.index(install_and_test) < README.index("PostgreSQL on 127.0.0.1")
+    assert ".venv/bin/pytest" in install_and_test
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert install_and_test in ci.splitlines(), ".ci/run must run the README's test command verbatim"
 
@@ -60,3 +68,11 @@ def test_every_command_a_module_defines_is_listed_for_lazy_loading() -> None:
         assert not hasattr(importlib.import_module(f"timeline.cli.{stem}"), "COMMANDS"), f"cli/{stem}.py is not listed"
     assert defined == COMMAND_MODULES
     assert len(_commands(main)) >= len(COMMAND_MODULES)
+
+
+def test_the_benchmark_internals_live_beside_the_benchmark() -> None:
+    performance = README[README.index("## Performance\n") : README.index("## Development\n")]
+    assert len(performance.splitlines()) < 40, "the README keeps a summary of the performance"
+    assert "(benchmarks/README.md)" in performance
+    benchmarks = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    assert "## At 100,000 entries" in benchmarks and "## Where the targets stand" in benchmarks

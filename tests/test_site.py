@@ -196,6 +196,8 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "feeds/changes.xml",
         "data/2020/entries.json",
         "data/2020/entries.csv",
+        "data/entries.json",  # the whole archive's, which hold every year's
+        "data/entries.csv",
         "data/timelinejs.json",
     }
     # and the manifest: its top file, and the parts that list the files above

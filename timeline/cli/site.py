@@ -17,6 +17,7 @@ from timeline.cli.files import report_sync
 from timeline.cli.progressbar import VERBOSE
 from timeline.cli.session import Session, editor_option, output_options, pass_session
 from timeline.files.archive import resolve_editor
+from timeline.files.pages import PAGES_DIR, editorial_pages
 from timeline.wording import plural
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def _build(session: Session, out: Path | None, full: bool, editor: str | None) -
     from timeline.site.build import build_site
 
     target = out or session.archive.site_dir
+    editorial_pages(session.archive.root)  # a page the site would not publish is refused before anything is written
     with session.progress() as progress:
         report = session.service.sync(resolve_editor(editor), progress=progress)
         built = build_site(
@@ -141,14 +143,16 @@ def build(session: Session, out: Path | None, full: bool, as_of: str | None, edi
         raise SystemExit(2)
 
 
-def _watched_state(session: Session) -> tuple[int, float]:
+def _watched_state(session: Session) -> tuple[int, float, tuple[tuple[str, float], ...]]:
     events = session.archive.events_dir
     newest = max((p.stat().st_mtime for p in events.glob("*.md")), default=0.0)
-    return session.app.position(), newest
+    # The editors' pages, each by name: one added or removed changes every footer.
+    pages = tuple((p.name, p.stat().st_mtime) for p in sorted((session.archive.root / PAGES_DIR).glob("*.md")))
+    return session.app.position(), newest, pages
 
 
 def _rebuild_on_change(session: Session, folder: Path, interval: float) -> None:
-    """Rebuild the site whenever the store or events/ change, until interrupted."""
+    """Rebuild the site whenever the store, events/ or pages/ change, until interrupted."""
     seen = _watched_state(session)
     while True:
         time.sleep(interval)

@@ -26,6 +26,9 @@ SITE_DIR = "_site"  # the built site, unless --out names another folder
 STATE_DIR = ".timeline"  # what is derived and kept between runs: read models, caches, sync state
 DEFAULT_STORE = "sqlite:///timeline.sqlite"
 # Lines added to .gitignore by `timeline init`: the store and its WAL files, the built site.
+# What the home page says the archive is, until its editors say it in timeline.toml.
+DEFAULT_DESCRIPTION = "A timeline of events, each resting on its sources, with every correction kept and shown."
+DESCRIPTION_MAX = 300
 GITIGNORE_LINES = ("/timeline.sqlite", "/timeline.sqlite-*", f"/{SITE_DIR}/", f"/{STATE_DIR}/")
 
 
@@ -42,6 +45,7 @@ class Archive:
     check_ignore: tuple[str, ...] = ()  # the checks `timeline check` skips ([check] ignore)
     licence: str = ""  # the terms the site's content is published under, one line in every footer
     report_error: str = ""  # where readers report an error (https: or mailto:), linked in every footer
+    description: str = DEFAULT_DESCRIPTION  # one sentence on the home page: what the archive is about
     settings: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -84,11 +88,13 @@ class Archive:
             "title": self.title,
             "base_url": self.base_url,
             "language": self.language,
+            "description": self.description,
             "kinds": list(self.extra_kinds),
             "store": self.store,
         }
         return (
-            "# Settings of this timeline archive. `kinds` extends the default taxonomy;\n"
+            "# Settings of this timeline archive. `description` is the home page's line on what it is about;\n"
+            "# `kinds` extends the default taxonomy;\n"
             "# `store` is sqlite:///PATH (relative to this folder) or postgresql://USER@HOST:PORT/DB.\n"
             + tomli_w.dumps(data)
         )
@@ -117,6 +123,9 @@ def load_archive(root: Path) -> Archive:
             check_ignore=_check_ignore(data.get("check", {}), path),
             licence=clean_line(data.get("licence", ""), "licence"),
             report_error=_report_error(data.get("report_error", "")),
+            description=clean_line(
+                data.get("description", DEFAULT_DESCRIPTION), "description", required=True, max_length=DESCRIPTION_MAX
+            ),
             settings=data,
         )
     except ConfigError:

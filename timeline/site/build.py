@@ -26,6 +26,7 @@ from timeline.errors import TimelineError
 from timeline.files.archive import Archive
 from timeline.files.atomic import write_atomically
 from timeline.files.history import describe as describe_history
+from timeline.files.pages import editorial_pages
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
@@ -72,16 +73,29 @@ def view_path(archive: Archive, out: Path) -> Path:
 
 def rendered_settings(archive: Archive) -> dict[str, str]:
     """The archive's settings the pages show: when one changes, every page is rendered again
-    (and compared with the file on disk), but nothing is projected anew."""
-    shown = ("base_url", "title", "language", "licence", "report_error")
-    return {name: getattr(archive, name) for name in shown}
+    (and compared with the file on disk), but nothing is projected anew. Which editorial pages
+    there are is one of them (every footer links to them); what each says is not (see
+    :func:`editorial_digests`)."""
+    shown = ("base_url", "title", "language", "licence", "report_error", "description")
+    settings = {name: getattr(archive, name) for name in shown}
+    settings["pages"] = " ".join(page.name for page in editorial_pages(archive.root))
+    return settings
+
+
+def editorial_digests(archive: Archive) -> dict[str, str]:
+    """What each editorial page's text was when rendered, under names apart from the settings':
+    a changed text renders its own page again, and no other."""
+    return {f"{EDITORIAL_PREFIX}{page.name}": page.digest for page in editorial_pages(archive.root)}
+
+
+EDITORIAL_PREFIX = "page:"
 
 
 def compiled_templates(archive: Archive) -> Path:
     return archive.templates_cache
 
 
-def all_keys(view: SiteView) -> set[pagekeys.PageKey]:
+def all_keys(view: SiteView, archive: Archive) -> set[pagekeys.PageKey]:
     """Every page key of the site, for a build that renders everything."""
     keys: set[pagekeys.PageKey] = {*GLOBAL_PAGES, pagekeys.SITEMAP, pagekeys.STATIC, pagekeys.BUNDLES}
     keys |= {pagekeys.DataYear(y) for y, _ in view.start_year_counts()}
@@ -93,6 +107,7 @@ def all_keys(view: SiteView) -> set[pagekeys.PageKey]:
         keys.add(pagekeys.FacetIndex(facet))
         keys |= {pagekeys.Facet(facet, key) for key in view.facet_keys(facet)}
     keys |= {pagekeys.Bundle(b["name"]) for b in view.bundles()}
+    keys |= {pagekeys.Editorial(page.name) for page in editorial_pages(archive.root)}
     pages = -(-view.count_changes() // urls.PAGE_SIZE)
     keys |= {pagekeys.ChangesPage(n) for n in range(1, pages + 1)}
     return keys
@@ -204,7 +219,7 @@ def _build(
     report.changes = catch_up(app, view, stop=stop, progress=progress)
     report.position = view.position()
     dirty = set(view.dirty_keys())
-    keys = sorted(all_keys(view) if build.fresh else _without_subsumed(dirty), key=str)
+    keys = sorted(all_keys(view, archive) if build.fresh else _without_subsumed(dirty), key=str)
     previously_published: set[str] = set()
     if build.fresh:
         previously_published = _manifest_files(out)
@@ -255,12 +270,20 @@ class _Build:
     def begin(self, full: bool) -> None:
         """Settle whether every page is rendered, compared with what is on disk, and what is no longer
         produced swept: for a new output folder, a read model made anew, or new settings the pages show."""
-        settings, rendered_with = rendered_settings(self.archive), self.view.rendered_with()
+        settings, digests = rendered_settings(self.archive), editorial_digests(self.archive)
+        recorded = self.view.rendered_with()
+        rendered_with = {k: v for k, v in recorded.items() if not k.startswith(EDITORIAL_PREFIX)}
+        recorded_digests = {k: v for k, v in recorded.items() if k.startswith(EDITORIAL_PREFIX)}
         fresh = full or self.unfinished.fresh or self.view.position() == 0
         self.fresh = fresh or not (self.out / urls.manifest()).is_file() or rendered_with != settings
         self.unfinished.note(fresh=self.fresh)
-        if rendered_with != settings:  # only once the note says to render everything, in case this build stops
-            self.view.record_rendered_with(settings)
+        edited = {name for name, digest in digests.items() if recorded_digests.get(name) != digest}
+        if edited:  # dirty before the new texts are recorded, so a build that stops renders them next time
+            with self.view.datastore.transaction(commit=True) as cursor:
+                self.view.mark_dirty(cursor, {pagekeys.Editorial(n.removeprefix(EDITORIAL_PREFIX)) for n in edited})
+        if rendered_with != settings or recorded_digests != digests:
+            # only once the note says to render everything, in case this build stops
+            self.view.record_rendered_with(settings | digests)
         if self.unfinished.found:
             remove_temporaries(self.out)
 

@@ -91,12 +91,24 @@ def _csv_row(entry: dict[str, Any]) -> list[str]:
     return [neutralise(row.get(column, "")) for column in CSV_COLUMNS]
 
 
+def _csv_text(row: list[str]) -> str:
+    stream = io.StringIO(newline="")
+    csv.writer(stream, lineterminator="\n").writerow(row)
+    return stream.getvalue()
+
+
+def csv_line(public: str) -> str:
+    """The entry's row of the CSV files (from its :func:`public_json`), as text: made once per change
+    by the projection and kept in the read model, like the JSON, so the files are joined from it."""
+    return _csv_text(_csv_row(json.loads(public)))
+
+
+def csv_file(lines: list[str]) -> bytes:
+    """The CSV file of the entries whose :func:`csv_line` are LINES: the import's columns, then them."""
+    return (_csv_text(list(CSV_COLUMNS)) + "".join(lines)).encode("utf-8")
+
+
 def entries_csv(public: list[str]) -> bytes:
     """One row per entry (given as its :func:`public_json`) in the import's columns, so the file
     imports back as it is."""
-    stream = io.StringIO(newline="")
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for text in public:
-        writer.writerow(_csv_row(json.loads(text)))
-    return stream.getvalue().encode("utf-8")
+    return csv_file([csv_line(text) for text in public])

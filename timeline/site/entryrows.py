@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from timeline.site.data import public_json
+from timeline.site.data import csv_line, public_json
 from timeline.site.readmodel import card_of
 from timeline.site.showing import memberships
 from timeline.site.slides import slide_json
@@ -32,10 +32,11 @@ def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> Non
     row = cursor.fetchone()
     day_rank = int(row[0]) if row and doc["live"] else 0
     slide_head, slide_tail = slide_json(doc) if doc["live"] else ("", "")
+    public = public_json(doc)
     cursor.execute(
         "INSERT OR REPLACE INTO entries (id, slug, short_id, live, retracted, merged_into, date_start, date_end, "
-        "title, recorded, day_rank, data, card, slide_head, slide_tail, public) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "title, recorded, day_rank, data, card, slide_head, slide_tail, public, csv) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             entry_id,
             doc["slug"],
@@ -52,7 +53,8 @@ def write_entry(cursor: SQLiteCursor, doc: dict[str, Any], position: int) -> Non
             card_of(doc),
             slide_head,
             slide_tail,
-            public_json(doc),
+            public,
+            csv_line(public),
         ),
     )
     cursor.execute("DELETE FROM relations WHERE source_id = ?", (entry_id,))

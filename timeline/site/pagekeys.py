@@ -8,7 +8,8 @@ change, or the read models already built would no longer know their pages:
 ``entry:<id>`` (the entry page, its index.json, its citations, its short link), ``revision:<id>:<n>``,
 ``year:<y>`` and ``facet:<facet>:<key>`` (a listing's every page; a facet's with its feed), a listing's
 page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``, ``facets:<facet>`` (a facet's index),
-``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``bundle:<name>``, and the pages made
+``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``bundle:<name>``, ``page:<name>`` (a page
+the archive's editors wrote, pages/<name>.md), and the pages made
 once for the whole site: ``home``, ``changes``, ``feeds``, ``data`` (the downloads page), ``timelinejs``,
 ``sitemap``, ``static``, ``bundles``, ``years`` (the indexes of timeline/ and events/).
 
@@ -104,6 +105,16 @@ class Bundle(PageKey):
 
 
 @dataclass(frozen=True)
+class Editorial(PageKey):
+    """A page the archive's editors wrote in Markdown (see timeline/files/pages.py)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"page:{self.name}"
+
+
+@dataclass(frozen=True)
 class Site(PageKey):
     """A page made once for the whole site, named by ``name`` alone."""
 
@@ -153,6 +164,7 @@ _PARSERS: dict[str, Callable[[list[str]], PageKey]] = {
     "changes-page": lambda p: ChangesPage(int(p[0])),
     "data-year": lambda p: DataYear(int(p[0])),
     "bundle": lambda p: Bundle(p[0]),
+    "page": lambda p: Editorial(p[0]),
 }
 
 

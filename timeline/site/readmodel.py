@@ -24,7 +24,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
         merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, day_rank INTEGER, data TEXT,
-        card TEXT, slide_head TEXT, slide_tail TEXT, public TEXT)""",
+        card TEXT, slide_head TEXT, slide_tail TEXT, public TEXT, csv TEXT)""",
     # Listings' order (DATE_ORDER); day_rank is the entry's place among those of its day (see dayorder.py).
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, day_rank, id)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
@@ -158,14 +158,21 @@ class SiteView(SQLiteTrackingRecorder):
         rows = self._rows(f"SELECT slide_head, slide_tail FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")
         return [(r[0], r[1]) for r in rows]
 
-    def live_public_of_year(self, year: int) -> list[str]:
-        """The published JSON (data.public_json) of the live entries whose date starts in ``year``,
-        in date order (by index, not by scan)."""
+    def live_public_of_year(self, year: int) -> list[tuple[str, str]]:
+        """The published JSON and CSV row (data.public_json, data.csv_line) of the live entries whose
+        date starts in ``year``, in date order (by index, not by scan)."""
         rows = self._rows(
-            f"SELECT public FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? ORDER BY {DATE_ORDER}",
+            "SELECT public, csv FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
+            f"ORDER BY {DATE_ORDER}",
             (f"{year:04d}", f"{year + 1:04d}"),
         )
-        return [r[0] for r in rows]
+        return [(r[0], r[1]) for r in rows]
+
+    def live_public(self) -> list[tuple[str, str]]:
+        """The published JSON and CSV row of every live entry, in date order: the years' files, joined."""
+        return [
+            (r[0], r[1]) for r in self._rows(f"SELECT public, csv FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")
+        ]
 
     def start_year_counts(self) -> list[tuple[int, int]]:
         """(year, live entries whose date starts in it), oldest first: the data files there are."""

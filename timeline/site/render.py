@@ -33,6 +33,7 @@ class Renderer:
             pagekeys.Facet: listings.facet,
             pagekeys.ChangesPage: listings.changes_page,
             pagekeys.DataYear: site.data_year,
+            pagekeys.Editorial: site.editorial,
         }
         self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
             pagekeys.HOME: listings.home,

@@ -1,17 +1,21 @@
 """The files made once for the whole site: the site's feeds and their page, the data downloads and
-their pages, the TimelineJS file, the sitemap, robots.txt, the static assets, the 404 and search
-pages, and the pages of the folders e/, assets/ and manifest/."""
+their pages, the pages the archive's editors wrote, the TimelineJS file, the sitemap, robots.txt,
+the static assets, the 404 and search pages, and the pages of the folders e/, assets/ and manifest/."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from timeline.site import data, pagekeys, urls
 from timeline.site import slides as timelinejs
+from timeline.site.markdown import render_page_markdown
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FEED_SIZE, Files, Templates
 
 STATIC_FILES = ("style.css", "cite.js", "timeline.js", "search.js", "favicon.svg")
+# A Markdown text's opening heading ("# About this archive"), which is its page's title.
+OPENING_HEADING = re.compile(r"\A\s*# +(.+?)(?: +#+)? *(?:\n|\Z)")
 
 
 class SiteFiles:
@@ -40,8 +44,12 @@ class SiteFiles:
             }
             for year, count in years
         ]
-        files = self.templates.page("data.html", urls.data_index(), years=years)
+        files = self.templates.page("data.html", urls.data_index(), years=years, total=sum(n for _, n in years))
         files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
+        # Every entry change dirties this page (it counts them), so the whole archive's files live here.
+        published = self.view.live_public()
+        files[urls.data_all_json()] = data.entries_json([public for public, _ in published])
+        files[urls.data_all_csv()] = data.csv_file([line for _, line in published])
         return files
 
     def data_year(self, key: pagekeys.DataYear) -> Files:
@@ -50,9 +58,22 @@ class SiteFiles:
         if not public:
             return {}
         files = self.templates.page("data_year.html", urls.data_year(number), year=number, count=len(public))
-        files[urls.data_json(number)] = data.entries_json(public)
-        files[urls.data_csv(number)] = data.entries_csv(public)
+        files[urls.data_json(number)] = data.entries_json([text for text, _ in public])
+        files[urls.data_csv(number)] = data.csv_file([line for _, line in public])
         return files
+
+    def editorial(self, key: pagekeys.Editorial) -> Files:
+        """A page the archive's editors wrote: its opening heading (else its footer label) as its
+        title, the rest as Markdown, rendered safely like the summaries."""
+        page = self.templates.editorial.get(key.name)
+        if page is None:
+            return {}
+        text, title = page.text, page.label
+        if heading := OPENING_HEADING.match(text):
+            text, title = text[heading.end() :], heading.group(1).strip()
+        here = urls.editorial(page.name)
+        body = render_page_markdown(text, lambda path: _site_link(here, path))
+        return self.templates.page("editorial.html", here, title=title, body=body)
 
     def timelinejs(self) -> Files:
         slides = self.view.live_slides()
@@ -60,6 +81,7 @@ class SiteFiles:
 
     def sitemap(self) -> Files:
         addresses = [urls.home(), urls.timeline_index(), urls.changes()]
+        addresses += [urls.editorial(name) for name in self.templates.editorial]
         addresses += [urls.year(y) for y, _ in self.view.year_counts()]
         # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
         # addresses come or go).
@@ -86,3 +108,15 @@ class SiteFiles:
         files.update(self.templates.page("assets.html", urls.assets_index(), names=STATIC_FILES))
         files.update(self.templates.page("manifest.html", urls.manifest_index()))
         return files
+
+
+def _site_link(here: str, path: str) -> str:
+    """A link an editor wrote on the page at HERE, as pages link: an address from the site's root
+    ("/data/") made relative, so it works under any sub-path; a folder's naming its index.html, so
+    it works opened from disk."""
+    if path.startswith("/"):
+        try:
+            return urls.relative(here, path.lstrip("/"))
+        except ValueError:  # no address of the site ("/a//b", "/../b"): left as written, for the link checker
+            return path
+    return f"{path}index.html" if path.endswith("/") else path

@@ -15,6 +15,7 @@ from timeline.domain.dates import PartialDate
 from timeline.domain.kinds import kind_label
 from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
+from timeline.files.pages import EditorialPage, editorial_pages
 from timeline.site import urls
 
 FACET_TITLES = {
@@ -79,13 +80,17 @@ class Templates:
         self.env.filters["day"] = lambda iso: PartialDate(iso[:10]).display()
         self.env.filters["moment"] = moment
         self.links = urls.SiteUrls(archive.base_url)
+        self.editorial: dict[str, EditorialPage] = {p.name: p for p in editorial_pages(archive.root)}
         # What templates know of the site (an archive's own templates may name site.base_url).
-        self.site = {
+        self.site: dict[str, Any] = {
             "title": archive.title,
             "base_url": self.links.base_url,
             "language": archive.language,
             "licence": archive.licence,
             "report_error": archive.report_error,
+            "description": archive.description,
+            # The pages the archive's editors wrote, as every footer links to them.
+            "pages": [{"url": urls.editorial(p.name), "label": p.label} for p in self.editorial.values()],
         }
 
     def page(self, template: str, url: str, root_relative_links: bool = False, **context: Any) -> Files:

@@ -154,6 +154,15 @@ def data_csv(number: int) -> str:
     return f"data/{number:04d}/entries.csv"
 
 
+def data_all_json() -> str:
+    """Every live entry in one file: the years' files joined, for whoever wants the whole archive."""
+    return "data/entries.json"
+
+
+def data_all_csv() -> str:
+    return "data/entries.csv"
+
+
 def data_timelinejs() -> str:
     """The live entries in Knight Lab's TimelineJS format, for ``new TL.Timeline(id, url)``."""
     return "data/timelinejs.json"
@@ -161,6 +170,11 @@ def data_timelinejs() -> str:
 
 def stylesheet() -> str:
     return "assets/style.css"
+
+
+def editorial(name: str) -> str:
+    """A page the archive's editors wrote (``about/``, ``methodology/``), at the top of the site."""
+    return f"{name}/"
 
 
 def search() -> str:

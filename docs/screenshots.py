@@ -1,0 +1,79 @@
+"""Screenshots of the flagship archive's site for the README: build it from a copy of this
+repository's archive, serve it on 127.0.0.1, and photograph a few pages in Chromium.
+
+Run from the repository root, after the README's install command and with the test extras
+(Playwright), on a machine with Debian's Chromium at /usr/bin/chromium (Playwright drives it;
+no browser is downloaded):
+
+    .venv/bin/python docs/screenshots.py
+
+It writes docs/images/home.png, entry.png and about.png. Nothing in the archive changes: the
+site is built from a copy, in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGES = ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+# What each picture shows: its file name and the page's address in the site.
+PAGES = {
+    "home.png": "",
+    "entry.png": "events/2020-05-28-trump-signs-executive-order-targeting-section-230-protections/",
+    "about.png": "about/",
+}
+VIEWPORT = {"width": 1100, "height": 900}
+
+
+def build_copy(folder: Path) -> Path:
+    """The flagship archive copied into FOLDER (settings, entries, history, pages) and built."""
+    for name in ("events", "history", "pages"):
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "timeline.toml", folder / "timeline.toml")
+    timeline = Path(sys.executable).with_name("timeline")
+    subprocess.run([str(timeline), "--archive", str(folder), "build", "--quiet"], check=True)
+    return folder / "_site"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Requests are not reported: the pictures written are."""
+
+
+def photograph(site: Path) -> None:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport=VIEWPORT)
+            for name, address in PAGES.items():
+                page.goto(root + address)
+                page.screenshot(path=str(IMAGES / name))
+                print(f"docs/images/{name}: {address or 'home page'}")
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="timeline-screenshots-") as scratch:
+        photograph(build_copy(Path(scratch)))
+
+
+if __name__ == "__main__":
+    main()
