@@ -9,6 +9,7 @@ const order = document.getElementById("search-sort");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const more = document.querySelector(".search-more");
+const suggestion = document.querySelector(".search-suggestion");
 const FILTERS = ["kind", "platform", "actor", "topic", "jurisdiction", "year"];
 const PAGE = 50; // results loaded at a time: each is a fetch of its own fragment
 // Ordering by date is done here, on each result's "when" (2020-05-28, 2020-05, 2020): Pagefind's own
@@ -52,8 +53,34 @@ function resultItem(data) {
   return item;
 }
 
+// Edits (insertions, deletions, substitutions) between two words: how far a typo is from a name.
+function distance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+// Pagefind has no typo tolerance: for terms that find nothing, the name of an actor, platform,
+// topic... (or a word of one) closest to them, if it is near enough to be the word meant.
+function closest(terms, names) {
+  const wanted = terms.toLowerCase();
+  let best = null;
+  let bestDistance = Infinity;
+  names.forEach((name) => {
+    const d = distance(wanted, name.toLowerCase());
+    if (d < bestDistance) { best = name; bestDistance = d; }
+  });
+  return bestDistance > 0 && bestDistance <= Math.max(1, Math.floor(wanted.length / 3)) ? best : null;
+}
+
 function found(count) {
-  return count === 1 ? "1 entry found" : count + " entries found";
+  return count === 0 ? "No entries found" : count === 1 ? "1 entry found" : count + " entries found";
 }
 
 async function start() {
@@ -81,6 +108,14 @@ async function start() {
     fieldset.appendChild(row);
   });
   const selects = [...fieldset.querySelectorAll("select")];
+  const names = new Set();
+  FILTERS.filter((name) => name !== "year" && available[name]).forEach((name) => {
+    Object.keys(available[name]).forEach((value) => {
+      names.add(value);
+      value.split(/\s+/).map((word) => word.replace(/[^\p{L}\p{N}-]/gu, ""))
+        .filter((word) => word.length > 2).forEach((word) => names.add(word));
+    });
+  });
   fieldset.hidden = box.hidden = selects.length === 0;
   order.addEventListener("change", run);
 
@@ -116,6 +151,7 @@ async function start() {
     results = [];
     shown = 0;
     more.hidden = true;
+    suggestion.hidden = true;
     if (!terms && Object.keys(filters).length === 0) {
       status.textContent = "";
       return;
@@ -137,6 +173,16 @@ async function start() {
       results = loaded.map((data) => ({ data: async () => data }));
     }
     await showMore();
+    const better = results.length === 0 && terms ? closest(terms, names) : null;
+    if (better) {
+      // A link, so the suggestion is a search of its own: it can be opened, shared, gone back from.
+      const address = new URLSearchParams(query);
+      address.set("q", better);
+      const link = text("a", better);
+      link.href = "?" + address.toString();
+      suggestion.replaceChildren(document.createTextNode("Did you mean "), link, document.createTextNode("?"));
+      suggestion.hidden = false;
+    }
   }
 
   form.addEventListener("submit", run);

@@ -17,6 +17,8 @@ What these tests prove:
 4. "Show more" loads the results past the first 50 and moves focus to the first new one; the
    results can be ordered newest or oldest first.
 5. Opened from disk, the page says to serve the site, not that it needs JavaScript.
+6. Terms that find nothing but are a typo away from a name in the filters get a "Did you mean"
+   link to the search for that name.
 """
 
 from __future__ import annotations
@@ -254,3 +256,23 @@ def test_opened_from_disk_the_page_says_to_serve_the_site(browser: Browser, site
         expect(page.locator("form[data-search]")).to_be_hidden()
     finally:
         made.close()
+
+
+# 6. Did you mean -----------------------------------------------------------------------------------
+
+
+def test_a_typo_that_finds_nothing_suggests_the_closest_name(page: Page, site: Site) -> None:
+    page.goto(site.url("search/index.html?q=Twiter&sort=newest"))
+    expect(page.locator(".search-status")).to_have_text("No entries found")
+    suggestion = page.locator(".search-suggestion")
+    expect(suggestion).to_have_text("Did you mean Twitter?")
+    assert axe_violations(page) == []
+    suggestion.get_by_role("link", name="Twitter").click()
+    expect(page).to_have_url(re.compile(r"[?&]q=Twitter(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]sort=newest(&|$)"))
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ entr(y|ies) found$"))
+    expect(suggestion).to_be_hidden()
+
+    page.goto(site.url("search/index.html?q=xqzvwk"))  # near no name at all
+    expect(page.locator(".search-status")).to_have_text("No entries found")
+    expect(suggestion).to_be_hidden()
