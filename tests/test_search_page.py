@@ -207,6 +207,17 @@ def test_excerpts_come_from_the_summary_with_the_match_marked(page: Page, site: 
     assert problems == [], "\n".join(problems)
 
 
+def test_names_and_identifiers_are_found_as_words_without_filling_excerpts(page: Page, site: Site) -> None:
+    # An executive order's number, in its identifiers only, finds it.
+    page.goto(site.url("search/index.html?q=13925"))
+    expect(page.locator(".search-status")).to_have_text("1 entry found")
+    expect(page.locator(".search-results h2 a")).to_have_text(re.compile("Trump signs executive order"))
+    # A platform named only in the facts list, typed as words.
+    page.goto(site.url("search/index.html?q=Federated+Worldwide"))
+    expect(page.locator(".search-status")).to_have_text("1 entry found")
+    expect(page.locator(".search-results h2 a")).to_have_text(SUMMARY_MATCH)
+
+
 def test_a_match_in_a_sources_headline_alone_ranks_below_a_match_in_the_entry(page: Page, site: Site) -> None:
     page.goto(site.url(f"search/index.html?q={RARE}"))
     expect(page.locator(".search-status")).to_have_text("2 entries found")
