@@ -3,7 +3,7 @@
 The site is the flagship archive (a copy of this repository's ``timeline.toml`` and ``events/``) plus
 entries that give every page type: a retracted entry, an entry merged into the executive order (its
 address and short link become redirects), a corrected entry (so a v2 revision page exists), an entry
-with an Arabic title and an Arabic source quoting Arabic text, and a citation bundle. It is built
+with an Arabic title and an Arabic source quoting Arabic text, a citation bundle and a withdrawn one. It is built
 once, hosted under a sub-path (``/timeline/``) by a local HTTP server on 127.0.0.1 that answers a
 missing address with the site's own 404 page, as a web host would; ``base_url`` names that address,
 so the 404 page's root-relative links (under base_url's path) resolve. Every request the browser
@@ -20,7 +20,10 @@ What these tests prove:
 4. No page logs a console error, breaks its Content-Security-Policy, or has a failed request or a
    response of 400 or more (but the deliberate navigation to a missing address, answered by the
    404 page). Search runs Pagefind's WebAssembly under the policy.
-5. axe-core finds no WCAG 2.1 A/AA violation on any page type, nor with the filter chips pressed.
+5. axe-core finds no WCAG 2.1 A/AA violation on any page type, nor with the filter chips pressed;
+   nor on one page of every type the site has (every facet kind and index, feeds, data, about,
+   methodology, a withdrawn bundle, the merged entry's old address...) at 320 and 1280 px, and
+   none of them scrolls sideways at 320 px (WCAG 1.4.10, reflow).
 6. Without JavaScript every page has its heading, every live entry can be reached from the home
    page by following links, and the search page offers the ways to browse instead.
 7. The filter chips on a year page hide the other kinds, say so, and undo.
@@ -76,6 +79,7 @@ ARABIC_TITLE = "تويتر يضيف علامات تدقيق الحقائق إل�
 ARABIC_SOURCE_TITLE = "تويتر يصنف تغريدات ترامب"
 ARABIC_QUOTE = "معلومات مضللة"
 BUNDLE = "browser-bundle"
+WITHDRAWN_BUNDLE = "withdrawn-bundle"
 
 WCAG_21_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -196,6 +200,8 @@ def record_extra_entries(archive: ArchiveUnderTest) -> dict[str, str]:
         "--source-quote", ARABIC_QUOTE, "--source-quote-by", "تويتر",
     )  # fmt: skip
     archive.ok("bundle", "create", BUNDLE, EXECUTIVE_ORDER, LABELS, "--title", "Browser test bundle")
+    archive.ok("bundle", "create", WITHDRAWN_BUNDLE, LABELS, "--title", "Withdrawn browser test bundle")
+    archive.ok("bundle", "delete", WITHDRAWN_BUNDLE, "--reason", "pinned the wrong entry")
     return {
         "retracted": retracted["slug"],
         "merged": merged["slug"],
@@ -535,6 +541,69 @@ def test_axe_finds_no_violation_with_a_filter_chip_pressed(page: Page, site: Sit
     expect(page.get_by_role("button", name="Kind: Label", exact=True)).to_have_attribute("aria-pressed", "true")
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
+
+
+# Every page type at the narrowest and a desktop width: one page of each, the search with results.
+EVERY_PAGE_TYPE: dict[str, Callable[[Site], str]] = {
+    **PAGE_TYPES,
+    "timeline index": lambda site: "timeline/index.html",
+    "events index": lambda site: "events/index.html",
+    "short link index": lambda site: "e/index.html",
+    "merged entry's redirect": lambda site: f"events/{site.slugs['merged']}/index.html",
+    "platforms page": lambda site: "platforms/twitter/index.html",
+    "topics page": lambda site: "topics/content-moderation/index.html",
+    "kinds page": lambda site: "kinds/executive-order/index.html",
+    "jurisdictions page": lambda site: "jurisdictions/united-states/index.html",
+    "platforms index": lambda site: "platforms/index.html",
+    "topics index": lambda site: "topics/index.html",
+    "kinds index": lambda site: "kinds/index.html",
+    "jurisdictions index": lambda site: "jurisdictions/index.html",
+    "sources index": lambda site: "sources/index.html",
+    "changes page 2": lambda site: "changes/2/index.html",
+    "feeds index": lambda site: "feeds/index.html",
+    "data page": lambda site: "data/index.html",
+    "withdrawn bundle": lambda site: f"bundles/{WITHDRAWN_BUNDLE}/index.html",
+    "about": lambda site: "about/index.html",
+    "methodology": lambda site: "methodology/index.html",
+}
+STICKING_OUT = """() => [...document.querySelectorAll('body *')]
+    .filter(element => element.getBoundingClientRect().right > window.innerWidth)
+    .map(element => element.tagName.toLowerCase() + '.' + element.className + ' '
+         + JSON.stringify((element.textContent || '').trim().slice(0, 40)))"""
+
+
+def sticking_out(page: Page) -> list[str]:
+    """The elements that reach past the right edge of the window, to say what makes a page scroll sideways."""
+    found: list[str] = page.evaluate(STICKING_OUT)
+    return found
+
+
+NARROWEST = {"width": 320, "height": 640}  # WCAG 2.1 reflow: no sideways scrolling at 320 CSS px
+
+
+@pytest.mark.parametrize("width", [NARROWEST, DESKTOP], ids=["320px", "1280px"])
+@pytest.mark.parametrize("page_type", list(EVERY_PAGE_TYPE))
+def test_axe_finds_no_wcag_21_aa_violation_on_every_page_type_at_320_and_1280_px(
+    browser: Browser, site: Site, page_type: str, width: dict[str, int]
+) -> None:
+    path = EVERY_PAGE_TYPE[page_type](site)
+    if path != MISSING and not site.file(site.url(path.split("?")[0])).is_file():
+        assert page_type == "changes page 2", f"the site has no {page_type}: {path}"
+        pytest.skip("the changes fit on one page")  # a second page exists only for a long history
+    made = only_this_host(browser.new_context(viewport=width), site)
+    try:
+        page = made.new_page()
+        page.goto(site.url(path))
+        if page_type in READY:
+            page.locator(READY[page_type]).first.wait_for()
+        expect(page.locator("main h1")).not_to_be_empty()
+        violations = axe_violations(page)
+        assert violations == [], "\n".join(violations)
+        if width is NARROWEST:
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], f"{page_type} scrolls sideways at 320 px: {widths}: {sticking_out(page)}"
+    finally:
+        made.close()
 
 
 # 6. Without JavaScript -----------------------------------------------------------------------------
