@@ -7,8 +7,10 @@ no browser is downloaded):
 
     .venv/bin/python docs/screenshots.py
 
-It writes docs/images/home.png, entry.png and about.png. Nothing in the archive changes: the
-site is built from a copy, in a temporary folder.
+It writes docs/images/home.png, entry.png and about.png at a desktop width, the search page with
+the results of a query at 1280 px (search.png) and at a phone's 390 px (search-phone.png), and the
+home page at 390 px (home-phone.png). Nothing in the archive changes: the site is built from a copy,
+in a temporary folder.
 """
 
 from __future__ import annotations
@@ -27,13 +29,21 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 CHROMIUM = "/usr/bin/chromium"
-# What each picture shows: its file name and the page's address in the site.
-PAGES = {
-    "home.png": "",
-    "entry.png": "events/2020-05-28-trump-signs-executive-order-targeting-section-230-protections/",
-    "about.png": "about/",
+# What each picture shows: its file name, the page's address in the site, the window's size, and
+# what must be on the page before it is taken (the search runs in the page, after it loads).
+DESKTOP = {"width": 1100, "height": 900}
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SEARCH = "search/?q=Section+230"
+SEARCH_RESULTS = ".search-results li"
+PAGES: dict[str, tuple[str, dict[str, int], str | None]] = {
+    "home.png": ("", DESKTOP, None),
+    "entry.png": ("events/2020-05-28-trump-signs-executive-order-targeting-section-230-protections/", DESKTOP, None),
+    "about.png": ("about/", DESKTOP, None),
+    "search.png": (SEARCH, WIDE, SEARCH_RESULTS),
+    "search-phone.png": (SEARCH, PHONE, SEARCH_RESULTS),
+    "home-phone.png": ("", PHONE, None),
 }
-VIEWPORT = {"width": 1100, "height": 900}
 
 
 def build_copy(folder: Path) -> Path:
@@ -59,11 +69,15 @@ def photograph(site: Path) -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page(viewport=VIEWPORT)
-            for name, address in PAGES.items():
+            for name, (address, viewport, ready) in PAGES.items():
+                phone = viewport is PHONE
+                page = browser.new_page(viewport=viewport, is_mobile=phone, has_touch=phone)
                 page.goto(root + address)
+                if ready is not None:
+                    page.locator(ready).first.wait_for()
                 page.screenshot(path=str(IMAGES / name))
-                print(f"docs/images/{name}: {address or 'home page'}")
+                page.close()
+                print(f"docs/images/{name}: {address or 'home page'} at {viewport['width']} px")
             browser.close()
     finally:
         server.shutdown()
