@@ -123,6 +123,32 @@ def test_new_settings_render_every_page_again_without_projecting_anew(
     assert 'href="https://example.net/archive/"' in (a / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_changed_stylesheet_or_template_renders_the_site_again(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """A new version of the tool (or an archive's own template) changes what pages are made with:
+    the next build writes the new stylesheet and pages, without projecting anew."""
+    import timeline.site_templates as packaged
+
+    a, b = tmp_path / "incremental", tmp_path / "full"
+    record_small_archive(sqlite_archive)
+    build(sqlite_archive, a)
+    own = sqlite_archive.root / "site_templates"
+    own.mkdir()
+    tool = Path(packaged.__file__).parent
+    (own / "style.css").write_bytes((tool / "style.css").read_bytes() + b"\n.index-only { color: red; }\n")
+    base = (tool / "base.html").read_text(encoding="utf-8")
+    assert "</footer>" in base
+    (own / "base.html").write_text(base.replace("</footer>", "<p>Kept by the test desk.</p></footer>"), "utf-8")
+
+    again = build(sqlite_archive, a)
+    assert again["changes"] == 0
+    assert (a / "assets" / "style.css").read_bytes().endswith(b".index-only { color: red; }\n")
+    assert "Kept by the test desk." in (a / "index.html").read_text(encoding="utf-8")
+    build(sqlite_archive, b, "--full")
+    assert tree(a) == tree(b)
+
+
 def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equals_a_full_build(
     sqlite_archive: ArchiveUnderTest, tmp_path: Path
 ) -> None:

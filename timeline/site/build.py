@@ -37,6 +37,7 @@ from timeline.site.publishing import Unfinished, remove_temporaries, replace_sta
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
 from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
+from timeline.site.templating import templates_digest
 from timeline.store import notifications as log
 from timeline.wording import plural
 
@@ -79,6 +80,7 @@ def rendered_settings(archive: Archive) -> dict[str, str]:
     shown = ("base_url", "title", "language", "licence", "report_error", "description")
     settings = {name: getattr(archive, name) for name in shown}
     settings["pages"] = " ".join(page.name for page in editorial_pages(archive.root))
+    settings["templates"] = templates_digest(archive)
     return settings
 
 

@@ -5,6 +5,7 @@ content security policy."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,16 @@ class Templates:
     def text(self, template: str, **context: Any) -> str:
         """TEMPLATE rendered with CONTEXT alone (for files that are no page, such as the sitemap)."""
         return self.env.get_template(template).render(**context)
+
+
+def templates_digest(archive: Archive) -> str:
+    """What the pages are made with: every template and asset, the archive's own and the tool's.
+    A new version of the tool, or an edited template, renders every page again (only files that
+    came out different are written), so no page keeps an old stylesheet or layout."""
+    digest = hashlib.sha256()
+    for folder in template_folders(archive):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(folder)}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
