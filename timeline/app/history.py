@@ -14,7 +14,8 @@ from uuid import UUID
 
 from timeline.app.application import TimelineArchive
 from timeline.domain.identifiers import Identifier
-from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Relation, Source
+from timeline.domain.model import Actor, PolicyEvent, Relation, Source, correctable_order
+from timeline.domain.sources import source_differences
 from timeline.store import notifications as log
 from timeline.wording import plural
 
@@ -73,29 +74,10 @@ def _source_line(source: Source) -> str:
     return ", ".join(p for p in parts if p)
 
 
-# What a reader calls each field of a source, in the order 'timeline show' lists them.
-_SOURCE_WORDS = {
-    "title": "title",
-    "publisher": "publisher",
-    "authors": "authors",
-    "date": "date",
-    "url": "address",
-    "archived_url": "archived copy",
-    "language": "language",
-    "quote": "quotation",
-    "quote_by": "quoted speaker",
-    "note": "note",
-    "accessed": "access date",
-}
-
-
 def source_corrections(number: int, old: Source | None, new: Source) -> tuple[str, ...]:
     """What a source correction changed, field by field: 'source 2: archived copy added (URL)'."""
     lines = []
-    for field, word in _SOURCE_WORDS.items():
-        was, now = (getattr(old, field) if old is not None else None), getattr(new, field)
-        if was == now:
-            continue
+    for _, word, was, now in source_differences(old, new):
         if not was:
             lines.append(f"source {number}: {word} added ({_show(now)})")
         elif not now:
@@ -103,11 +85,6 @@ def source_corrections(number: int, old: Source | None, new: Source) -> tuple[st
         else:
             lines.append(f"source {number}: {word} {_show(was)} -> {_show(now)}")
     return tuple(lines) or (f"source {number} corrected",)
-
-
-def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
-    field = item[0]
-    return (CORRECTABLE.index(field) if field in CORRECTABLE else len(CORRECTABLE), field)
 
 
 def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[UUID], str]) -> tuple[str, ...]:
@@ -119,7 +96,7 @@ def describe(domain_event: Any, before: PolicyEvent | None, slug_of: Callable[[U
         lines = []
         # In the fields' order, not the event's: a store replayed from history/ (canonical JSON, keys
         # sorted) holds the same correction with its fields in another order, and must say the same.
-        for field, new in sorted(domain_event.changes.items(), key=_field_order):
+        for field, new in sorted(domain_event.changes.items(), key=lambda item: correctable_order(item[0])):
             old = getattr(before, field, None) if before is not None else None
             if field == "summary":
                 lines.append(f"summary rewritten ({len(old or '')} -> {plural(len(new), 'character')})")

@@ -35,6 +35,7 @@ __all__ = [
     "RelationType",
     "Reservation",
     "Source",
+    "correctable_order",
     "with_accessed",
 ]
 
@@ -54,6 +55,13 @@ CORRECTABLE = (
     "topics",
     "jurisdictions",
 )
+
+
+def correctable_order(field: str) -> tuple[int, str]:
+    """Where a corrected field goes when a change is told: the fields' order, not the event's (a
+    store replayed from history/ holds the same correction with its keys sorted, and must read the
+    same)."""
+    return (CORRECTABLE.index(field) if field in CORRECTABLE else len(CORRECTABLE), field)
 
 
 class PolicyEvent(Aggregate):

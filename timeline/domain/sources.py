@@ -92,3 +92,30 @@ def source_with(source: Source, changes: dict[str, Any]) -> Source:
     if not corrected.title:
         raise InvalidField("title", "a source keeps its title; give the corrected one")
     return corrected
+
+
+# What a reader calls each field of a source, in the order an entry shows them.
+SOURCE_FIELD_WORDS = {
+    "title": "title",
+    "publisher": "publisher",
+    "authors": "authors",
+    "date": "date",
+    "url": "address",
+    "archived_url": "archived copy",
+    "language": "language",
+    "quote": "quotation",
+    "quote_by": "quoted speaker",
+    "note": "note",
+    "accessed": "access date",
+}
+
+
+def source_differences(old: Source | None, new: Source) -> list[tuple[str, str, Any, Any]]:
+    """What a source's correction changed: (field, what a reader calls it, old value, new value)
+    for each field that differs, in the order an entry shows them."""
+    found = []
+    for field, word in SOURCE_FIELD_WORDS.items():
+        was, now = (getattr(old, field) if old is not None else None), getattr(new, field)
+        if was != now:
+            found.append((field, word, was, now))
+    return found

@@ -20,7 +20,8 @@ from uuid import UUID
 from timeline.domain.dates import PartialDate
 from timeline.domain.identifiers import Identifier
 from timeline.domain.kinds import kind_label
-from timeline.domain.model import CORRECTABLE, Actor, PolicyEvent, Source
+from timeline.domain.model import Actor, PolicyEvent, Source, correctable_order
+from timeline.domain.sources import source_differences
 
 Part = dict[str, str]
 Sentence = dict[str, list[Part]]
@@ -38,20 +39,6 @@ _FIELD_WORDS = {
     "platforms": ("Platform", "Platforms"),
     "topics": ("Topic", "Topics"),
     "jurisdictions": ("Jurisdiction", "Jurisdictions"),
-}
-# ... and of a source, in the order the entry page shows them.
-_SOURCE_WORDS = {
-    "title": "title",
-    "publisher": "publisher",
-    "authors": "authors",
-    "date": "date",
-    "url": "address",
-    "archived_url": "archived copy",
-    "language": "language",
-    "quote": "quotation",
-    "quote_by": "quoted speaker",
-    "note": "note",
-    "accessed": "access date",
 }
 _QUOTED = {"title", "quote", "note"}  # free text, set in quotation marks
 _WORDS = re.compile(r"\s+|[^\s]+")
@@ -128,10 +115,7 @@ def _field_change(field: str, old: Any, new: Any) -> list[Sentence]:
 def source_changes(number: int, old: Source | None, new: Source) -> list[Sentence]:
     """What a source's correction changed, field by field: "Source 1: archived copy added (…)"."""
     found = []
-    for field, word in _SOURCE_WORDS.items():
-        was, now = (getattr(old, field) if old is not None else None), getattr(new, field)
-        if was == now:
-            continue
+    for field, word, was, now in source_differences(old, new):
         if not was:
             line = f"Source {number}: {word} added ({said(field, now)})"
         elif not now:
@@ -160,7 +144,7 @@ def sentences(domain_event: Any, before: PolicyEvent | None, named: Named) -> li
         return [sentence(text(f"Recorded as {kind} of {date}: “{domain_event.title}”"))]
     if name == "Corrected":
         found = []
-        for field in sorted(domain_event.changes, key=_field_order):
+        for field in sorted(domain_event.changes, key=correctable_order):
             found += _field_change(field, getattr(before, field, None), domain_event.changes[field])
         return found
     if name == "SourceAdded":
@@ -192,9 +176,3 @@ def _life(name: str, domain_event: Any, named: Named) -> list[Sentence]:
     if name == "Merged":
         return [sentence(text("Merged into "), _entry(named, domain_event.into))]
     return [sentence(text(name))]
-
-
-def _field_order(field: str) -> tuple[int, str]:
-    # The fields' order, not the event's: a store replayed from history/ holds the same correction
-    # with its keys sorted, and must read the same.
-    return (CORRECTABLE.index(field) if field in CORRECTABLE else len(CORRECTABLE), field)
