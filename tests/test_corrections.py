@@ -308,3 +308,10 @@ def test_check_finds_two_entries_linked_to_each_other_the_same_way() -> None:
         ("relation-inverse", "warning", ("2020-05-28-1", "2020-05-28-2"))
     ]
     assert "each page lists the other as both 'responds to' and 'responded to by'" in found[0].message
+
+
+def test_a_mistyped_replacement_is_answered_before_the_missing_reason(store: ArchiveUnderTest) -> None:
+    wrong = store.add("Order signed on the wrong day", "2020-05-29")["slug"]
+    right = store.add("Trump signs executive order", LATE, "executive-order")["slug"]
+    line = refused(store, "retract", wrong, "--replaced-by", right.replace("signs", "sings"))
+    assert line.startswith(f"error: no entry '{right.replace('signs', 'sings')}'; did you mean {right}?")

@@ -12,6 +12,7 @@ from timeline.cli.session import (
     Session,
     editor_option,
     entry_argument,
+    entry_names,
     json_option,
     output_options,
     pass_session,
@@ -39,7 +40,10 @@ yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for conf
 @click.command()
 @entry_argument("entry", writes=True)
 @click.option(
-    "--replaced-by", metavar="ENTRY", help="The entry that records the event rightly (linked from the notice)."
+    "--replaced-by",
+    metavar="ENTRY",
+    callback=entry_names(writes=True),
+    help="The entry that records the event rightly (linked from the notice).",
 )
 @yes_option
 @reason_option
@@ -69,7 +73,7 @@ def retract(
     """
     write = write_options(editor, reason)
     found = session.service.get(entry)
-    instead = f", replaced by {session.service.get(replaced_by).slug}" if replaced_by else ""
+    instead = f", replaced by {replaced_by}" if replaced_by else ""
     confirm(f"Retract {found.slug} ({found.title}){instead}?", yes)
     done(session, session.service.retract(found.slug, write, replaced_by), as_json, "retracted")
 
