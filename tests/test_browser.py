@@ -20,11 +20,11 @@ What these tests prove:
 4. No page logs a console error, breaks its Content-Security-Policy, or has a failed request or a
    response of 400 or more (but the deliberate navigation to a missing address, answered by the
    404 page). Search runs Pagefind's WebAssembly under the policy.
-5. axe-core finds no WCAG 2.1 A/AA violation on any page type, nor with the filter chips pressed;
-   nor on one page of every type the site has (every facet kind and index, feeds, data, about,
-   methodology, a withdrawn bundle, the merged entry's old address, the second page of the changes
-   and of a year, from a build with pages of ten) at 320 and 1280 px, and
-   none of them scrolls sideways at 320 px (WCAG 1.4.10, reflow).
+5. (tests/test_accessibility.py) axe-core finds no WCAG 2.1 A/AA violation on any page type, nor
+   with the filter chips pressed; nor on one page of every type the site has (every facet kind and
+   index, feeds, data, about, methodology, a withdrawn bundle, the merged entry's old address, the
+   second page of the changes and of a year, from a build with pages of ten) at 320 and 1280 px,
+   and none of them scrolls sideways at 320 px (WCAG 1.4.10, reflow).
 6. Without JavaScript every page has its heading, every live entry can be reached from the home
    page by following links, and the search page offers the ways to browse instead.
 7. The filter chips on a year page hide the other kinds, say so, and undo.
@@ -554,111 +554,6 @@ def test_no_console_errors_or_failed_requests(page: Page, site: Site, page_type:
         # The stylesheet (a root-relative link on the 404 page) loaded.
         assert "Georgia" in page.evaluate("getComputedStyle(document.body).fontFamily")
     assert problems == [], "\n".join(problems)
-
-
-# 5. Accessibility ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
-def test_axe_finds_no_wcag_21_aa_violation(page: Page, site: Site, page_type: str) -> None:
-    open_page(page, site, page_type)
-    if page_type == "search with a query":
-        expect(page.locator(".search-filters")).to_be_visible()
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
-
-
-def test_axe_finds_no_violation_with_a_filter_chip_pressed(page: Page, site: Site) -> None:
-    open_page(page, site, "year")
-    expect(page.locator("[data-filters]")).to_be_visible()
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
-    page.get_by_role("button", name="Kind: Label", exact=True).click()
-    expect(page.get_by_role("button", name="Kind: Label", exact=True)).to_have_attribute("aria-pressed", "true")
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
-
-
-# Every page type at the narrowest and a desktop width: one page of each, the search with results.
-EVERY_PAGE_TYPE: dict[str, Callable[[Site], str]] = {
-    **PAGE_TYPES,
-    "timeline index": lambda site: "timeline/index.html",
-    "events index": lambda site: "events/index.html",
-    "short link index": lambda site: "e/index.html",
-    "merged entry's redirect": lambda site: f"events/{site.slugs['merged']}/index.html",
-    "platforms page": lambda site: "platforms/twitter/index.html",
-    "topics page": lambda site: "topics/content-moderation/index.html",
-    "kinds page": lambda site: "kinds/executive-order/index.html",
-    "jurisdictions page": lambda site: "jurisdictions/united-states/index.html",
-    "platforms index": lambda site: "platforms/index.html",
-    "topics index": lambda site: "topics/index.html",
-    "kinds index": lambda site: "kinds/index.html",
-    "jurisdictions index": lambda site: "jurisdictions/index.html",
-    "sources index": lambda site: "sources/index.html",
-    "feeds index": lambda site: "feeds/index.html",
-    "data page": lambda site: "data/index.html",
-    "withdrawn bundle": lambda site: f"bundles/{WITHDRAWN_BUNDLE}/index.html",
-    "about": lambda site: "about/index.html",
-    "methodology": lambda site: "methodology/index.html",
-}
-STICKING_OUT = """() => [...document.querySelectorAll('body *')]
-    .filter(element => element.getBoundingClientRect().right > window.innerWidth)
-    .map(element => element.tagName.toLowerCase() + '.' + element.className + ' '
-         + JSON.stringify((element.textContent || '').trim().slice(0, 40)))"""
-
-
-def sticking_out(page: Page) -> list[str]:
-    """The elements that reach past the right edge of the window, to say what makes a page scroll sideways."""
-    found: list[str] = page.evaluate(STICKING_OUT)
-    return found
-
-
-NARROWEST = {"width": 320, "height": 640}  # WCAG 2.1 reflow: no sideways scrolling at 320 CSS px
-
-
-def check_at_width(browser: Browser, site: Site, path: str, page_type: str, width: dict[str, int]) -> None:
-    """Open PATH at WIDTH: axe finds no WCAG 2.1 A/AA violation, and at 320 px it does not scroll sideways."""
-    made = only_this_host(browser.new_context(viewport=width), site)
-    try:
-        page = made.new_page()
-        page.goto(site.url(path))
-        if page_type in READY:
-            page.locator(READY[page_type]).first.wait_for()
-        expect(page.locator("main h1")).not_to_be_empty()
-        violations = axe_violations(page)
-        assert violations == [], "\n".join(violations)
-        if width is NARROWEST:
-            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert widths[0] <= widths[1], f"{page_type} scrolls sideways at 320 px: {widths}: {sticking_out(page)}"
-    finally:
-        made.close()
-
-
-WIDTHS = pytest.mark.parametrize("width", [NARROWEST, DESKTOP], ids=["320px", "1280px"])
-
-
-@WIDTHS
-@pytest.mark.parametrize("page_type", list(EVERY_PAGE_TYPE))
-def test_axe_finds_no_wcag_21_aa_violation_on_every_page_type_at_320_and_1280_px(
-    browser: Browser, site: Site, page_type: str, width: dict[str, int]
-) -> None:
-    path = EVERY_PAGE_TYPE[page_type](site)
-    if path != MISSING:
-        assert site.file(site.url(path.split("?")[0])).is_file(), f"the site has no {page_type}: {path}"
-    check_at_width(browser, site, path, page_type, width)
-
-
-LATER_PAGES = {"changes page 2": "changes/page/2/index.html", "year page 2": "timeline/2020/page/2/index.html"}
-
-
-@WIDTHS
-@pytest.mark.parametrize("page_type", list(LATER_PAGES))
-def test_axe_finds_no_wcag_21_aa_violation_on_a_listings_second_page_at_320_and_1280_px(
-    browser: Browser, paged_site: Site, page_type: str, width: dict[str, int]
-) -> None:
-    path = LATER_PAGES[page_type]
-    assert paged_site.file(paged_site.url(path)).is_file(), f"pages of {SHORT_PAGE} give no {page_type}"
-    check_at_width(browser, paged_site, path, page_type, width)
 
 
 # 6. Without JavaScript -----------------------------------------------------------------------------
