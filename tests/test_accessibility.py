@@ -16,13 +16,13 @@ from test_browser import (
     DESKTOP,
     MISSING,
     PAGE_TYPES,
-    READY,
     SHORT_PAGE,
     WITHDRAWN_BUNDLE,
     Site,
     axe_violations,
     only_this_host,
     open_page,
+    wait_until_ready,
 )
 
 # The built sites and the browser's pages are test_browser.py's fixtures, used here by name.
@@ -95,8 +95,7 @@ def check_at_width(browser: Browser, site: Site, path: str, page_type: str, widt
     try:
         page = made.new_page()
         page.goto(site.url(path))
-        if page_type in READY:
-            page.locator(READY[page_type]).first.wait_for()
+        wait_until_ready(page, page_type)
         expect(page.locator("main h1")).not_to_be_empty()
         violations = axe_violations(page)
         assert violations == [], "\n".join(violations)

@@ -335,9 +335,17 @@ READY = {
 
 def open_page(page: Page, site: Site, page_type: str) -> Response | None:
     response = page.goto(site.url(PAGE_TYPES[page_type](site)))
+    wait_until_ready(page, page_type)
+    return response
+
+
+def wait_until_ready(page: Page, page_type: str) -> None:
+    """Until the page's scripts have done their work: its READY element shows, and its time scale
+    (timescale.js, on listings) is drawn."""
     if page_type in READY:
         page.locator(READY[page_type]).first.wait_for()
-    return response
+    if page.locator("section.timescale").count():
+        page.locator("section.timescale[data-ready]").wait_for()
 
 
 def problems_of(page: Page, allowed_url: str | None = None) -> list[str]:

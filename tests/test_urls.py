@@ -35,6 +35,8 @@ from timeline.site import urls
         (urls.data_json(2020), "data/2020/entries.json"),
         (urls.data_csv(1998), "data/1998/entries.csv"),
         (urls.data_timelinejs(), "data/timelinejs.json"),
+        (urls.timescale_overview(), "timeline/timescale.json"),
+        (urls.timescale_year(2020), "timeline/2020/timescale.json"),
         (urls.data_all_json(), "data/entries.json"),
         (urls.data_all_csv(), "data/entries.csv"),
         (urls.editorial("about"), "about/"),

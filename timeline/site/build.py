@@ -43,7 +43,7 @@ from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 16
+READ_MODEL_VERSION = 17
 
 
 @dataclass
@@ -105,6 +105,7 @@ def all_keys(view: SiteView, archive: Archive) -> set[pagekeys.PageKey]:
         keys.add(pagekeys.Entry(entry_id))
         keys |= {pagekeys.Revision(entry_id, r["number"]) for r in view.revisions(entry_id)}
     keys |= {pagekeys.Year(y) for y, _ in view.year_counts()}
+    keys |= {pagekeys.Timescale(y) for y, _ in view.year_counts()}
     for facet in urls.FACETS:
         keys.add(pagekeys.FacetIndex(facet))
         keys |= {pagekeys.Facet(facet, key) for key in view.facet_keys(facet)}

@@ -158,7 +158,13 @@ class Listings:
     def home(self) -> Files:
         recent = self.view.latest_cards(HOME_SIZE)
         years, total = self.view.year_counts(), self.view.count_live()
-        return self.templates.page("home.html", urls.home(), recent=recent, years=years, total=total)
+        # The years the latest entries are listed in: the time scale's first screen.
+        shown = sorted(
+            {y for card in recent for y in range(int(card["date_start"][:4]), int(card["date_end"][:4]) + 1)}
+        )
+        return self.templates.page(
+            "home.html", urls.home(), recent=recent, recent_years=shown, years=years, total=total
+        )
 
     def years_indexes(self) -> Files:
         """timeline/ and events/: the years with their counts of live entries, each linking to its

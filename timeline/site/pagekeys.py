@@ -8,10 +8,12 @@ change, or the read models already built would no longer know their pages:
 ``entry:<id>`` (the entry page, its index.json, its citations, its short link), ``revision:<id>:<n>``,
 ``year:<y>`` and ``facet:<facet>:<key>`` (a listing's every page; a facet's with its feed), a listing's
 page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``, ``facets:<facet>`` (a facet's index),
-``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``bundle:<name>``, ``page:<name>`` (a page
+``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``timescale:<y>`` (the time scale's data
+for a year), ``bundle:<name>``, ``page:<name>`` (a page
 the archive's editors wrote, pages/<name>.md), and the pages made
 once for the whole site: ``home``, ``changes``, ``feeds``, ``data`` (the downloads page), ``timelinejs``,
-``sitemap``, ``static``, ``bundles``, ``years`` (the indexes of timeline/ and events/).
+``sitemap``, ``static``, ``bundles``, ``years`` (the indexes of timeline/ and events/), ``timescale`` (the
+time scale's counts by month).
 
 Ids, facets, keys and names are made of ``[a-z0-9-]``, so a colon always separates parts.
 """
@@ -97,6 +99,16 @@ class DataYear(PageKey):
 
 
 @dataclass(frozen=True)
+class Timescale(PageKey):
+    """The time scale's data for the entries listed in ``year`` (an entry spanning years is in each)."""
+
+    year: int
+
+    def __str__(self) -> str:
+        return f"timescale:{self.year}"
+
+
+@dataclass(frozen=True)
 class Bundle(PageKey):
     name: str
 
@@ -133,6 +145,7 @@ SITEMAP = Site("sitemap")
 STATIC = Site("static")
 BUNDLES = Site("bundles")
 YEARS = Site("years")
+TIMESCALE = Site("timescale")
 
 
 def page(listing: Listing, number: int) -> Listing:
@@ -163,6 +176,7 @@ _PARSERS: dict[str, Callable[[list[str]], PageKey]] = {
     "facets": lambda p: FacetIndex(p[0]),
     "changes-page": lambda p: ChangesPage(int(p[0])),
     "data-year": lambda p: DataYear(int(p[0])),
+    "timescale": lambda p: Timescale(int(p[0])),
     "bundle": lambda p: Bundle(p[0]),
     "page": lambda p: Editorial(p[0]),
 }

@@ -41,7 +41,10 @@ from timeline.site.urls import PAGE_SIZE
 
 # The pages every change of an entry affects (the sitemap changes only when addresses come or go);
 # the years' indexes count the live entries, which any change may move.
-GLOBAL_PAGES = (pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS, pagekeys.YEARS)
+GLOBAL_PAGES = (
+    pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS, pagekeys.YEARS,
+    pagekeys.TIMESCALE,
+)  # fmt: skip
 
 
 def _moment(when: dt.datetime) -> str:
@@ -270,6 +273,7 @@ class Projector:
             doc = stored_document(self.c, other)
             if doc is not None:
                 shown[doc["date_start"]] |= listings(doc)
+                self.dirty |= {pagekeys.Timescale(y) for y in doc["years"]}  # its data holds the day's order
         for day, shown_in in sorted(shown.items()):
             self.dirty |= self.places.day_pages(day, shown_in, self.dirty)
 

@@ -179,6 +179,16 @@ class SiteView(SQLiteTrackingRecorder):
         rows = self._rows("SELECT substr(date_start, 1, 4), COUNT(*) FROM entries WHERE live = 1 GROUP BY 1 ORDER BY 1")
         return [(int(r[0]), int(r[1])) for r in rows]
 
+    def month_counts(self) -> list[tuple[str, int]]:
+        """("YYYY-MM", live entries whose date starts in that month), oldest first."""
+        rows = self._rows("SELECT substr(date_start, 1, 7), COUNT(*) FROM entries WHERE live = 1 GROUP BY 1 ORDER BY 1")
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def live_span(self) -> tuple[str, str] | None:
+        """The first day any live entry can mean and the last, or None in an empty archive."""
+        row = self._rows("SELECT MIN(date_start), MAX(date_end) FROM entries WHERE live = 1")[0]
+        return (str(row[0]), str(row[1])) if row[0] else None
+
     def count_live(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM entries WHERE live = 1")[0][0])
 

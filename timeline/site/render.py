@@ -17,6 +17,7 @@ from timeline.site.listings import Listings
 from timeline.site.readmodel import SiteView
 from timeline.site.sitefiles import SiteFiles
 from timeline.site.templating import Files, Templates
+from timeline.site.timescale import TimescaleFiles
 
 
 class Renderer:
@@ -24,6 +25,7 @@ class Renderer:
         """``compiled``: a folder to keep compiled templates in (see templating.Templates)."""
         templates = Templates(archive, compiled)
         entries, listings, site = EntryPages(templates, view), Listings(templates, view), SiteFiles(templates, view)
+        timescale = TimescaleFiles(view)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
             pagekeys.Entry: entries.entry,
             pagekeys.Revision: entries.revision,
@@ -33,12 +35,14 @@ class Renderer:
             pagekeys.Facet: listings.facet,
             pagekeys.ChangesPage: listings.changes_page,
             pagekeys.DataYear: site.data_year,
+            pagekeys.Timescale: timescale.year,
             pagekeys.Editorial: site.editorial,
         }
         self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
             pagekeys.HOME: listings.home,
             pagekeys.CHANGES: listings.changes_index,
             pagekeys.YEARS: listings.years_indexes,
+            pagekeys.TIMESCALE: timescale.overview,
             pagekeys.BUNDLES: entries.bundle_index,
             pagekeys.FEEDS: site.feeds,
             pagekeys.DATA: site.data_index,

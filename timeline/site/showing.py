@@ -33,6 +33,7 @@ def pages_of(doc: dict[str, Any] | None) -> set[pagekeys.PageKey]:
         return set()
     keys: set[pagekeys.PageKey] = {pagekeys.Entry(doc["id"])}
     keys |= {pagekeys.Year(y) for y in doc["years"]}
+    keys |= {pagekeys.Timescale(y) for y in doc["years"]}
     keys |= {pagekeys.Facet(facet, key) for facet, key, _, _ in memberships(doc)}
     keys |= {pagekeys.Entry(r["target_id"]) for r in doc["relations"]}
     keys.add(pagekeys.DataYear(int(doc["date_start"][:4])))

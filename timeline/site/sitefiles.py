@@ -13,7 +13,7 @@ from timeline.site.markdown import render_page_markdown
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FEED_SIZE, Files, Templates
 
-STATIC_FILES = ("style.css", "cite.js", "timeline.js", "search.js", "search-where.js", "favicon.svg")
+STATIC_FILES = ("style.css", "cite.js", "timeline.js", "timescale.js", "search.js", "search-where.js", "favicon.svg")
 # A Markdown text's opening heading ("# About this archive"), which is its page's title.
 OPENING_HEADING = re.compile(r"\A\s*# +(.+?)(?: +#+)? *(?:\n|\Z)")
 

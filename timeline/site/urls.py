@@ -168,6 +168,17 @@ def data_timelinejs() -> str:
     return "data/timelinejs.json"
 
 
+def timescale_overview() -> str:
+    """How many live entries each month of the archive holds: what the time scale draws when it
+    shows more than it can list, and where its overview strip puts the years."""
+    return "timeline/timescale.json"
+
+
+def timescale_year(number: int) -> str:
+    """The entries a year page lists, in the few fields the time scale draws them with."""
+    return f"timeline/{number:04d}/timescale.json"
+
+
 def stylesheet() -> str:
     return "assets/style.css"
 
