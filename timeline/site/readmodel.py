@@ -50,6 +50,10 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
     # Every facet page ever published keeps its address, even when no live entry is left in it.
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
+    # The key each name was given in each facet, for good (see facetkeys.py): by the name as it is
+    # compared (naming.name_identity), and unique in the facet.
+    "CREATE TABLE IF NOT EXISTS facet_keys (facet TEXT, identity TEXT, key TEXT, PRIMARY KEY (facet, identity))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS facet_keys_by_key ON facet_keys (facet, key)",
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     # What each typed actor is (a person, an organization...), by the key of its page.
     "CREATE TABLE IF NOT EXISTS actor_types (key TEXT PRIMARY KEY, name TEXT, type TEXT)",
@@ -199,9 +203,13 @@ class SiteView(SQLiteTrackingRecorder):
         return [(int(r[0]), int(r[1])) for r in rows]
 
     def facet_counts(self, facet: str) -> list[tuple[str, str, int]]:
+        """(key, name, live entries) of each name of the facet some live entry has, by name: the
+        name its page was first published under, as the page says it (a source's is its title)."""
+        name = "MIN(m.name)" if facet == "sources" else "p.name"
         rows = self._rows(
-            "SELECT key, MIN(name), COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? GROUP BY key "
-            "ORDER BY MIN(name) COLLATE NOCASE, key",
+            f"SELECT m.key, {name}, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
+            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = ? GROUP BY m.key "
+            f"ORDER BY {name} COLLATE NOCASE, m.key",
             (facet,),
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
