@@ -318,8 +318,8 @@ class Projector:
         self.dirty.add(pagekeys.Revision(change.entry_id, revision["number"]))
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(pagekeys.ChangesPage(page))
-        if change_index % PAGE_SIZE == 0 and page > 1:
-            self.dirty.add(pagekeys.ChangesPage(page - 1))  # it gains its link to the new page
+        if change_index % PAGE_SIZE == 0 and page > 1:  # every page gains its link to the new one
+            self.dirty |= {pagekeys.ChangesPage(n) for n in range(1, page)}
 
     def settle_years(self, change: _EntryChange) -> None:
         """Every year page lists the years: a year that gains its first live entry, or loses its
@@ -379,6 +379,7 @@ class Projector:
         incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
         shown = self.places.narrowed(pages_of(change.old) | pages_of(change.doc), change.doc, change.ranks)
         self.dirty |= shown | incoming | set(GLOBAL_PAGES)
+        self.dirty |= self.places.twin_pages(change.old, change.doc, self.dirty)
 
     def settle_addresses(self, change: _EntryChange) -> None:
         """The sitemap lists the live entries and their year and facet pages; a facet's index lists
