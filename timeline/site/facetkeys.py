@@ -44,6 +44,10 @@ class FacetKeys:
         self.given[identity] = row[0]
         return str(row[0])
 
+    def listed(self, facet: str, names: list[str]) -> list[dict[str, str]]:
+        """NAMES of FACET as an entry's document lists them: each with its key."""
+        return [{"name": name, "key": self.key(facet, name)} for name in names]
+
 
 def source_key(source: Source) -> str:
     """One key per document: entries citing the same document share its page."""

@@ -133,10 +133,7 @@ class Projector:
             "summary": shape["summary"],
             "summary_html": render_markdown(shape["summary"]),
             "actors": [actor | {"key": self.keys.key("actors", actor["name"])} for actor in shape["actors"]],
-            **{
-                field: [{"name": name, "key": self.keys.key(field, name)} for name in shape[field]]
-                for field in LIST_FIELDS
-            },
+            **{field: self.keys.listed(field, shape[field]) for field in LIST_FIELDS},
             "sources": sources,
             "relations": relations,
             "live": entry.is_live,
