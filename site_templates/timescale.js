@@ -65,7 +65,7 @@
       var kind = card.querySelector(".kind");
       return entry(card.dataset.start, card.dataset.end, card.dataset.date, time ? time.textContent : "",
         link.textContent, link.getAttribute("href"), kind ? kind.textContent : "");
-    });
+    }).sort(function (a, b) { return a.start - b.start; });  // a listing may be newest first
   }
 
   // Archive mode's data ------------------------------------------------------------------------
@@ -408,7 +408,7 @@
     start(Math.min.apply(null, entries.map(function (e) { return e.start; })),
       Math.max.apply(null, entries.map(function (e) { return e.end; })));
     // The filter chips hide cards: the scale shows what the list shows.
-    var list = document.querySelector(".entries");
+    var list = document.querySelector("main");
     if (list && window.MutationObserver) {
       new MutationObserver(function () { entries = pageEntries(); draw(); })
         .observe(list, { attributes: true, subtree: true, attributeFilter: ["hidden"] });

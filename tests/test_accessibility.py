@@ -60,6 +60,7 @@ EVERY_PAGE_TYPE: dict[str, Callable[[Site], str]] = {
     "short link index": lambda site: "e/index.html",
     "merged entry's redirect": lambda site: f"events/{site.slugs['merged']}/index.html",
     "platforms page": lambda site: "platforms/twitter/index.html",
+    "platforms page oldest first": lambda site: "platforms/twitter/oldest/index.html",
     "topics page": lambda site: "topics/content-moderation/index.html",
     "kinds page": lambda site: "kinds/executive-order/index.html",
     "jurisdictions page": lambda site: "jurisdictions/united-states/index.html",
@@ -120,7 +121,13 @@ def test_axe_finds_no_wcag_21_aa_violation_on_every_page_type_at_320_and_1280_px
     check_at_width(browser, site, path, page_type, width)
 
 
-LATER_PAGES = {"changes page 2": "changes/page/2/index.html", "year page 2": "timeline/2020/page/2/index.html"}
+LATER_PAGES = {
+    "changes page 2": "changes/page/2/index.html",
+    "year page 2": "timeline/2020/page/2/index.html",
+    # A name's listing, numbered pages in both orders (the flagship names Twitter on 17 entries).
+    "platform page 2": "platforms/twitter/page/2/index.html",
+    "platform page 2 oldest first": "platforms/twitter/oldest/page/2/index.html",
+}
 
 
 @WIDTHS

@@ -172,6 +172,7 @@ def build_site(root: Path) -> BuiltSite:
         "actor": page("actors/test-platform"),
         "platforms index": page("platforms"),
         "platform": page("platforms/test-platform"),
+        "platform oldest first": page("platforms/test-platform/oldest"),
         "topics index": page("topics"),
         "topic": page("topics/content-moderation"),
         "kinds index": page("kinds"),
@@ -239,6 +240,8 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
     assert "<h1>Page not found</h1>" in p["not found"]
     assert "<strong>Withdrawn</strong>" in p["withdrawn bundle"] and "the brief was withdrawn" in p["withdrawn bundle"]
     assert "<h1>Citation bundles</h1>" in p["bundles index"] and "withdrawn-brief" not in p["bundles index"]
+    assert 'aria-current="true">Oldest first</a>' in p["platform oldest first"]
+    assert 'class="page-numbers"' in p["changes page"] and 'aria-current="page">1</a>' in p["changes page"]
     assert "<h1>About this archive</h1>" in p["about page"] and "<h1>Methodology</h1>" in p["methodology page"]
 
 

@@ -51,7 +51,7 @@ from sitebuild import (
     tree,
 )
 
-from timeline.site import data
+from timeline.site import data, urls
 from timeline.site.manifest import part_of
 from timeline.site.manifest import read as read_manifest
 
@@ -200,6 +200,9 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "data/entries.csv",
         "data/timelinejs.json",
     }
+    # each name's listing in its other order, oldest first
+    facet_pages = {name for name in expected if name.count("/") == 2 and name.split("/")[0] in urls.FACETS}
+    expected |= {name.replace("/index.html", "/oldest/index.html") for name in facet_pages}
     # and the manifest: its top file, and the parts that list the files above
     listing = {"manifest.json", *(f"manifest/{part_of(name)}.json" for name in expected)}
     expected |= listing

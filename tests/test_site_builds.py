@@ -50,6 +50,7 @@ from sitebuild import (
 
 from timeline.site import render
 from timeline.site.build import build_site
+from timeline.site.facetpages import mirrored_pages
 from timeline.site.manifest import read as read_manifest
 
 # 1. Incremental builds are full builds ---------------------------------------------------------
@@ -172,9 +173,16 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
                                 slugs["Network takedown number 200"])  # fmt: skip
     incremental, full = tmp_path / "incremental", tmp_path / "full"
     build(sqlite_archive, incremental)
-    listings = ("platforms/twitter/", "timeline/2020/", "actors/twitter/")
+    # Pages in date order: the year's, and each name's oldest first (its newest-first pages are
+    # checked against them: they hold the same entries, from the other end).
+    facets = ("platforms/twitter/", "actors/twitter/")
+    listings = ("timeline/2020/", *(f"{name}oldest/" for name in facets))
     listing_pages = {f"{name}{'' if n == 1 else f'page/{n}/'}index.html": n for name in listings for n in (1, 2, 3)}
     assert all((incremental / page).is_file() for page in listing_pages)
+
+    def pages_touched(listing: str) -> set[int]:
+        found = {p.removeprefix(listing) for p in touched(incremental) if p.startswith(listing)}
+        return {1 if p == "index.html" else int(p.split("/")[1]) for p in found if p.count("/") in (0, 2)}
 
     def change(*command: str) -> set[int]:
         """Make the change, build, check the site against a full build; the listing pages rewritten."""
@@ -184,6 +192,13 @@ def test_a_change_in_long_listings_rewrites_only_the_pages_it_shows_on_and_equal
         shutil.rmtree(full, ignore_errors=True)
         build(sqlite_archive, full, "--full")
         assert tree(incremental) == tree(full), command
+        for name in facets:
+            oldest_pages = (incremental / name / "oldest").rglob("index.html")
+            count = sum(len(html(page).select("li.entry-card")) for page in oldest_pages)
+            oldest = pages_touched(f"{name}oldest/")
+            # (a page rendered with them whose bytes stay the same is not rewritten)
+            newest = pages_touched(name)
+            assert newest <= {n for p in oldest for n in mirrored_pages(p, count)} and bool(newest) == bool(oldest)
         return {listing_pages[p] for p in touched(incremental) if p in listing_pages}
 
     # Words no card shows: no listing page changes.

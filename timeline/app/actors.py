@@ -9,26 +9,27 @@ from eventsourcing.application import AggregateNotFoundError
 from timeline.app.application import TimelineArchive
 from timeline.domain.actors import ActorProfile, check_actor_type
 from timeline.domain.drafts import WriteOptions
-from timeline.domain.naming import name_key
+from timeline.domain.naming import name_identity, name_key
 from timeline.errors import EntryNotFound
 
 
 def named_actor(app: TimelineArchive, name: str) -> str:
-    """The actor's name as the entries name it: one some live entry names (by its key, so case and
-    accents may differ), else the one any entry names; refused if no entry names it."""
-    key = name_key(name.strip())
-    found: dict[bool, str] = {}
+    """The actor's name as the entries name it: one some live entry names, else the one any entry
+    names; refused if no entry names it. The same name (case and spacing aside) comes before one
+    that only shares its slug (accents or punctuation aside: "C-A" for "C&A")."""
+    key, identity = name_key(name.strip()), name_identity(name)
+    found: dict[tuple[bool, bool], str] = {}
     for entry in app.entries():
         for actor in entry.actors:
             if name_key(actor.name) == key:
-                found.setdefault(entry.is_live, actor.name)
-        if True in found:
+                found.setdefault((name_identity(actor.name) == identity, entry.is_live), actor.name)
+        if (True, True) in found:
             break
     if not found:
         raise EntryNotFound(
             f"no entry names the actor {name!r}; name an actor as an entry names it (its page is actors/<name>/)"
         )
-    return found.get(True) or found[False]
+    return found[max(found)]
 
 
 def get_profile(app: TimelineArchive, name: str) -> ActorProfile | None:

@@ -6,6 +6,7 @@ import base64
 import difflib
 import hashlib
 import re
+import unicodedata
 from uuid import UUID
 
 from slugify import slugify
@@ -90,6 +91,13 @@ def relation_type(text: str) -> RelationType:
 
 
 def name_key(name: str) -> str:
-    """A name's key, as its facet page's address has it (actors/<key>/): its slug, or a hash of it
-    when no letter or digit of it makes one. Names that differ only in case or accents share a key."""
+    """A name's slug, or a hash of it when no letter or digit of it makes one: names that differ only
+    in case, accents or punctuation share it ("C&A", "C-A"). The site's facet pages start from it
+    and number the names that would share one (see timeline/site/facetkeys.py)."""
     return slugify(name, max_length=80, word_boundary=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
+def name_identity(name: str) -> str:
+    """What makes two spellings one name: the same letters, case and spacing aside ("Twitter",
+    "twitter", " Twitter  " are one; "C&A" and "C-A", "Muller" and "Müller" are two)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -10,12 +10,14 @@ dayorder.py) renders the pages that list that day.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
 from timeline.site import pagekeys
 from timeline.site.showing import listings
+from timeline.site.twins import twin_key
 from timeline.site.urls import PAGE_SIZE
 
 Ranks = dict[pagekeys.Listing, tuple[int, int]]
@@ -88,6 +90,24 @@ class ListingPlaces:
             else:
                 pages = range(before // PAGE_SIZE + 1, max(through - 1, 0) // PAGE_SIZE + 2)
                 keys |= {pagekeys.page(listing, page) for page in pages}
+        return keys
+
+    def twin_pages(
+        self, old: dict[str, Any] | None, doc: dict[str, Any], dirty: set[pagekeys.PageKey]
+    ) -> set[pagekeys.PageKey]:
+        """The pages listing the entry's day, before and after, when it shares (or shared) its day and
+        title with another live entry: their cards say what tells them apart (twins.py), which a
+        change of the entry's title, names or sources may alter on the other's card too."""
+        keys: set[pagekeys.PageKey] = set()
+        for state in (old, doc):
+            if state is None or not state["live"]:
+                continue
+            self.c.execute(
+                "SELECT card FROM entries WHERE live = 1 AND date_start = ? AND id != ?",
+                (state["date_start"], state["id"]),
+            )
+            if any(twin_key(json.loads(row[0])) == twin_key(state) for row in self.c.fetchall()):
+                keys |= self.day_pages(state["date_start"], listings(old) | listings(doc), dirty | keys)
         return keys
 
     def day_block(self, listing: pagekeys.Listing, day: str) -> tuple[int, int, int]:

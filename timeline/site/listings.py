@@ -11,7 +11,8 @@ from typing import Any
 
 from timeline.domain.actors import ACTOR_TYPES
 from timeline.domain.kinds import MEANINGS, kind_label
-from timeline.site import pagekeys, urls
+from timeline.site import facetpages, pagekeys, urls
+from timeline.site.paging import pagination
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
 from timeline.wording import plural
@@ -53,23 +54,17 @@ class Listings:
         self.view = view
 
     def paginated(
-        self, template: str, url_of: Callable[[int], str], items: Items, only: int | None = None, **context: Any
+        self, template: str, url_of: Callable[[int], str], items: Items, only: list[int] | None = None, **context: Any
     ) -> Files:
-        """Every page of a listing, or the ``only`` page (none if the listing has no such page)."""
+        """Every page of a listing, or the ``only`` pages (those of them the listing has)."""
         if isinstance(items, list):
             listed = items
             items = (len(listed), lambda n: listed[(n - 1) * urls.PAGE_SIZE : n * urls.PAGE_SIZE])
         total, page_items = items
         pages = max(1, math.ceil(total / urls.PAGE_SIZE))
         files: Files = {}
-        for number in range(1, pages + 1) if only is None else [only] if 1 <= only <= pages else []:
-            pagination = {
-                "number": number,
-                "pages": pages,
-                "previous": url_of(number - 1) if number > 1 else None,
-                "next": url_of(number + 1) if number < pages else None,
-            }
-            context.update(items=page_items(number), pagination=pagination)
+        for number in range(1, pages + 1) if only is None else [n for n in only if 1 <= n <= pages]:
+            context.update(items=page_items(number), pagination=pagination(number, pages, url_of))
             files.update(self.templates.page(template, url_of(number), **context))
             if number == 2:  # the folder of the later pages comes and goes with the second
                 files.update(self.later_pages(url_of(1)))
@@ -101,7 +96,7 @@ class Listings:
             "year.html",
             lambda page: urls.year(number, page),
             entries,
-            only=listing.page,
+            only=None if listing.page is None else [listing.page],
             year=number,
             years=[(y, None) for y in self.view.years()],
             months=months,
@@ -118,42 +113,54 @@ class Listings:
         return files
 
     def facet(self, listing: pagekeys.Facet) -> Files:
-        """The facet key's every page and its feed, or its ``listing.page`` alone and the feed."""
+        """The facet key's every page in both orders and its feed, or its ``listing.page`` alone (in date
+        order: page n oldest first, with the newest-first pages of the same entries) and the feed."""
         facet, key, only = listing.facet, listing.key, listing.page
+        context = self.facet_context(facet, key)
+        if context is None:
+            return {}
+        count, size = self.view.facet_count(facet, key), urls.PAGE_SIZE
+        # The whole listing is read once (it may be none now: a published page stays); a page, by index.
+        every = self.view.facet_entries(facet, key) if only is None else None
+        year_counts = self.view.facet_year_counts(facet, key)
+        files: Files = {}
+        for newest_first, url_of in facetpages.orders(facet, key):
+
+            def page_items(n: int, newest_first: bool = newest_first) -> list[Any]:
+                if every is None:
+                    offset = (n - 1) * size
+                    return facetpages.by_year(self.view.facet_entries(facet, key, size, offset, newest_first))
+                return facetpages.by_year((every[::-1] if newest_first else every)[(n - 1) * size : n * size])
+
+            pages = None if only is None else facetpages.mirrored_pages(only, count) if newest_first else [only]
+            years = facetpages.year_starts(year_counts, newest_first, url_of)
+            # The count is on every page: a change of it re-renders the whole listing (listingplaces.py).
+            context.update(newest_first=newest_first, years=years, entry_count=plural(count, "entry"))
+            files.update(self.paginated("facet.html", url_of, (count, page_items), only=pages, **context))
+        recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
+        title = f"{FACET_TITLES[facet][:-1]}: {context['name']}"
+        files.update(self.templates.feed(urls.feed_facet(facet, key), title, urls.facet(facet, key), recent))
+        return files
+
+    def facet_context(self, facet: str, key: str) -> dict[str, Any] | None:
+        """What every page of a facet key's listing says of the name (None for a key never published)."""
         name = self.view.facet_name(facet, key)
         if name is None:
-            return {}
-        entries: Items
-        count = self.view.facet_count(facet, key)
-        if only is None:
-            entries = self.view.facet_entries(facet, key)  # may be none now: a published page stays
-        else:
-            size = urls.PAGE_SIZE
-            entries = (count, lambda n: self.view.facet_entries(facet, key, limit=size, offset=(n - 1) * size))
+            return None
         document = self.view.source_document(key) if facet == "sources" else None
         actor_type = ACTOR_TYPES.get(self.view.actor_types([key]).get(key, "")) if facet == "actors" else None
         if document is not None:
             name = document["title"]
         elif facet == "kinds":
             name = kind_label(name)  # its label: the key stays in the address
-        files = self.paginated(
-            "facet.html",
-            lambda page: urls.facet(facet, key, page),
-            entries,
-            only=only,
-            facet=facet,
-            key=key,
-            name=name,
-            document=document,
-            actor_type=actor_type,
-            # On every page of it: a change of count re-renders the whole listing (listingplaces.py).
-            entry_count=plural(count, "entry"),
-            meaning=MEANINGS.get(key) if facet == "kinds" else None,
-        )
-        recent = self.view.feed_items(self.view.facet_newest(facet, key, FEED_SIZE))
-        title = f"{FACET_TITLES[facet][:-1]}: {name}"
-        files.update(self.templates.feed(urls.feed_facet(facet, key), title, urls.facet(facet, key), recent))
-        return files
+        return {
+            "facet": facet,
+            "key": key,
+            "name": name,
+            "document": document,
+            "actor_type": actor_type,
+            "meaning": MEANINGS.get(key) if facet == "kinds" else None,
+        }
 
     def home(self) -> Files:
         recent = self.view.latest_cards(HOME_SIZE)
@@ -188,22 +195,19 @@ class Listings:
 
     def changes_page(self, key: pagekeys.ChangesPage) -> Files:
         """Page N holds the changes numbered (N-1)*100+1 to N*100 from the first, so pages never shift;
-        a page links only to its neighbours, so a new change touches one page (two when it opens a page).
+        a page links to its neighbours and by number to the first, the last and those near it, so a
+        new change touches one page (every page when it opens one: each gains a last page).
         Pages exist once there are more changes than changes/ shows: it links them all then."""
         number = key.number
         items = self.view.changes_from_first(urls.PAGE_SIZE + 1, offset=(number - 1) * urls.PAGE_SIZE)
         if not items or (number == 1 and len(items) <= urls.PAGE_SIZE):
             return {}  # (while every change fits on changes/, a first page would only repeat it, unlinked)
-        pagination = {
-            "number": number,
-            "previous": urls.changes(number - 1) if number > 1 else None,
-            "next": urls.changes(number + 1) if len(items) > urls.PAGE_SIZE else None,
-        }
+        pages = math.ceil(self.view.count_changes() / urls.PAGE_SIZE)
         files = self.templates.page(
             "changes_page.html",
             urls.changes(number),
             items=list(reversed(items[: urls.PAGE_SIZE])),
-            pagination=pagination,
+            pagination=pagination(number, pages, urls.changes),
         )
         if number == 1:  # (the pages' folder exists from the first page on)
             files.update(self.later_pages(urls.changes()))

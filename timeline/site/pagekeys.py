@@ -58,7 +58,9 @@ class Year(PageKey):
 
 @dataclass(frozen=True)
 class Facet(PageKey):
-    """A facet key's listing and its feed: every page, or its ``page`` alone (and the feed)."""
+    """A facet key's listing and its feed: every page in both orders, or its ``page`` alone (and the
+    feed). Pages are numbered oldest first; page n alone is rendered with the newest-first pages
+    that hold the same entries (see facetpages.mirrored_pages)."""
 
     facet: str
     key: str

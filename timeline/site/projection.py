@@ -31,7 +31,7 @@ from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
 from timeline.site import dayorder, pagekeys
 from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
-from timeline.site.facetkeys import facet_key, source_key
+from timeline.site.facetkeys import FacetKeys, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
 from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import card_of
@@ -73,6 +73,7 @@ class Projector:
         self.app = app
         self.c = cursor
         self.places = ListingPlaces(cursor)
+        self.keys = FacetKeys(cursor)
         self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
 
@@ -122,7 +123,7 @@ class Projector:
         # The keys' order is the read model's as stored: verify compares stored documents with a rebuild's.
         return {
             **{name: shape[name] for name in ("id", "short_id", "slug", "revision", "title", "kind")},
-            "kind_key": facet_key(shape["kind"]),
+            "kind_key": self.keys.key("kinds", shape["kind"]),
             "date": shape["date"],
             "date_display": entry.date.display(),
             "date_start": entry.date.start.isoformat(),
@@ -134,8 +135,8 @@ class Projector:
             ],
             "summary": shape["summary"],
             "summary_html": render_markdown(shape["summary"]),
-            "actors": [actor | {"key": facet_key(actor["name"])} for actor in shape["actors"]],
-            **{field: [{"name": name, "key": facet_key(name)} for name in shape[field]] for field in LIST_FIELDS},
+            "actors": [actor | {"key": self.keys.key("actors", actor["name"])} for actor in shape["actors"]],
+            **{field: self.keys.listed(field, shape[field]) for field in LIST_FIELDS},
             "sources": sources,
             "relations": relations,
             "live": entry.is_live,
@@ -232,15 +233,16 @@ class Projector:
         retracted; a merged entry's page is a redirect) names it as a person or an organization."""
         after = domain_event.mutate(before)
         assert isinstance(after, ActorProfile)
+        # By the key of the actor's page, which the profile's own key (a slug) may not be: see facetkeys.py.
+        key = self.keys.key("actors", after.name)
         self.c.execute(
-            "INSERT OR REPLACE INTO actor_types (key, name, type) VALUES (?, ?, ?)",
-            (after.key, after.name, after.actor_type),
+            "INSERT OR REPLACE INTO actor_types (key, name, type) VALUES (?, ?, ?)", (key, after.name, after.actor_type)
         )
-        self.c.execute("SELECT DISTINCT entry_id FROM memberships WHERE facet = 'actors' AND key = ?", (after.key,))
+        self.c.execute("SELECT DISTINCT entry_id FROM memberships WHERE facet = 'actors' AND key = ?", (key,))
         naming = {r[0] for r in self.c.fetchall()}
         self.c.execute("SELECT id, data FROM entries WHERE live = 0 AND merged_into = ''")
-        naming |= {i for i, data in self.c.fetchall() if any(a["key"] == after.key for a in json.loads(data)["actors"])}
-        self.dirty |= {pagekeys.Facet("actors", after.key)} | {pagekeys.Entry(i) for i in naming}
+        naming |= {i for i, data in self.c.fetchall() if any(a["key"] == key for a in json.loads(data)["actors"])}
+        self.dirty |= {pagekeys.Facet("actors", key)} | {pagekeys.Entry(i) for i in naming}
         return after
 
     # What the handlers do ----------------------------------------------------------------------
@@ -317,8 +319,8 @@ class Projector:
         self.dirty.add(pagekeys.Revision(change.entry_id, revision["number"]))
         page = change_index // PAGE_SIZE + 1
         self.dirty.add(pagekeys.ChangesPage(page))
-        if change_index % PAGE_SIZE == 0 and page > 1:
-            self.dirty.add(pagekeys.ChangesPage(page - 1))  # it gains its link to the new page
+        if change_index % PAGE_SIZE == 0 and page > 1:  # every page gains its link to the new one
+            self.dirty |= {pagekeys.ChangesPage(n) for n in range(1, page)}
 
     def settle_years(self, change: _EntryChange) -> None:
         """Every year page lists the years: a year that gains its first live entry, or loses its
@@ -378,6 +380,7 @@ class Projector:
         incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
         shown = self.places.narrowed(pages_of(change.old) | pages_of(change.doc), change.doc, change.ranks)
         self.dirty |= shown | incoming | set(GLOBAL_PAGES)
+        self.dirty |= self.places.twin_pages(change.old, change.doc, self.dirty)
 
     def settle_addresses(self, change: _EntryChange) -> None:
         """The sitemap lists the live entries and their year and facet pages; a facet's index lists

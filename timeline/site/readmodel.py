@@ -50,6 +50,10 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
     # Every facet page ever published keeps its address, even when no live entry is left in it.
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
+    # The key each name was given in each facet, for good (see facetkeys.py): by the name as it is
+    # compared (naming.name_identity), and unique in the facet.
+    "CREATE TABLE IF NOT EXISTS facet_keys (facet TEXT, identity TEXT, key TEXT, PRIMARY KEY (facet, identity))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS facet_keys_by_key ON facet_keys (facet, key)",
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     # What each typed actor is (a person, an organization...), by the key of its page.
     "CREATE TABLE IF NOT EXISTS actor_types (key TEXT PRIMARY KEY, name TEXT, type TEXT)",
@@ -66,13 +70,16 @@ DATE_ORDER = "date_start, day_rank, id"
 FEED_FIELDS = ("title", "slug", "recorded", "updated", "kind", "date_display", "summary_html")
 # What a listing shows of an entry: list pages read these small documents, not whole entries.
 CARD_FIELDS = (
-    "id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
+    "id", "short_id", "slug", "title", "kind", "date", "date_start", "date_end", "date_display",
     "actors", "platforms", "topics", "relations", "updated", "live",
 )  # fmt: skip
 
 
 def card_of(doc: dict[str, Any]) -> str:
-    return json.dumps({name: doc[name] for name in CARD_FIELDS}, ensure_ascii=False)
+    """A listing's card of the entry: its CARD_FIELDS, and the publisher of its first source (what
+    may tell it from an entry of the same day and title, see twins.py)."""
+    publisher = next((source["publisher"] for source in doc["sources"] if source["publisher"]), "")
+    return json.dumps({name: doc[name] for name in CARD_FIELDS} | {"publisher": publisher}, ensure_ascii=False)
 
 
 class SiteView(SQLiteTrackingRecorder):
@@ -209,9 +216,13 @@ class SiteView(SQLiteTrackingRecorder):
         return [(int(r[0]), int(r[1])) for r in rows]
 
     def facet_counts(self, facet: str) -> list[tuple[str, str, int]]:
+        """(key, name, live entries) of each name of the facet some live entry has, by name: the
+        name its page was first published under, as the page says it (a source's is its title)."""
+        name = "MIN(m.name)" if facet == "sources" else "p.name"
         rows = self._rows(
-            "SELECT key, MIN(name), COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? GROUP BY key "
-            "ORDER BY MIN(name) COLLATE NOCASE, key",
+            f"SELECT m.key, {name}, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
+            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = ? GROUP BY m.key "
+            f"ORDER BY {name} COLLATE NOCASE, m.key",
             (facet,),
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
@@ -225,16 +236,28 @@ class SiteView(SQLiteTrackingRecorder):
         )
         return [(r[0], json.loads(r[1]), int(r[2])) for r in rows]
 
-    def facet_entries(self, facet: str, key: str, limit: int = -1, offset: int = 0) -> list[tuple[dict[str, Any], str]]:
-        """(card, detail) pairs in date order (``limit`` of them from ``offset``); the detail is e.g.
-        an actor's role in that entry."""
+    def facet_entries(
+        self, facet: str, key: str, limit: int = -1, offset: int = 0, newest_first: bool = False
+    ) -> list[tuple[dict[str, Any], str]]:
+        """(card, detail) pairs in date order, or its reverse (``limit`` of them from ``offset``); the
+        detail is e.g. an actor's role in that entry."""
+        way = " DESC" if newest_first else ""
         rows = self._rows(
             "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
             "WHERE m.facet = ? AND m.key = ? GROUP BY m.date_start, m.day_rank, m.entry_id "
-            "ORDER BY m.date_start, m.day_rank, m.entry_id LIMIT ? OFFSET ?",
+            f"ORDER BY m.date_start{way}, m.day_rank{way}, m.entry_id{way} LIMIT ? OFFSET ?",
             (facet, key, limit, offset),
         )
         return [(json.loads(r[0]), r[1] or "") for r in rows]
+
+    def facet_year_counts(self, facet: str, key: str) -> list[tuple[int, int]]:
+        """(year, entries of the facet's listing whose date starts in it), oldest first."""
+        rows = self._rows(
+            "SELECT substr(date_start, 1, 4), COUNT(DISTINCT entry_id) FROM memberships "
+            "WHERE facet = ? AND key = ? GROUP BY 1 ORDER BY 1",
+            (facet, key),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     def facet_count(self, facet: str, key: str) -> int:
         rows = self._rows("SELECT COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? AND key = ?", (facet, key))

@@ -18,6 +18,7 @@ from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
 from timeline.files.pages import EditorialPage, editorial_pages
 from timeline.site import urls
+from timeline.site.twins import tell_apart
 
 FACET_TITLES = {
     "actors": "Actors",
@@ -80,6 +81,8 @@ class Templates:
         # Every date a reader sees is written one way: "2 December 2026", "2 December 2026, 14:03 UTC".
         self.env.filters["day"] = lambda iso: PartialDate(iso[:10]).display()
         self.env.filters["moment"] = moment
+        # Cards of a listing that share a day and a title, each with what tells it from the others.
+        self.env.globals["tell_apart"] = tell_apart
         self.links = urls.SiteUrls(archive.base_url)
         self.editorial: dict[str, EditorialPage] = {p.name: p for p in editorial_pages(archive.root)}
         # What templates know of the site (an archive's own templates may name site.base_url).

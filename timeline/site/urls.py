@@ -101,7 +101,13 @@ def facet_index(facet: str, page: int = 1) -> str:
 
 
 def facet(facet_name: str, key: str, page: int = 1) -> str:
+    """A name's entries, newest first (page 1 the newest hundred)."""
     return _paged(f"{facet_name}/{key}/", page)
+
+
+def facet_oldest(facet_name: str, key: str, page: int = 1) -> str:
+    """The same entries oldest first, a listing of its own beside the newest-first one."""
+    return _paged(f"{facet_name}/{key}/oldest/", page)
 
 
 def changes(page: int = 0) -> str:
