@@ -43,7 +43,7 @@ from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 16
+READ_MODEL_VERSION = 17
 
 
 @dataclass
@@ -109,6 +109,7 @@ def all_keys(view: SiteView, archive: Archive) -> set[pagekeys.PageKey]:
         keys.add(pagekeys.FacetIndex(facet))
         keys |= {pagekeys.Facet(facet, key) for key in view.facet_keys(facet)}
     keys |= {pagekeys.Bundle(b["name"]) for b in view.bundles()}
+    keys |= {pagekeys.THREADS, *(pagekeys.Thread(key) for key in view.thread_keys())}
     keys |= {pagekeys.Editorial(page.name) for page in editorial_pages(archive.root)}
     pages = -(-view.count_changes() // urls.PAGE_SIZE)
     keys |= {pagekeys.ChangesPage(n) for n in range(1, pages + 1)}

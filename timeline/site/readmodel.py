@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from timeline.site import pagekeys
 from timeline.site.manifest import part_of
+from timeline.site.threadrows import THREAD_TABLES, ThreadRows
 
 APPLICATION = "timeline"
 
@@ -59,6 +60,7 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
+    *THREAD_TABLES,
 ]
 # Every listing in date order sorts so: by the day its date starts, then causally within the day.
 DATE_ORDER = "date_start, day_rank, id"
@@ -75,7 +77,7 @@ def card_of(doc: dict[str, Any]) -> str:
     return json.dumps({name: doc[name] for name in CARD_FIELDS}, ensure_ascii=False)
 
 
-class SiteView(SQLiteTrackingRecorder):
+class SiteView(ThreadRows, SQLiteTrackingRecorder):
     """The read model and its tracking position, in one SQLite database."""
 
     def construct_create_table_statements(self) -> list[str]:

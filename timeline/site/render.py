@@ -17,6 +17,7 @@ from timeline.site.listings import Listings
 from timeline.site.readmodel import SiteView
 from timeline.site.sitefiles import SiteFiles
 from timeline.site.templating import Files, Templates
+from timeline.site.threadpages import ThreadPages
 
 
 class Renderer:
@@ -24,6 +25,7 @@ class Renderer:
         """``compiled``: a folder to keep compiled templates in (see templating.Templates)."""
         templates = Templates(archive, compiled)
         entries, listings, site = EntryPages(templates, view), Listings(templates, view), SiteFiles(templates, view)
+        threads = ThreadPages(templates, view)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
             pagekeys.Entry: entries.entry,
             pagekeys.Revision: entries.revision,
@@ -34,6 +36,7 @@ class Renderer:
             pagekeys.ChangesPage: listings.changes_page,
             pagekeys.DataYear: site.data_year,
             pagekeys.Editorial: site.editorial,
+            pagekeys.Thread: threads.thread,
         }
         self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
             pagekeys.HOME: listings.home,
@@ -45,6 +48,7 @@ class Renderer:
             pagekeys.TIMELINEJS: site.timelinejs,
             pagekeys.SITEMAP: site.sitemap,
             pagekeys.STATIC: site.static,
+            pagekeys.THREADS: threads.index,
         }
 
     def render(self, key: pagekeys.PageKey) -> Files:
