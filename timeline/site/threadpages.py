@@ -18,15 +18,17 @@ def linked_in_words(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     entry reads them ("responds to", "ended by"), each naming the other entry by its title now:
     what the entry list (_entry_list.html) shows of a card's relations."""
     by_id = {card["id"]: card for card in cards}
-    said: dict[str, list[dict[str, Any]]] = {card["id"]: [] for card in cards}
+    # What the entry says first (as its own page does), then what others say of it, in date order.
+    says: dict[str, list[dict[str, Any]]] = {card["id"]: [] for card in cards}
+    said_of: dict[str, list[dict[str, Any]]] = {card["id"]: [] for card in cards}
     for card in cards:
         for relation in card["relations"]:
             other = by_id.get(relation["target_id"])
             if other is None or relation["type"] not in JOINING:
                 continue
-            said[card["id"]].append(_link(relation["wording"], other))
-            said[other["id"]].append(_link(RelationType(relation["type"]).inverse_wording, card))
-    return [card | {"relations": said[card["id"]]} for card in cards]
+            says[card["id"]].append(_link(relation["wording"], other))
+            said_of[other["id"]].append(_link(RelationType(relation["type"]).inverse_wording, card))
+    return [card | {"relations": says[card["id"]] + said_of[card["id"]]} for card in cards]
 
 
 def _link(wording: str, other: dict[str, Any]) -> dict[str, Any]:
