@@ -199,6 +199,9 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "data/entries.json",  # the whole archive's, which hold every year's
         "data/entries.csv",
         "data/timelinejs.json",
+        # its thread (gamma, alpha, beta), named after alpha, its most linked entry, and the list of threads
+        f"threads/{gamma['slug']}/index.html",
+        "threads/index.html",
     }
     # and the manifest: its top file, and the parts that list the files above
     listing = {"manifest.json", *(f"manifest/{part_of(name)}.json" for name in expected)}

@@ -17,6 +17,7 @@ threadkeys.py for the key, and so the address, each one gets.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
@@ -52,10 +53,13 @@ class Threads:
     ) -> set[pagekeys.PageKey]:
         """Settle the threads after a change of an entry from OLD to DOC at store POSITION; returns the
         pages that change: the threads' own, the list of threads, their entries' pages, the sitemap."""
-        if joins(old) == joins(doc):
+        before, after = joins(old), joins(doc)
+        if before == after:
             key = self.key_of(entry_id)
             return self.resummarise(key) if key else set()
-        return self.regroup(entry_id, position)
+        # Links only added (a new entry, one back in the listings, a new link): threads can only merge.
+        growing = after is not None and (before is None or set(before) <= set(after))
+        return self.regroup(entry_id, position, growing)
 
     def moved(self, entry_ids: set[str]) -> set[pagekeys.PageKey]:
         """The threads of entries that moved among their day's (see dayorder.settle) list them in
@@ -99,7 +103,9 @@ class Threads:
         row = self.c.fetchone()
         return (row[0], row[1], int(row[2]), json.loads(row[3])) if row else None
 
-    def live_elsewhere(self, changing: set[str]) -> Any:
+    def live_elsewhere(self, changing: set[str]) -> Callable[[str], bool]:
+        """Whether a live thread other than those CHANGING holds a key (see threadkeys.assign)."""
+
         def held(key: str) -> bool:
             found = self.stored(key)
             return key not in changing and found is not None and found[0] == "live"
@@ -135,8 +141,9 @@ class Threads:
 
     # Writing ------------------------------------------------------------------------------------
 
-    def regroup(self, entry_id: str, position: int) -> set[pagekeys.PageKey]:
-        """Group anew the entries of the threads of ENTRY_ID and of what it is joined to now."""
+    def regroup(self, entry_id: str, position: int, growing: bool) -> set[pagekeys.PageKey]:
+        """Group anew the entries of the threads of ENTRY_ID and of what it is joined to now. When the
+        change only added links (GROWING), they make one story, without walking it link by link."""
         neighbours = self.neighbours(entry_id)
         keys = {k for k in (self.key_of(i) for i in sorted({entry_id, *neighbours})) if k}
         if not keys and not neighbours:
@@ -147,7 +154,11 @@ class Threads:
             assert found is not None
             old.append(OldThread(key, found[1], found[2], frozenset(self.members_of(key))))
         seeds = {entry_id, *neighbours}.union(*(t.members for t in old))
-        stories = self.stories(seeds)
+        if growing:
+            story = sorted(m for i in seeds if (m := self.member(i)) is not None)
+            stories = [story] if len(story) > 1 else []
+        else:
+            stories = self.stories(seeds)
         outcome = assign(stories, old, self.live_elsewhere(keys))
         before = self.shown(keys)
         dirty: set[pagekeys.PageKey] = {pagekeys.THREADS, *(pagekeys.Thread(k) for k in keys)}
