@@ -256,7 +256,7 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
     assert '<ol class="entries timeline">' in p["thread"] and "Test Regulator opens an inquiry" in p["thread"]
     assert "This thread is now at" in p["merged thread redirect"]
     assert "no longer linked" in p["ended thread"] and "Test Regulator doubts the claim" in p["ended thread"]
-    assert "Test Regulator answers the rules</a> <span class=\"count\">(4 entries," in p["threads index"]
+    assert 'Test Regulator answers the rules</a> <span class="count">(4 entries,' in p["threads index"]
     assert "<strong>Withdrawn</strong>" in p["withdrawn bundle"] and "the brief was withdrawn" in p["withdrawn bundle"]
     assert "<h1>Citation bundles</h1>" in p["bundles index"] and "withdrawn-brief" not in p["bundles index"]
     assert "<h1>About this archive</h1>" in p["about page"] and "<h1>Methodology</h1>" in p["methodology page"]

@@ -239,8 +239,12 @@ class Threads:
             (document["latest"], json.dumps(document, ensure_ascii=False), key),
         )
         dirty.add(pagekeys.THREADS)
+        # (Its count changes here too when an entry of it has just left the listings, before regroup
+        # sees that: the others' pages say so, whichever of the two finds it first.)
+        if (document["name"], document["count"]) != (found[3]["name"], found[3]["count"]):
+            dirty |= {pagekeys.Entry(m.entry_id) for m in story}
         if document["name"] != found[3]["name"]:
-            dirty |= {pagekeys.Entry(m.entry_id) for m in story} | self.leading_to(key)
+            dirty |= self.leading_to(key)
         return dirty
 
     def summary(self, key: str, story: list[Member]) -> dict[str, Any]:
