@@ -16,9 +16,12 @@ What these tests prove:
 
 from __future__ import annotations
 
+import random
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import ArchiveUnderTest
 from sitebuild import SMALL_BASE_URL, broken_links, build, html, record_small_archive, tree
@@ -161,3 +164,43 @@ def test_a_thread_page_is_a_dated_list_with_its_links_in_words(
     sitemap = (out / urls.sitemap()).read_text(encoding="utf-8")
     for url in (urls.threads_index(), urls.thread(slug["gamma"]), urls.thread(slug["epsilon"])):
         assert f"<loc>{SMALL_BASE_URL}{url}</loc>" in sitemap
+
+
+@pytest.mark.parametrize("seed", [3, 7])  # (sequences that merge or end threads, not only grow them)
+def test_any_sequence_of_links_unlinks_retractions_and_corrections_builds_as_a_full_build(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, seed: int
+) -> None:
+    """Links made and undone at random among six entries, some retracted and brought back, some
+    moved to another day: threads merge, split, end and come back, and the incremental build
+    equals a full one (checked midway and at the end)."""
+    archive, a, b = sqlite_archive, tmp_path / "incremental", tmp_path / "full"
+    names = ["one", "two", "three", "four", "five", "six"]
+    slugs = [archive.add(f"Entry {n} of the story", f"2020-05-{20 + i:02d}")["slug"] for i, n in enumerate(names)]
+    rng = random.Random(seed)
+    links: set[tuple[str, str, str]] = set()
+    retracted: set[str] = set()
+    build(archive, a)
+    for step in range(24):
+        roll = rng.random()
+        if roll < 0.6 or not links:
+            earlier, later = sorted(rng.sample(slugs, 2))
+            kind = rng.choice(["responds-to", "follows", "ends", "challenges", "related"])
+            if archive.run("link", later, kind, earlier, "--reason", "step").exit_code == 0:
+                links.add((later, kind, earlier))
+        elif roll < 0.8:
+            link = sorted(links)[rng.randrange(len(links))]
+            if archive.run("unlink", *link, "--reason", "step").exit_code == 0:  # (not from a retracted entry)
+                links.discard(link)
+        elif roll < 0.92:
+            entry = rng.choice(slugs)
+            archive.ok(*(("unretract", entry) if entry in retracted else ("retract", entry)), "--reason", "step")
+            retracted ^= {entry}
+        else:  # another day, still after what it links to: the day's order and the thread's dates change
+            archive.run("correct", rng.choice(slugs[3:]), "--date", "2020-05-26", "--reason", "step")
+        build(archive, a)
+        if step in (11, 23):
+            shutil.rmtree(b, ignore_errors=True)
+            same_as_full_build(archive, a, b)
+    # The sequence went through more than growth: a thread merged into another (a redirect left) or ended.
+    pages = [page(a, urls.thread(p.name)) for p in (a / "threads").iterdir() if p.is_dir()]
+    assert any(p.find("meta", attrs={"http-equiv": "refresh"}) or "no longer linked" in p.get_text() for p in pages)
