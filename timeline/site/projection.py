@@ -29,7 +29,7 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
-from timeline.site import dayorder, pagekeys
+from timeline.site import dayorder, pagekeys, threads
 from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
 from timeline.site.facetkeys import facet_key, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
@@ -37,7 +37,6 @@ from timeline.site.markdown import render_markdown
 from timeline.site.readmodel import card_of
 from timeline.site.sentences import sentences
 from timeline.site.showing import addresses, facet_names, listings, pages_of
-from timeline.site.threads import Threads
 from timeline.site.urls import PAGE_SIZE
 
 # The pages every change of an entry affects (the sitemap changes only when addresses come or go);
@@ -71,7 +70,6 @@ class Projector:
         self.app = app
         self.c = cursor
         self.places = ListingPlaces(cursor)
-        self.threads = Threads(cursor)
         self.dirty: set[pagekeys.PageKey] = set()
         self.change_count: int | None = None  # revisions projected so far, counted once per batch
 
@@ -256,7 +254,7 @@ class Projector:
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
         self.reorder_days(change)
-        self.dirty |= self.threads.entry_changed(entry_id, old, doc, position)
+        self.dirty |= threads.Threads(self.c).entry_changed(entry_id, old, doc, position)
         self.add_revision(change, domain_event, position, details, told)
         if after.retracted != (before is not None and before.retracted):
             self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted (or no longer)
@@ -268,7 +266,7 @@ class Projector:
         with its other pages)."""
         days = dayorder.days_to_settle(change.old, change.doc)
         moved = dayorder.settle(self.c, days, change.entry_id) if days else set()
-        self.dirty |= self.threads.moved(moved)
+        self.dirty |= threads.Threads(self.c).moved(moved)
         shown: dict[str, set[pagekeys.Listing]] = defaultdict(set)
         for other in sorted(moved):
             doc = stored_document(self.c, other)
