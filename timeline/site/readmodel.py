@@ -17,7 +17,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from timeline.site import pagekeys
 from timeline.site.manifest import part_of
-from timeline.site.threadrows import THREAD_TABLES, ThreadRows
+from timeline.site.threadrows import ThreadRows
 
 APPLICATION = "timeline"
 
@@ -60,7 +60,6 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
-    *THREAD_TABLES,
 ]
 # Every listing in date order sorts so: by the day its date starts, then causally within the day.
 DATE_ORDER = "date_start, day_rank, id"

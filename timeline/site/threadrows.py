@@ -21,7 +21,10 @@ THREAD_TABLES = [
 
 
 class ThreadRows:
-    """The reading side of threads, mixed into the read model (readmodel.SiteView)."""
+    """The tables of threads and how pages read them, mixed into the read model (readmodel.SiteView)."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *THREAD_TABLES]  # type: ignore[misc]
 
     def _rows(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
