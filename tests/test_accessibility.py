@@ -52,6 +52,9 @@ def test_axe_finds_no_violation_with_a_filter_chip_pressed(page: Page, site: Sit
     assert violations == [], "\n".join(violations)
 
 
+# The flagship's Section 230 story, keyed by its earliest entry (see timeline/site/threadkeys.py).
+SECTION_230_THREAD = "2020-05-26-trump-tweets-that-mail-in-ballots-in-california-will-lead-to-fraud"
+
 # Every page type at the narrowest and a desktop width: one page of each, the search with results.
 EVERY_PAGE_TYPE: dict[str, Callable[[Site], str]] = {
     **PAGE_TYPES,
@@ -74,6 +77,10 @@ EVERY_PAGE_TYPE: dict[str, Callable[[Site], str]] = {
     "withdrawn bundle": lambda site: f"bundles/{WITHDRAWN_BUNDLE}/index.html",
     "about": lambda site: "about/index.html",
     "methodology": lambda site: "methodology/index.html",
+    "thread": lambda site: (
+        "threads/2020-05-26-trump-tweets-that-mail-in-ballots-in-california-will-lead-to-fraud/index.html"
+    ),
+    "threads index": lambda site: "threads/index.html",
 }
 STICKING_OUT = """() => [...document.querySelectorAll('body *')]
     .filter(element => element.getBoundingClientRect().right > window.innerWidth)

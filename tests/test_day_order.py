@@ -91,9 +91,10 @@ def listed(page: Path) -> list[str]:
 
 
 def listings_of(out: Path) -> dict[str, list[str]]:
-    """Every listing of the site's entries in date order (every year and facet page), in reading order
-    (the home page's reversed, as it lists the latest first), by the file it is in."""
+    """Every listing of the site's entries in date order (every year, facet and thread page), in reading
+    order (the home page's reversed, as it lists the latest first), by the file it is in."""
     pages = [*out.glob("timeline/*/index.html"), *(p for f in FACETS for p in out.glob(f"{f}/*/index.html"))]
+    pages += out.glob("threads/*/index.html")
     found = {page.relative_to(out).as_posix(): listed(page) for page in sorted(pages)}
     found["index.html"] = list(reversed(listed(out / "index.html")))
     found["data/2020/entries.json"] = [e["slug"] for e in json.loads((out / "data/2020/entries.json").read_bytes())]

@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import ArchiveUnderTest, copy_flagship_files
+from sitebuild import build
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -121,3 +123,51 @@ def test_the_stories_are_linked(flagship: ArchiveUnderTest) -> None:
     assert any(links(e, "ends") for e in entries if e["date"].startswith("2017")), "the withdrawal ends the lawsuit"
     facebook = next(e for e in by_kind["takedown"] if "Facebook" in e["platforms"])
     assert any("Twitter" in t["platforms"] for t in links(facebook, "follows")), "Facebook follows Twitter's tip"
+
+
+# Each story of the seed articles, by its entries' slugs: the flagship's site shows each as one thread.
+SECTION_230 = {
+    "2020-05-26-trump-tweets-that-mail-in-ballots-in-california-will-lead-to-fraud",
+    "2020-05-26-twitter-adds-fact-check-labels-to-trump-tweets-on-mail-in-ballots",
+    "2020-05-26-trump-accuses-twitter-of-election-interference-and-stifling-speech",
+    "2020-05-26-marco-rubio-says-fact-checking-platforms-should-lose-liability-shield",
+    "2020-05-27-jack-dorsey-defends-twitter-fact-check-labels-on-election-claims",
+    "2020-05-27-mark-zuckerberg-says-private-platforms-should-not-be-arbiters-of-truth",
+    "2020-05-28-trump-tweets-that-it-is-a-big-day-for-social-media-and-fairness",
+    "2020-05-28-trump-signs-executive-order-targeting-section-230-protections",
+    "2020-05-28-facebook-says-executive-order-would-restrict-more-speech-not-less",
+    "2020-05-28-google-says-undermining-section-230-would-hurt-us-economy-and-internet",
+    "2020-05-28-twitter-calls-executive-order-reactionary-and-politicized",
+}
+TWITTER_V_DHS = {
+    "2017-dhs-summons-twitter-to-unmask-anonymous-critic-of-immigration-policy",
+    "2017-04-twitter-sues-to-block-government-summons-for-anonymous-users-identity",
+    "2017-04-aclu-pledges-to-defend-anonymous-twitter-user-in-court",
+    "2017-04-trump-administration-withdraws-summons-to-unmask-twitter-account",
+    "2017-04-twitter-drops-lawsuit-after-government-withdraws-summons",
+}
+HONG_KONG_TAKEDOWN = {
+    "2019-08-19-twitter-suspends-936-accounts-over-state-backed-hong-kong-operation",
+    "2019-08-19-facebook-removes-pages-groups-and-accounts-tied-to-chinese-government",
+    "2019-08-19-account-holders-and-academics-object-to-twitter-and-facebook-takedowns",
+    "2019-08-20-chinese-foreign-ministry-responds-to-twitter-and-facebook-takedowns",
+}
+
+
+def test_each_story_is_one_thread_on_the_site(flagship: ArchiveUnderTest, tmp_path: Path) -> None:
+    """Entries joined by a "related" link alone (the campaign's fundraising e-mail, the organisers'
+    complaint) stay out: a thread is what happened because of what."""
+    out = tmp_path / "site"
+    build(flagship, out)
+    index = BeautifulSoup((out / "threads" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    stories = {}
+    for link in index.select("ul.thread-list li > a"):
+        page = BeautifulSoup((out / "threads" / link["href"]).read_text(encoding="utf-8"), "html.parser")
+        slugs = {a["href"].split("/")[-2] for a in page.select("ol.entries li.entry-card .entry-title a")}
+        stories[link.get_text()] = slugs
+    assert sorted(stories.values(), key=len) == [HONG_KONG_TAKEDOWN, TWITTER_V_DHS, SECTION_230]
+    assert set(stories) == {
+        "Twitter adds fact-check labels to Trump tweets on mail-in ballots",
+        "DHS summons Twitter to unmask anonymous critic of immigration policy",
+        "Twitter suspends 936 accounts over state-backed Hong Kong operation",
+    }

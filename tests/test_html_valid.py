@@ -146,6 +146,18 @@ def build_site(root: Path) -> BuiltSite:
 
     archive.ok("bundle", "create", "withdrawn-brief", rules["slug"], retracted["slug"], "--title", "A brief")
     archive.ok("bundle", "delete", "withdrawn-brief", "--reason", "the brief was withdrawn")
+
+    # Threads: one merged into the rules' (its page leads there), one ended (its page stays, saying so).
+    answer = archive.add("Test Regulator answers the rules", "2021-03-08", "statement",
+                         "--link", "responds-to", rules["slug"])
+    inquiry = archive.add("Test Regulator opens an inquiry", "2021-04-20", "investigation")
+    archive.add("Test Platform replies to the inquiry", "2021-04-22", "statement",
+                "--link", "responds-to", inquiry["slug"])
+    archive.ok("link", inquiry["slug"], "follows", answer["slug"], "--reason", "one dispute")
+    claim = archive.add("Test Platform claims a record year", "2021-06-01", "statement")
+    doubt = archive.add("Test Regulator doubts the claim", "2021-06-02", "statement",
+                        "--link", "responds-to", claim["slug"])
+    archive.ok("unlink", doubt["slug"], "responds-to", claim["slug"], "--reason", "about another claim")
     # fmt: on
     archive.ok("build")
     out = root / "_site"
@@ -197,6 +209,10 @@ def build_site(root: Path) -> BuiltSite:
         "manifest index": page("manifest"),
         "about page": page("about"),
         "methodology page": page("methodology"),
+        "threads index": page("threads"),
+        "thread": page(f"threads/{rules['slug']}"),
+        "merged thread redirect": page(f"threads/{inquiry['slug']}"),
+        "ended thread": page(f"threads/{claim['slug']}"),
     }
     return BuiltSite(out=out, base_url="https://example.org/timeline/", pages=pages)
 
@@ -238,6 +254,10 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
         assert "Test Platform publishes its moderation rules" in p[kind], kind
     assert 'class="source-document" lang="ar"' in p["source"]
     assert "<h1>Page not found</h1>" in p["not found"]
+    assert '<ol class="entries timeline">' in p["thread"] and "Test Regulator opens an inquiry" in p["thread"]
+    assert "This thread is now at" in p["merged thread redirect"]
+    assert "no longer linked" in p["ended thread"] and "Test Regulator doubts the claim" in p["ended thread"]
+    assert 'Test Regulator answers the rules</a> <span class="count">(4 entries,' in p["threads index"]
     assert "<strong>Withdrawn</strong>" in p["withdrawn bundle"] and "the brief was withdrawn" in p["withdrawn bundle"]
     assert "<h1>Citation bundles</h1>" in p["bundles index"] and "withdrawn-brief" not in p["bundles index"]
     assert 'aria-current="true">Oldest first</a>' in p["platform oldest first"]

@@ -24,6 +24,7 @@ ENTRY = "0b8e2c3a-1111-4222-8333-444455556666"
         (pagekeys.DataYear(1998), "data-year:1998"),
         (pagekeys.Bundle("smith-2026"), "bundle:smith-2026"),
         (pagekeys.Editorial("about"), "page:about"),
+        (pagekeys.Thread("2020-05-26-twitter-labels-tweets"), "thread:2020-05-26-twitter-labels-tweets"),
         (pagekeys.HOME, "home"),
         (pagekeys.CHANGES, "changes"),
         (pagekeys.FEEDS, "feeds"),
@@ -32,6 +33,7 @@ ENTRY = "0b8e2c3a-1111-4222-8333-444455556666"
         (pagekeys.SITEMAP, "sitemap"),
         (pagekeys.STATIC, "static"),
         (pagekeys.BUNDLES, "bundles"),
+        (pagekeys.THREADS, "threads"),
     ],
 )
 def test_a_key_and_its_text_make_each_other(key: pagekeys.PageKey, text: str) -> None:

@@ -199,6 +199,9 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "data/entries.json",  # the whole archive's, which hold every year's
         "data/entries.csv",
         "data/timelinejs.json",
+        # its thread (gamma, alpha, beta), named after alpha, its most linked entry, and the list of threads
+        f"threads/{gamma['slug']}/index.html",
+        "threads/index.html",
     }
     # each name's listing in its other order, oldest first
     facet_pages = {name for name in expected if name.count("/") == 2 and name.split("/")[0] in urls.FACETS}

@@ -160,6 +160,8 @@ def test_the_nav_marks_the_section_each_page_belongs_to(sqlite_archive: ArchiveU
         "sources/index.html": [("Sources", "page")],
         "changes/index.html": [("Changes", "page")],
         "search/index.html": [("Search", "page")],
+        "threads/index.html": [("Threads", "page")],
+        f"threads/{entries['gamma']['slug']}/index.html": [("Threads", "true")],
         # Pages of no nav section mark nothing.
         "feeds/index.html": [],
         "data/index.html": [],

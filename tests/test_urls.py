@@ -43,6 +43,8 @@ from timeline.site import urls
         (urls.data_all_json(), "data/entries.json"),
         (urls.data_all_csv(), "data/entries.csv"),
         (urls.editorial("about"), "about/"),
+        (urls.threads_index(), "threads/"),
+        (urls.thread("2020-05-26-twitter-labels-tweets"), "threads/2020-05-26-twitter-labels-tweets/"),
         (urls.editorial("methodology"), "methodology/"),
         (urls.sitemap(), "sitemap.xml"),
         (urls.robots(), "robots.txt"),

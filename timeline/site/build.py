@@ -32,7 +32,6 @@ from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
 from timeline.site.catchup import catch_up
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
-from timeline.site.projection import GLOBAL_PAGES
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -43,7 +42,7 @@ from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 18
+READ_MODEL_VERSION = 19
 
 
 @dataclass
@@ -99,7 +98,7 @@ def compiled_templates(archive: Archive) -> Path:
 
 def all_keys(view: SiteView, archive: Archive) -> set[pagekeys.PageKey]:
     """Every page key of the site, for a build that renders everything."""
-    keys: set[pagekeys.PageKey] = {*GLOBAL_PAGES, pagekeys.SITEMAP, pagekeys.STATIC, pagekeys.BUNDLES}
+    keys: set[pagekeys.PageKey] = {*pagekeys.GLOBAL_PAGES, pagekeys.SITEMAP, pagekeys.STATIC, pagekeys.BUNDLES}
     keys |= {pagekeys.DataYear(y) for y, _ in view.start_year_counts()}
     for entry_id in view.all_entry_ids():
         keys.add(pagekeys.Entry(entry_id))
@@ -110,6 +109,7 @@ def all_keys(view: SiteView, archive: Archive) -> set[pagekeys.PageKey]:
         keys.add(pagekeys.FacetIndex(facet))
         keys |= {pagekeys.Facet(facet, key) for key in view.facet_keys(facet)}
     keys |= {pagekeys.Bundle(b["name"]) for b in view.bundles()}
+    keys |= {pagekeys.THREADS, *(pagekeys.Thread(key) for key in view.thread_keys())}
     keys |= {pagekeys.Editorial(page.name) for page in editorial_pages(archive.root)}
     pages = -(-view.count_changes() // urls.PAGE_SIZE)
     keys |= {pagekeys.ChangesPage(n) for n in range(1, pages + 1)}

@@ -52,6 +52,7 @@ class EntryPages:
             backlinks=backlinks,
             revisions=revisions,
             correction=last_correction(revisions),
+            thread=self.view.thread_of(doc["id"]),
             cite=self.citations.box(doc, revisions[-1], with_permanent=True),
             meta=self.citations.head(self.typed(doc), revisions[-1], url),
         )

@@ -9,11 +9,11 @@ change, or the read models already built would no longer know their pages:
 ``year:<y>`` and ``facet:<facet>:<key>`` (a listing's every page; a facet's with its feed), a listing's
 page alone as ``year:<y>:<n>`` or ``facet:<facet>:<key>:<n>``, ``facets:<facet>`` (a facet's index),
 ``changes-page:<n>``, ``data-year:<y>`` (one year's data files), ``timescale:<y>`` (the time scale's data
-for a year), ``bundle:<name>``, ``page:<name>`` (a page
-the archive's editors wrote, pages/<name>.md), and the pages made
-once for the whole site: ``home``, ``changes``, ``feeds``, ``data`` (the downloads page), ``timelinejs``,
-``sitemap``, ``static``, ``bundles``, ``years`` (the indexes of timeline/ and events/), ``timescale`` (the
-time scale's counts by month).
+for a year), ``bundle:<name>``, ``page:<name>`` (a page the archive's editors wrote, pages/<name>.md),
+``thread:<key>`` (a thread of linked entries), and the pages made once for the whole site: ``home``,
+``changes``, ``feeds``, ``data`` (the downloads page), ``timelinejs``, ``sitemap``, ``static``, ``bundles``,
+``years`` (the indexes of timeline/ and events/), ``timescale`` (the time scale's counts by month),
+``threads`` (the list of threads).
 
 Ids, facets, keys and names are made of ``[a-z0-9-]``, so a colon always separates parts.
 """
@@ -129,6 +129,16 @@ class Editorial(PageKey):
 
 
 @dataclass(frozen=True)
+class Thread(PageKey):
+    """A thread of linked entries (see threads.py): its page, a redirect or the notice it ended."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return f"thread:{self.key}"
+
+
+@dataclass(frozen=True)
 class Site(PageKey):
     """A page made once for the whole site, named by ``name`` alone."""
 
@@ -148,6 +158,10 @@ STATIC = Site("static")
 BUNDLES = Site("bundles")
 YEARS = Site("years")
 TIMESCALE = Site("timescale")
+THREADS = Site("threads")
+# The pages every change of an entry affects (the sitemap changes only when addresses come or go);
+# the years' indexes and the time scale's month counts count the live entries, which any change may move.
+GLOBAL_PAGES = (HOME, CHANGES, FEEDS, DATA, TIMELINEJS, YEARS, TIMESCALE)
 
 
 def page(listing: Listing, number: int) -> Listing:
@@ -181,6 +195,7 @@ _PARSERS: dict[str, Callable[[list[str]], PageKey]] = {
     "timescale": lambda p: Timescale(int(p[0])),
     "bundle": lambda p: Bundle(p[0]),
     "page": lambda p: Editorial(p[0]),
+    "thread": lambda p: Thread(p[0]),
 }
 
 

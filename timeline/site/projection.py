@@ -29,7 +29,7 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
-from timeline.site import dayorder, pagekeys
+from timeline.site import dayorder, pagekeys, threads
 from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
 from timeline.site.facetkeys import FacetKeys, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
@@ -38,13 +38,6 @@ from timeline.site.readmodel import card_of
 from timeline.site.sentences import sentences
 from timeline.site.showing import addresses, facet_names, listings, pages_of
 from timeline.site.urls import PAGE_SIZE
-
-# The pages every change of an entry affects (the sitemap changes only when addresses come or go);
-# the years' indexes count the live entries, which any change may move.
-GLOBAL_PAGES = (
-    pagekeys.HOME, pagekeys.CHANGES, pagekeys.FEEDS, pagekeys.DATA, pagekeys.TIMELINEJS, pagekeys.YEARS,
-    pagekeys.TIMESCALE,
-)  # fmt: skip
 
 
 def _moment(when: dt.datetime) -> str:
@@ -259,6 +252,7 @@ class Projector:
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
         self.reorder_days(change)
+        self.dirty |= threads.Threads(self.c).entry_changed(entry_id, old, doc, position)
         self.add_revision(change, domain_event, position, details, told)
         if after.retracted != (before is not None and before.retracted):
             self.dirty |= self.bundles_pinning(entry_id)  # they mark it retracted (or no longer)
@@ -270,6 +264,7 @@ class Projector:
         with its other pages)."""
         days = dayorder.days_to_settle(change.old, change.doc)
         moved = dayorder.settle(self.c, days, change.entry_id) if days else set()
+        self.dirty |= threads.Threads(self.c).moved(moved)
         shown: dict[str, set[pagekeys.Listing]] = defaultdict(set)
         for other in sorted(moved):
             doc = stored_document(self.c, other)
@@ -379,7 +374,7 @@ class Projector:
         )
         incoming = {pagekeys.Entry(r[0]) for r in self.c.fetchall()}
         shown = self.places.narrowed(pages_of(change.old) | pages_of(change.doc), change.doc, change.ranks)
-        self.dirty |= shown | incoming | set(GLOBAL_PAGES)
+        self.dirty |= shown | incoming | set(pagekeys.GLOBAL_PAGES)
         self.dirty |= self.places.twin_pages(change.old, change.doc, self.dirty)
 
     def settle_addresses(self, change: _EntryChange) -> None:

@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from timeline.site import pagekeys
 from timeline.site.manifest import part_of
+from timeline.site.threadrows import ThreadRows
 
 APPLICATION = "timeline"
 
@@ -82,7 +83,7 @@ def card_of(doc: dict[str, Any]) -> str:
     return json.dumps({name: doc[name] for name in CARD_FIELDS} | {"publisher": publisher}, ensure_ascii=False)
 
 
-class SiteView(SQLiteTrackingRecorder):
+class SiteView(ThreadRows, SQLiteTrackingRecorder):
     """The read model and its tracking position, in one SQLite database."""
 
     def construct_create_table_statements(self) -> list[str]:

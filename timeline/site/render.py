@@ -17,6 +17,7 @@ from timeline.site.listings import Listings
 from timeline.site.readmodel import SiteView
 from timeline.site.sitefiles import SiteFiles
 from timeline.site.templating import Files, Templates
+from timeline.site.threadpages import ThreadPages
 from timeline.site.timescale import TimescaleFiles
 
 
@@ -26,6 +27,7 @@ class Renderer:
         templates = Templates(archive, compiled)
         entries, listings, site = EntryPages(templates, view), Listings(templates, view), SiteFiles(templates, view)
         timescale = TimescaleFiles(view)
+        threads = ThreadPages(templates, view)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
             pagekeys.Entry: entries.entry,
             pagekeys.Revision: entries.revision,
@@ -37,6 +39,7 @@ class Renderer:
             pagekeys.DataYear: site.data_year,
             pagekeys.Timescale: timescale.year,
             pagekeys.Editorial: site.editorial,
+            pagekeys.Thread: threads.thread,
         }
         self.site_pages: dict[pagekeys.Site, Callable[[], Files]] = {
             pagekeys.HOME: listings.home,
@@ -49,6 +52,7 @@ class Renderer:
             pagekeys.TIMELINEJS: site.timelinejs,
             pagekeys.SITEMAP: site.sitemap,
             pagekeys.STATIC: site.static,
+            pagekeys.THREADS: threads.index,
         }
 
     def render(self, key: pagekeys.PageKey) -> Files:

@@ -83,6 +83,8 @@ class SiteFiles:
         addresses = [urls.home(), urls.timeline_index(), urls.changes()]
         addresses += [urls.editorial(name) for name in self.templates.editorial]
         addresses += [urls.year(y) for y, _ in self.view.year_counts()]
+        threads = sorted(thread["key"] for thread in self.view.live_threads())
+        addresses += [urls.threads_index(), *(urls.thread(key) for key in threads)]
         # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
         # addresses come or go).
         addresses += [urls.entry(slug) for slug in sorted(self.view.live_slugs())]

@@ -123,9 +123,9 @@ class Templates:
         )
         return {urls.output_path(url): html.encode("utf-8")}
 
-    def redirect(self, url: str, target: str, title: str) -> Files:
-        """A page at URL that sends its reader to TARGET."""
-        return self.page("redirect.html", url, target=target, title=title)
+    def redirect(self, url: str, target: str, title: str, what: str = "entry") -> Files:
+        """A page at URL that sends its reader to TARGET (an entry, or WHAT it is)."""
+        return self.page("redirect.html", url, target=target, title=title, what=what)
 
     def feed(
         self,

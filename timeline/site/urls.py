@@ -67,6 +67,17 @@ def citation(slug: str, format_name: str, revision_number: int | None = None) ->
     return folder + CITATION_FORMATS[format_name]
 
 
+def threads_index() -> str:
+    """Every thread of linked entries, the latest first."""
+    return "threads/"
+
+
+def thread(key: str) -> str:
+    """A thread: entries joined by relations, one story (the key is its earliest entry's slug when it
+    first appeared, kept for good: see timeline/site/threadkeys.py)."""
+    return f"threads/{key}/"
+
+
 def bundle_index() -> str:
     return "bundles/"
 
@@ -225,11 +236,17 @@ def manifest_part(part: str) -> str:
 
 # The site nav's sections, by the first folder of the addresses each holds: an entry's pages
 # (events/) are part of the timeline, as the years' index of events/ is.
-_SECTIONS = {"timeline": "timeline", "events": "timeline", "changes": "changes", "search": "search"}
+_SECTIONS = {
+    "timeline": "timeline",
+    "events": "timeline",
+    "threads": "threads",
+    "changes": "changes",
+    "search": "search",
+}
 
 
 def section(url: str) -> str | None:
-    """The nav section the page at URL belongs to: "home", "timeline", a facet ("actors"...),
+    """The nav section the page at URL belongs to: "home", "timeline", "threads", a facet ("actors"...),
     "changes" or "search"; None for a page of no section (feeds, data, bundles, short links)."""
     if url == home():
         return "home"
