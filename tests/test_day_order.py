@@ -92,11 +92,13 @@ def listed(page: Path) -> list[str]:
 
 def listings_of(out: Path) -> dict[str, list[str]]:
     """Every listing of the site's entries in date order (every year, facet and thread page), in reading
-    order (the home page's reversed, as it lists the latest first), by the file it is in."""
-    pages = [*out.glob("timeline/*/index.html"), *(p for f in FACETS for p in out.glob(f"{f}/*/index.html"))]
+    order (the home page's and the facet pages' reversed, as they list the latest first; a facet's
+    oldest-first pages as they are), by the file it is in."""
+    pages = [*out.glob("timeline/*/index.html"), *(p for f in FACETS for p in out.glob(f"{f}/*/oldest/index.html"))]
     pages += out.glob("threads/*/index.html")
     found = {page.relative_to(out).as_posix(): listed(page) for page in sorted(pages)}
-    found["index.html"] = list(reversed(listed(out / "index.html")))
+    newest_first = [out / "index.html", *(p for f in FACETS for p in out.glob(f"{f}/*/index.html"))]
+    found |= {page.relative_to(out).as_posix(): list(reversed(listed(page))) for page in sorted(newest_first)}
     found["data/2020/entries.json"] = [e["slug"] for e in json.loads((out / "data/2020/entries.json").read_bytes())]
     rows = csv.DictReader(io.StringIO((out / "data/2020/entries.csv").read_text(encoding="utf-8")))
     found["data/2020/entries.csv"] = [row["slug"] for row in rows]
@@ -184,7 +186,7 @@ def test_links_dates_and_retractions_reorder_a_day_and_incremental_builds_equal_
         slugs[name] = store.add(title, "2020-05-27", kind)["slug"]
     day_26 = ["alpha", "late", "mike", "bravo"]
     assert change("link", slugs["papa"], "responds-to", slugs["xray"]) == [*day_26, "quebec", "xray", "papa", "zeta"]
-    statements = incremental / "kinds/statement/index.html"
+    statements = incremental / "kinds/statement/oldest/index.html"
     assert listed(statements) == [slugs[n] for n in ("alpha", "mike", "bravo", "quebec", "papa")]
     assert change("correct", slugs["xray"], "--date", "2020-05-25") == ["xray", *day_26, "papa", "quebec", "zeta"]
     assert listed(statements) == [slugs[n] for n in ("alpha", "mike", "bravo", "papa", "quebec")]

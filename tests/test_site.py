@@ -199,6 +199,7 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "data/entries.json",  # the whole archive's, which hold every year's
         "data/entries.csv",
         "data/timelinejs.json",
+        "timeline/2020/timescale.json",  # the time scale's entries of its year, titles and all
         # its thread (gamma, alpha, beta), named after alpha, its most linked entry, and the list of threads
         f"threads/{gamma['slug']}/index.html",
         "threads/index.html",

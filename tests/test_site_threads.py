@@ -131,9 +131,9 @@ def test_a_thread_page_is_a_dated_list_with_its_links_in_words(
     assert thread.h1.get_text(strip=True) == "Alpha order targets platform liability"
     assert words(thread.select_one("p.lead")).startswith("4 entries, April 2017 – 28 May 2020.")
     timeline = thread.select_one("ol.entries.timeline")
-    scale = timeline.find_previous_sibling()
-    assert scale.name == "div" and scale["class"] == ["timescale"] and scale["data-timescale"] == "page"
-    assert scale.has_attr("hidden")
+    # Above the list, the time scale that draws it (hidden until its script draws the page's own cards).
+    scale = timeline.find_previous_sibling("section")
+    assert scale["class"] == ["timescale"] and scale["data-timescale"] == "page" and scale.has_attr("hidden")
     cards = timeline.select("li.entry-card")
     assert [card.select_one("time")["datetime"] for card in cards] == [
         "2017-04",
