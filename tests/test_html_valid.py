@@ -135,6 +135,9 @@ def build_site(root: Path) -> BuiltSite:
         "--source-quote", ARABIC_QUOTE, "--source-quote-by", "المجلس الأعلى لتنظيم الإعلام",
         "--link", "related", rules["slug"], "--identifier", "docket:Cairo Econ. Ct. No. 12/2021 <&>",
     )
+    # Cited by two entries, the Arabic source has its own page.
+    archive.ok("source", "add", rules["slug"], "--title", ARABIC_TITLE, "--publisher", "الأهرام", "--language", "ar",
+               "--url", "https://example.org/ar/news", "--date", "2021-04-10", "--reason", "reported in Arabic too")
 
     retracted = archive.add("Test Platform bans all political speech", "2021-03-05", "suspension",
                             "--platform", "Test Platform")

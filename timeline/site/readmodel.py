@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from timeline.site import pagekeys
+from timeline.site import pagekeys, sourcepages
 from timeline.site.manifest import part_of
 
 APPLICATION = "timeline"
@@ -50,6 +50,8 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS years_by_entry ON years (entry_id)",
     # Every facet page ever published keeps its address, even when no live entry is left in it.
     "CREATE TABLE IF NOT EXISTS published_facets (facet TEXT, key TEXT, name TEXT, PRIMARY KEY (facet, key))",
+    # Every source a live entry has cited, as first cited; only those with a page are published_facets.
+    "CREATE TABLE IF NOT EXISTS source_documents (key TEXT PRIMARY KEY, document TEXT)",
     "CREATE TABLE IF NOT EXISTS bundles (name TEXT PRIMARY KEY, data TEXT)",
     # What each typed actor is (a person, an organization...), by the key of its page.
     "CREATE TABLE IF NOT EXISTS actor_types (key TEXT PRIMARY KEY, name TEXT, type TEXT)",
@@ -206,14 +208,22 @@ class SiteView(SQLiteTrackingRecorder):
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
 
-    def source_documents(self) -> list[tuple[str, dict[str, Any], int]]:
-        """(key, document, live entries citing it) for every source some live entry cites: the
-        document as its page shows it (its first published form, see entryrows.py)."""
+    def source_documents(self) -> list[tuple[str, dict[str, Any], int, str | None]]:
+        """(key, document, live entries citing it, where it is shown) for every source some live
+        entry cites: the document as first cited (see entryrows.py); shown on its own page (None),
+        or, without one, on the page of the one entry citing it (that entry's slug)."""
         rows = self._rows(
-            "SELECT m.key, p.name, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
-            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = 'sources' GROUP BY m.key, p.name"
+            "SELECT m.key, s.document, COUNT(DISTINCT m.entry_id), p.key IS NULL, MIN(e.slug) "
+            "FROM memberships m JOIN source_documents s ON s.key = m.key JOIN entries e ON e.id = m.entry_id "
+            "LEFT JOIN published_facets p ON p.facet = m.facet AND p.key = m.key "
+            "WHERE m.facet = 'sources' GROUP BY m.key"
         )
-        return [(r[0], json.loads(r[1]), int(r[2])) for r in rows]
+        return [(r[0], json.loads(r[1]), int(r[2]), r[4] if r[3] else None) for r in rows]
+
+    def source_pages(self, keys: Iterable[str]) -> set[str]:
+        """Those of these source keys that have a page (see sourcepages.py)."""
+        with self.datastore.transaction(commit=False) as c:
+            return set(sourcepages.with_pages(c, keys))
 
     def facet_entries(self, facet: str, key: str, limit: int = -1, offset: int = 0) -> list[tuple[dict[str, Any], str]]:
         """(card, detail) pairs in date order (``limit`` of them from ``offset``); the detail is e.g.
