@@ -213,7 +213,8 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 def record_extra_entries(archive: ArchiveUnderTest) -> dict[str, str]:
-    """A retracted, a merged, a corrected and an Arabic entry, and a bundle; returns their slugs."""
+    """A retracted, a merged, a corrected and an Arabic entry (the corrected one citing the Arabic
+    source too), and a bundle; returns their slugs."""
     retracted = archive.add("Placeholder recorded by mistake", "2020-05-29", "statement")
     archive.ok("retract", retracted["slug"], "--reason", "recorded by mistake")
     merged = archive.add(
@@ -234,6 +235,11 @@ def record_extra_entries(archive: ArchiveUnderTest) -> dict[str, str]:
         "--actor", "Twitter:author", "--platform", "Twitter",
         "--source-title", ARABIC_SOURCE_TITLE, "--source-publisher", "الجزيرة", "--source-language", "ar",
         "--source-quote", ARABIC_QUOTE, "--source-quote-by", "تويتر",
+    )  # fmt: skip
+    # Cited by two entries, the Arabic source has its own page.
+    archive.ok(
+        "source", "add", corrected["slug"], "--title", ARABIC_SOURCE_TITLE, "--publisher", "الجزيرة",
+        "--language", "ar", "--reason", "the letter is reported there too",
     )  # fmt: skip
     archive.ok("bundle", "create", BUNDLE, EXECUTIVE_ORDER, LABELS, "--title", "Browser test bundle")
     archive.ok("bundle", "create", WITHDRAWN_BUNDLE, LABELS, "--title", "Withdrawn browser test bundle")

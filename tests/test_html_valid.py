@@ -135,6 +135,9 @@ def build_site(root: Path) -> BuiltSite:
         "--source-quote", ARABIC_QUOTE, "--source-quote-by", "المجلس الأعلى لتنظيم الإعلام",
         "--link", "related", rules["slug"], "--identifier", "docket:Cairo Econ. Ct. No. 12/2021 <&>",
     )
+    # Cited by two entries, the Arabic source has its own page.
+    archive.ok("source", "add", rules["slug"], "--title", ARABIC_TITLE, "--publisher", "الأهرام", "--language", "ar",
+               "--url", "https://example.org/ar/news", "--date", "2021-04-10", "--reason", "reported in Arabic too")
 
     retracted = archive.add("Test Platform bans all political speech", "2021-03-05", "suspension",
                             "--platform", "Test Platform")
@@ -243,7 +246,7 @@ def test_every_page_type_is_built_as_intended(site: BuiltSite) -> None:
     assert "<ul>\n<li>impersonation;</li>" in p["entry"] and "<ol>\n<li>a form;</li>" in p["entry"]
     assert "We will remove impersonation &amp; fraud" in p["entry"]
     assert 'href="https://example.org/news/rules?a=1&amp;b=2"' in p["entry"]
-    assert '<li lang="ar">' in p["entry with an Arabic source"]
+    assert re.search(r'<li id="source-[a-z0-9-]+" lang="ar">', p["entry with an Arabic source"])
     assert ARABIC_TITLE in p["entry with an Arabic source"] and ARABIC_QUOTE in p["entry with an Arabic source"]
     assert "<strong>Retracted</strong>" in p["retracted entry"]
     assert "the reported ban never happened" in p["retracted entry"]

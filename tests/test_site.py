@@ -147,6 +147,10 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
 ) -> None:
     entries = record_small_archive(sqlite_archive)
     alpha, beta, gamma = entries["alpha"], entries["beta"], entries["gamma"]
+    # Delta cites alpha's source too, which then has its page, listing alpha by its title.
+    alpha_source = ["--title", "Report: Alpha order targets platform liability", "--publisher", "Test Wire"]
+    alpha_source += ["--url", "https://example.com/alpha", "--reason", "the same report"]
+    sqlite_archive.ok("source", "add", entries["delta"]["slug"], *alpha_source)
     out = tmp_path / "site"
     build(sqlite_archive, out)
     before = tree(out)

@@ -1,7 +1,7 @@
 """How a reader moves between an entry and what it names: the names on every card link to their
-pages, /sources/ lists each document with its publisher and date in a bibliography's order, an
-actor's page says what the actor is and how many entries name it, and the nav marks the section
-the reader is in."""
+pages, /sources/ lists each document with its publisher and date in a bibliography's order (each
+leading to its page, or to its one citing entry), an actor's page says what the actor is and how
+many entries name it, and the nav marks the section the reader is in."""
 
 from __future__ import annotations
 
@@ -91,11 +91,14 @@ def test_sources_are_listed_with_publisher_and_date_by_publisher_then_date_then_
         "An undated brief — Reuters (1)",
         "A memo without a publisher — 1 May 2020 (1)",
     ]
-    # Each title links to its source's page, which is about that document.
+    # Each is cited once, so has no page: its title links to where its entry's page shows it.
     for item in items:
-        target = resolve(out, out / "sources" / "index.html", item.a["href"], SMALL_BASE_URL)
-        assert target is not None and target.is_file()
-        assert html(target).h1.get_text() == item.a.get_text()
+        href = item.a["href"]
+        target = resolve(out, out / "sources" / "index.html", href, SMALL_BASE_URL)
+        assert target is not None and target.is_file() and target.parent.parent.name == "events"
+        shown = html(target).find(id=href.split("#")[1])
+        assert shown is not None and shown.parent.name == "ol" and f"“{item.a.get_text()}”" in shown.get_text()
+    assert [folder.name for folder in (out / "sources").iterdir() if folder.is_dir()] == []
 
 
 def actor_summary(out: Path, key: str) -> str:

@@ -53,6 +53,7 @@ class EntryPages:
             revisions=revisions,
             correction=last_correction(revisions),
             thread=self.view.thread_of(doc["id"]),
+            source_pages=self.view.source_pages(s["key"] for s in doc["sources"]),
             cite=self.citations.box(doc, revisions[-1], with_permanent=True),
             meta=self.citations.head(self.typed(doc), revisions[-1], url),
         )
@@ -90,6 +91,7 @@ class EntryPages:
             url,
             revision=revision,
             entry=entry,
+            source_pages=revision["source_pages"],  # as they were then: the page never changes
             cite=self.citations.box(entry, revision, with_permanent=False),
             meta=self.citations.head(entry, revision, url),
         )

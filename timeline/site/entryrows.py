@@ -13,6 +13,7 @@ from timeline.site.data import csv_line, public_json
 from timeline.site.readmodel import card_of
 from timeline.site.showing import memberships
 from timeline.site.slides import slide_json
+from timeline.site.sourcepages import remember_documents
 
 
 def stored_document(cursor: SQLiteCursor, entry_id: str) -> dict[str, Any] | None:
@@ -77,11 +78,13 @@ def _write_memberships(cursor: SQLiteCursor, doc: dict[str, Any], day_rank: int)
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(f, k, n, entry_id, d, *listed_by) for f, k, n, d in rows],
     )
-    # The first name a facet page is published under stays its name (sources keep their document).
+    # The first name a facet page is published under stays its name. A source keeps the document
+    # first cited, and gets its page only once two entries cite it (see sourcepages.py).
     cursor.executemany(
         "INSERT OR IGNORE INTO published_facets (facet, key, name) VALUES (?, ?, ?)",
-        [(f, k, d if f == "sources" else n) for f, k, n, d in rows],
+        [(f, k, n) for f, k, n, _ in rows if f != "sources"],
     )
+    remember_documents(cursor, [(k, d) for f, k, _, d in rows if f == "sources"])
 
 
 def retitle_replacements(cursor: SQLiteCursor, entry_id: str, title: str) -> set[str]:

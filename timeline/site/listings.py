@@ -38,11 +38,11 @@ def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
     return start[:7], f"{calendar.month_name[int(start[5:7])]} {year}"
 
 
-def source_order(item: tuple[str, dict[str, Any], int]) -> tuple[Any, ...]:
+def source_order(item: tuple[str, dict[str, Any], int, str | None]) -> tuple[Any, ...]:
     """Sources in the order a reader looks one up in: by publisher, then date, then title, as a
     bibliography sorts (case and leading punctuation aside); those without a publisher or a date
     after those with one, and the key last, so that the order never depends on the rows' order."""
-    key, document, _ = item
+    key, document = item[:2]
     publisher, date = document.get("publisher") or "", document.get("date") or ""
     title = _LEADING_PUNCTUATION.sub("", document["title"]) or document["title"]
     return (not publisher, publisher.casefold(), not date, date, title.casefold(), key)
@@ -108,7 +108,11 @@ class Listings:
         # Sources are listed with their publisher and date, in a bibliography's order.
         listed = sorted(self.view.source_documents(), key=source_order) if facet == "sources" else items
         files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), listed, facet=facet)
-        # The feeds of the facet's names come and go with its names, as its index does.
+        # The feeds of the facet's names come and go with its names, as its index does (a source has
+        # its feed once it has its page).
+        if facet == "sources":
+            with_feeds = set(self.view.facet_keys(facet))
+            items = [item for item in items if item[0] in with_feeds]
         files.update(self.templates.page("facet_feeds.html", urls.feeds_facet_index(facet), facet=facet, items=items))
         return files
 

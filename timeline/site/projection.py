@@ -29,7 +29,7 @@ from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
 from timeline.domain.model import PolicyEvent
 from timeline.formats.entrydata import LIST_FIELDS, SOURCE_FIELDS, entry_to_dict
-from timeline.site import dayorder, pagekeys, threads
+from timeline.site import dayorder, pagekeys, sourcepages, threads
 from timeline.site.entryrows import retitle_replacements, stored_document, write_entry
 from timeline.site.facetkeys import FacetKeys, source_key
 from timeline.site.listingplaces import ListingPlaces, Ranks
@@ -251,6 +251,7 @@ class Projector:
         doc = self.document(after, old["recorded"] if old else _moment(domain_event.timestamp))
         change = _EntryChange(entry_id, after, old, doc, self.places.ranks(old, doc, self.dirty))
         write_entry(self.c, doc, position)
+        self.dirty |= sourcepages.publish_shared(self.c, doc)
         self.reorder_days(change)
         self.dirty |= threads.Threads(self.c).entry_changed(entry_id, old, doc, position)
         self.add_revision(change, domain_event, position, details, told)
@@ -297,6 +298,7 @@ class Projector:
             "reason": domain_event.reason,
             "details": list(details),
             "sentences": told,  # the details for readers (see sentences.py)
+            "source_pages": sourcepages.with_pages(self.c, (s["key"] for s in change.doc["sources"])),
             "slug": change.doc["slug"],
             "title": change.doc["title"],
             "snapshot": change.doc,

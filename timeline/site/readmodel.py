@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from timeline.site import pagekeys
 from timeline.site.manifest import part_of
+from timeline.site.sourcerows import SourceRows
 from timeline.site.threadrows import ThreadRows
 
 APPLICATION = "timeline"
@@ -83,7 +84,7 @@ def card_of(doc: dict[str, Any]) -> str:
     return json.dumps({name: doc[name] for name in CARD_FIELDS} | {"publisher": publisher}, ensure_ascii=False)
 
 
-class SiteView(ThreadRows, SQLiteTrackingRecorder):
+class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
     """The read model and its tracking position, in one SQLite database."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -228,15 +229,6 @@ class SiteView(ThreadRows, SQLiteTrackingRecorder):
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
 
-    def source_documents(self) -> list[tuple[str, dict[str, Any], int]]:
-        """(key, document, live entries citing it) for every source some live entry cites: the
-        document as its page shows it (its first published form, see entryrows.py)."""
-        rows = self._rows(
-            "SELECT m.key, p.name, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
-            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = 'sources' GROUP BY m.key, p.name"
-        )
-        return [(r[0], json.loads(r[1]), int(r[2])) for r in rows]
-
     def facet_entries(
         self, facet: str, key: str, limit: int = -1, offset: int = 0, newest_first: bool = False
     ) -> list[tuple[dict[str, Any], str]]:
@@ -286,10 +278,6 @@ class SiteView(ThreadRows, SQLiteTrackingRecorder):
             "SELECT DISTINCT y.year FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 ORDER BY y.year"
         )
         return [int(r[0]) for r in rows]
-
-    def source_document(self, key: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT name FROM published_facets WHERE facet = 'sources' AND key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else None
 
     def incoming(self, entry_id: str) -> list[tuple[str, str]]:
         """(relation type, source entry id) of live entries that link to this one."""

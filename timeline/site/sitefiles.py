@@ -90,7 +90,8 @@ class SiteFiles:
         addresses += [urls.entry(slug) for slug in sorted(self.view.live_slugs())]
         for facet in urls.FACETS:
             addresses.append(urls.facet_index(facet))
-            addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet)]
+            published = set(self.view.facet_keys(facet))  # (not every source has a page)
+            addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet) if key in published]
         xml = self.templates.text("sitemap.xml", locations=[self.links.absolute(a) for a in addresses])
         return {urls.sitemap(): xml.encode("utf-8")}
 

@@ -121,6 +121,12 @@ def facet_oldest(facet_name: str, key: str, page: int = 1) -> str:
     return _paged(f"{facet_name}/{key}/oldest/", page)
 
 
+def source_anchor(key: str) -> str:
+    """The id of a source in an entry page's list of sources: a source cited by one entry has no
+    page of its own, and the sources' index links there, to ``entry(slug)`` and this fragment."""
+    return f"source-{key}"
+
+
 def changes(page: int = 0) -> str:
     """``changes/`` shows the newest changes; page N (from 1) holds the N-th hundred from the first."""
     return "changes/" if page <= 0 else f"{later_pages('changes/')}{page}/"
