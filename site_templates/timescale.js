@@ -12,7 +12,7 @@
   var YEAR = 365.2425 * DAY;
   var ZOOM = 3;          // a zoom step shows a third of the time, or three times as much
   var MIN_SPAN = 10 * DAY;
-  var DENSE = 250;       // entries in view past which the scale shows counts, not entries,
+  var DENSE = +box.dataset.dense;  // entries in view past which it shows counts, not entries,
   var DENSE_SPAN = 92 * DAY;  // ... unless it shows three months or less (one or two years' files)
   var LANE = 44;         // px: a mark and a line of title
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -49,7 +49,7 @@
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function plural(n, one, many) { return n.toLocaleString("en") + " " + (n === 1 ? one : many); }
   function countEntries(n) { return plural(n, "entry", "entries"); }
 
   // An entry: its first day and the day after its last (so a day is DAY long), as recorded and shown.

@@ -11,7 +11,7 @@ from typing import Any
 
 from timeline.domain.actors import ACTOR_TYPES
 from timeline.domain.kinds import MEANINGS, kind_label
-from timeline.site import facetpages, pagekeys, urls
+from timeline.site import facetpages, pagekeys, timescale, urls
 from timeline.site.paging import pagination
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
@@ -98,6 +98,8 @@ class Listings:
             entries,
             only=None if listing.page is None else [listing.page],
             year=number,
+            # A year the time scale only counts needs no entries fetched for its first screen.
+            year_fetched=[number] if len(entries) <= timescale.DENSE else [],
             years=[(y, None) for y in self.view.years()],
             months=months,
         )

@@ -9,12 +9,18 @@ dense to list entry by entry) and the entries of the years in view, one file per
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.domain.kinds import kind_label
 from timeline.site import pagekeys, urls
-from timeline.site.readmodel import SiteView
-from timeline.site.templating import Files
+
+if TYPE_CHECKING:  # the templates read DENSE: the modules they are rendered by cannot be imported here
+    from timeline.site.readmodel import SiteView
+    from timeline.site.templating import Files
+
+# Entries in view past which the scale counts them by month or year instead of drawing each (unless
+# it shows three months or less): timescale.js reads it from the page (data-dense).
+DENSE = 250
 
 
 def point(card: dict[str, Any]) -> list[str]:
