@@ -49,7 +49,7 @@ function resultItem(data) {
   const link = text("a", data.meta.title || data.url);
   link.href = data.url;
   title.appendChild(link);
-  item.append(title, text("p", [data.meta.date, data.meta.kind].filter(Boolean).join(" · "), "meta"), excerpt(data.excerpt));
+  item.append(title, text("p", [data.meta.date, data.meta.kind, data.meta.source].filter(Boolean).join(" · "), "meta"), excerpt(data.excerpt));
   return item;
 }
 

@@ -207,6 +207,14 @@ def test_excerpts_come_from_the_summary_with_the_match_marked(page: Page, site: 
     assert problems == [], "\n".join(problems)
 
 
+def test_each_result_names_its_date_kind_and_first_publisher(page: Page, site: Site) -> None:
+    """Entries of one day and one title are told apart by what they rest on, as on the listings."""
+    page.goto(site.url("search/index.html?q=moderation+ledger"))
+    expect(page.locator(".search-results > li")).to_have_count(50)
+    lines = page.locator(".search-results > li p.meta").all_inner_texts()
+    assert all(re.fullmatch(r"\d{1,2} \w+ \d{4} · Statement · Test Wire", line) for line in lines), lines[:3]
+
+
 def test_names_and_identifiers_are_found_as_words_without_filling_excerpts(page: Page, site: Site) -> None:
     # An executive order's number, in its identifiers only, finds it.
     page.goto(site.url("search/index.html?q=13925"))
