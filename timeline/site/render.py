@@ -26,7 +26,7 @@ class Renderer:
         """``compiled``: a folder to keep compiled templates in (see templating.Templates)."""
         templates = Templates(archive, compiled)
         entries, listings, site = EntryPages(templates, view), Listings(templates, view), SiteFiles(templates, view)
-        timescale = TimescaleFiles(view)
+        timescale = TimescaleFiles(templates, view)
         threads = ThreadPages(templates, view)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {
             pagekeys.Entry: entries.entry,

@@ -17,7 +17,7 @@ from timeline.domain.kinds import kind_label
 from timeline.domain.model import RelationType
 from timeline.files.archive import Archive
 from timeline.files.pages import EditorialPage, editorial_pages
-from timeline.site import timescale, urls
+from timeline.site import urls
 from timeline.site.twins import tell_apart
 
 FACET_TITLES = {
@@ -83,7 +83,6 @@ class Templates:
         self.env.filters["moment"] = moment
         # Cards of a listing that share a day and a title, each with what tells it from the others.
         self.env.globals["tell_apart"] = tell_apart
-        self.env.globals["dense"] = timescale.DENSE
         self.links = urls.SiteUrls(archive.base_url)
         self.editorial: dict[str, EditorialPage] = {p.name: p for p in editorial_pages(archive.root)}
         # What templates know of the site (an archive's own templates may name site.base_url).

@@ -9,14 +9,12 @@ dense to list entry by entry) and the entries of the years in view, one file per
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from timeline.domain.kinds import kind_label
 from timeline.site import pagekeys, urls
-
-if TYPE_CHECKING:  # the templates read DENSE: the modules they are rendered by cannot be imported here
-    from timeline.site.readmodel import SiteView
-    from timeline.site.templating import Files
+from timeline.site.readmodel import SiteView
+from timeline.site.templating import Files, Templates
 
 # Entries in view past which the scale counts them by month or year instead of drawing each (unless
 # it shows three months or less): timescale.js reads it from the page (data-dense).
@@ -42,8 +40,9 @@ def _json(data: Any) -> bytes:
 
 
 class TimescaleFiles:
-    def __init__(self, view: SiteView):
+    def __init__(self, templates: Templates, view: SiteView):
         self.view = view
+        templates.env.globals["dense"] = DENSE  # _timescale.html gives it to the script (data-dense)
 
     def year(self, key: pagekeys.Timescale) -> Files:
         """The entries the year's page lists, in its order (an entry spanning years is in each)."""
