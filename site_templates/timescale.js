@@ -150,6 +150,7 @@
       ends[lane] = Math.max(left + markWidth, from + labelWidth) + 8;
       var link = el("a", "ts-entry" + (e.period ? " ts-period" : "") + (e.approximate ? " ts-approximate" : ""));
       link.href = e.href;
+      link.dir = "auto";  // a title in Arabic or Hebrew runs right to left, as it does in the list
       link.dataset.start = new Date(e.start).toISOString().slice(0, 10);
       link.setAttribute("aria-label", e.title + ", " + e.when + (e.kind ? ", " + e.kind : ""));
       link.title = e.when;
@@ -158,8 +159,7 @@
       link.style.width = Math.max(markWidth, from - left + labelWidth) + "px";
       var mark = el("span", "ts-mark");
       mark.style.width = markWidth + "px";
-      var label = el("span", "ts-label", e.title);
-      label.dir = "auto";
+      var label = el("span", "ts-label", e.title);  // its direction is the link's (dir=auto skips a child's own)
       label.style.left = from - left + "px";
       label.style.maxWidth = labelWidth + "px";
       link.appendChild(mark);
