@@ -286,11 +286,7 @@
   function drawStrip() {
     strip.textContent = "";
     var counts = {};
-    if (months) {
-      months.forEach(function (m) { var y = new Date(m[0]).getUTCFullYear(); counts[y] = (counts[y] || 0) + m[1]; });
-    } else {
-      entries.forEach(function (e) { var y = new Date(e.start).getUTCFullYear(); counts[y] = (counts[y] || 0) + 1; });
-    }
+    buckets("year").forEach(function (b) { counts[new Date(b[0]).getUTCFullYear()] = b[1]; });
     var first = new Date(state.first).getUTCFullYear();
     var last = new Date(state.last - 1).getUTCFullYear();
     var step = last - first >= 80 ? 10 : 1;  // a century or more: decades
