@@ -206,7 +206,9 @@ def test_identifiers_are_recorded_corrected_as_a_whole_and_replayed() -> None:
 def test_an_identifier_is_checked_against_its_scheme() -> None:
     assert identifiers_from([{"scheme": "executive-order", "value": 13925}, "Executive-Order:13925"]) == (EO,)
     assert parse_identifier("docket:N.D. Cal. No. 3:20-cv-03608").value == "N.D. Cal. No. 3:20-cv-03608"
+    assert parse_identifier("federal-register-document:2020-12030").text == "FR Doc. 2020-12030"
     for bad, problem in [
+        ("federal-register-document:85 FR 34079", "year-number"),
         ("executive-order:13925a", "in digits"),
         ("federal-register:85 F.R. 34079", "volume FR page"),
         ("ordinance:12", "unknown scheme 'ordinance'"),

@@ -1,5 +1,5 @@
 """Official identifiers of what an entry is about: an executive order's number, a Federal Register
-citation, a bill's or a public law's number, a court's docket number, a DOI. No I/O.
+citation or document number, a bill's or a public law's number, a court's docket number, a DOI. No I/O.
 
 Each identifier is a scheme from a small fixed set and a value as that scheme writes it. The set is
 closed so that every identifier has a known label and a known way to be shown and cited
@@ -23,6 +23,7 @@ VALUE_MAX = 200
 class IdentifierScheme(StrEnum):
     EXECUTIVE_ORDER = "executive-order"
     FEDERAL_REGISTER = "federal-register"
+    FEDERAL_REGISTER_DOCUMENT = "federal-register-document"
     BILL = "bill"
     PUBLIC_LAW = "public-law"
     DOCKET = "docket"
@@ -51,6 +52,14 @@ _RULES = {
         re.compile(r"\d{1,3} FR \d{1,6}"),
         "volume FR page, e.g. 85 FR 34079",
         "{value}",
+    ),
+    # The document number the Office of the Federal Register gives each document it publishes: the
+    # key of its page on federalregister.gov and of its copies, where a page citation names only a page.
+    IdentifierScheme.FEDERAL_REGISTER_DOCUMENT: _Rule(
+        "Federal Register document",
+        re.compile(r"(19|20)\d{2}-\d{4,6}"),
+        "year-number, e.g. 2020-12030",
+        "FR Doc. {value}",
     ),
     IdentifierScheme.BILL: _Rule(
         "Bill", None, "the bill's number as its legislature writes it, e.g. H.R. 8922", "{value}"
