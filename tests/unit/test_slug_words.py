@@ -7,7 +7,7 @@ import pytest
 from slugify import slugify
 
 from timeline.domain.dates import PartialDate
-from timeline.domain.naming import SLUG_MAX, base_slug
+from timeline.domain.naming import APOSTROPHES, SLUG_MAX, base_slug
 
 LONG_TITLES = [
     "Supreme Court of the United States rules in Murthy v. Missouri that the states and users lacked "
@@ -22,7 +22,7 @@ LONG_TITLES = [
 
 @pytest.mark.parametrize("title", LONG_TITLES)
 def test_a_long_title_keeps_its_first_words_whole(title: str) -> None:
-    words = slugify(title).split("-")
+    words = slugify(title, replacements=APOSTROPHES).split("-")
     made = base_slug(PartialDate("2024-06-26"), title)
     assert made.startswith("2024-06-26-")
     kept = made.removeprefix("2024-06-26-").split("-")
@@ -36,4 +36,13 @@ def test_the_murthy_slug_drops_the_words_after_the_last_that_fits() -> None:
     assert made == "2024-06-26-supreme-court-of-the-united-states-rules-in-murthy-v-missouri-that-the-states"
     assert base_slug(PartialDate("2024~"), LONG_TITLES[1]) == (
         "2024-federal-judge-blocks-enforcement-of-texas-law-banning-platforms-from-removing"
+    )
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_an_apostrophe_joins_the_parts_of_a_word(apostrophe: str) -> None:
+    title = f"Biden revokes Trump{apostrophe}s executive order on online censorship"
+    assert (
+        base_slug(PartialDate("2021-05-14"), title)
+        == "2021-05-14-biden-revokes-trumps-executive-order-on-online-censorship"
     )

@@ -36,10 +36,14 @@ def base_slug(date: PartialDate, title: str) -> str:
     return f"{date.slug_part}-{words}"
 
 
+# An apostrophe joins the parts of one word ("Trump's" is trumps, not trump-s).
+APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u02bc", ""]]
+
+
 def title_words(text: str, max_length: int) -> str:
     """``text`` as a slug of at most ``max_length`` characters, cut after its last whole word that
     fits (only a first word longer than that is cut inside)."""
-    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
+    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True, replacements=APOSTROPHES))
 
 
 def check_slug(slug: str) -> str:
