@@ -30,7 +30,7 @@ from timeline.files.pages import editorial_pages
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
-from timeline.site.catchup import catch_up
+from timeline.site.catchup import catch_up, open_view
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
 from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged
 from timeline.site.readmodel import SiteView
@@ -42,7 +42,7 @@ from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 20
+READ_MODEL_VERSION = 21
 
 
 @dataclass
@@ -55,9 +55,12 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     search_indexed: bool = False
     seconds: float = 0.0
+    remade: bool = False  # the read model was made from another store: the site was built anew
 
     def summary(self) -> str:
         files = len(self.written) + self.unchanged
+        if self.remade:
+            return f"the site's read model did not match the store (made anew?): built again, {plural(files, 'file')}"
         return (
             f"built {plural(files, 'file')}, {len(self.written):,} written, {len(self.removed):,} removed, "
             f"from {plural(self.changes, 'new change')}, in {self.seconds:.1f} s"
@@ -180,11 +183,12 @@ def _build_locked(
             # This one when rebuilding, and read models of older versions (of any folder) always.
             if (full and stale.name.startswith(path.name)) or f"-v{READ_MODEL_VERSION}." not in stale.name:
                 stale.unlink()
-        view = SiteView.open(path)
+        view, remade = open_view(app, path)
         try:
-            report = _build(app, archive, view, out, full=full, progress=progress)
+            report = _build(app, archive, view, out, full=full or remade, progress=progress)
         finally:
             view.close()
+        report.remade = remade
     return report
 
 

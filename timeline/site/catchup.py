@@ -4,6 +4,7 @@ for what each domain event does)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -44,7 +45,7 @@ def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, prog
                     before = app.repository.get(originator, version=domain_event.originator_version - 1)
                 cache[originator] = projector.apply(domain_event, notification.id, before)
             view.mark_dirty(cursor, projector.dirty)
-            view.record_position(cursor, batch[-1].id)
+            view.record_position(cursor, batch[-1])
         processed += len(batch)
         position = batch[-1].id
         if progress is not None:
@@ -54,3 +55,27 @@ def catch_up(app: TimelineArchive, view: SiteView, stop: int | None = None, prog
     if progress is not None and end > start:
         progress("changes", end - start, end - start)
     return processed
+
+
+def open_view(app: TimelineArchive, path: Path) -> tuple[SiteView, bool]:
+    """The read model at ``path``, and whether it had to be made anew (see :func:`made_from`)."""
+    view = SiteView.open(path)
+    if made_from(app, view):
+        return view, False
+    view.close()
+    for stale in path.parent.glob(f"{path.name}*"):
+        stale.unlink()
+    return SiteView.open(path), True
+
+
+def made_from(app: TimelineArchive, view: SiteView) -> bool:
+    """Whether ``view`` was projected from this store as it stands: the last change it projected is
+    still in the store, at the same position. A store made anew (from history/ that has changed
+    since, or another store named) numbers its changes its own way, so the read model's position
+    would mean nothing there."""
+    mark = view.store_mark()
+    if mark is None:
+        return view.position() == 0
+    position, originator_id, version = mark
+    found = app.recorder.select_notifications(position, 1, stop=position)
+    return bool(found) and (str(found[0].originator_id), found[0].originator_version) == (originator_id, version)

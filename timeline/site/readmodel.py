@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from timeline.site import pagekeys
@@ -23,6 +23,10 @@ from timeline.site.threadrows import ThreadRows
 APPLICATION = "timeline"
 
 TABLES = [
+    # The last change projected, as the store numbered it: checked against the store before going
+    # on, so a read model made from another store (or a store since made anew) is noticed.
+    """CREATE TABLE IF NOT EXISTS store_mark (
+        position INTEGER PRIMARY KEY, originator_id TEXT, originator_version INTEGER)""",
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
         merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, day_rank INTEGER, data TEXT,
@@ -103,8 +107,16 @@ class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
     def position(self) -> int:
         return self.max_tracking_id(APPLICATION) or 0
 
-    def record_position(self, cursor: SQLiteCursor, position: int) -> None:
-        self._insert_tracking(cursor, Tracking(APPLICATION, position))
+    def record_position(self, cursor: SQLiteCursor, last: Notification) -> None:
+        """The store position now reflected, ``last`` being the last change projected."""
+        self._insert_tracking(cursor, Tracking(APPLICATION, last.id))
+        cursor.execute("DELETE FROM store_mark")
+        mark = (last.id, str(last.originator_id), last.originator_version)
+        cursor.execute("INSERT INTO store_mark VALUES (?, ?, ?)", mark)
+
+    def store_mark(self) -> tuple[int, str, int] | None:  # (position, originator, version) or None
+        rows = self._rows("SELECT position, originator_id, originator_version FROM store_mark")
+        return (int(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
 
     # Reading -------------------------------------------------------------------
 
