@@ -171,12 +171,13 @@ def test_duplicate_check_ignores_entries_that_are_not_live_and_counts_planned_on
 def evidence(
     title: str, kind: str = "policy-change", platforms: str = "", actors: str = "", urls: str = ""
 ) -> Evidence:
-    """An entry's evidence from short notes: names and addresses separated by spaces."""
+    """An entry's evidence from short notes: names and addresses separated by spaces; an actor is
+    an author unless a role follows its name (``Twitter:subject``)."""
     draft = Draft(
         title,
         kind,
         PartialDate("2021-01-05"),
-        actors=tuple(Actor(name, "author") for name in actors.split()),
+        actors=tuple(Actor(*(name.split(":") if ":" in name else (name, "author"))) for name in actors.split()),
         platforms=tuple(platforms.split()),
         sources=tuple(Source(title="Report", url=url) for url in urls.split()) or (Source(title="Report"),),
     )
@@ -215,6 +216,28 @@ LIKENESS: list[Any] = [
         evidence("Trump tweets about ballots", "statement", urls="https://news.example/a"),
         None,
         id="one-article-reports-two-kinds-of-event",
+    ),
+    pytest.param(
+        evidence(
+            "Dorsey defends the labels", "statement", "Twitter", "Dorsey Twitter:subject", "https://news.example/a"
+        ),
+        evidence(
+            "Zuckerberg criticises the labels",
+            "statement",
+            "Twitter",
+            "Zuckerberg Twitter:subject",
+            "https://news.example/a",
+        ),
+        None,
+        id="one-article-reports-two-people-speaking",
+    ),
+    pytest.param(
+        evidence(
+            "Dorsey defends the labels", "statement", "Twitter", "Dorsey Twitter:subject", "https://news.example/a"
+        ),
+        evidence("Dorsey stands by the labels", "statement", "Twitter", "Dorsey", "https://news.example/a"),
+        "the same day, the same source address (news.example/a), the same platform and the same actor",
+        id="one-person-speaking-recorded-twice",
     ),
     pytest.param(
         evidence(TOS, platforms="Twitter"),

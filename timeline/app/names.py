@@ -64,6 +64,10 @@ class NameAllocator:
         return candidate
 
 
+# The roles of the actor who did what an entry records (whoever else took part).
+LEAD_ROLES = frozenset({"author", "issuer"})
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What an editor looks at to tell whether two entries of one day are the same event: the
@@ -76,6 +80,7 @@ class Evidence:
     actors: frozenset[str]
     platforms: frozenset[str]
     addresses: frozenset[str]
+    leads: frozenset[str] = frozenset()  # the actors who did it (author, issuer)
 
     @classmethod
     def of(cls, entry: PolicyEvent | Draft, slug: str) -> Evidence:
@@ -88,6 +93,7 @@ class Evidence:
             actors=frozenset(name_key(actor.name) for actor in entry.actors),
             platforms=frozenset(name_key(platform) for platform in entry.platforms),
             addresses=frozenset(address_key(source.url) for source in entry.sources if source.url),
+            leads=frozenset(name_key(actor.name) for actor in entry.actors if actor.role in LEAD_ROLES),
         )
 
 
@@ -118,9 +124,10 @@ def address_key(url: str) -> str:
 
 
 def _apart(new: Evidence, old: Evidence) -> bool:
-    """Whether both name platforms (or actors) and none in common: two platforms with similar
-    names changing alike on one day are two events."""
-    pairs = ((new.platforms, old.platforms), (new.actors, old.actors))
+    """Whether both name platforms (or actors, or those who did it) and none in common: two
+    platforms with similar names changing alike on one day are two events, and so are two
+    statements by two people that one article reports."""
+    pairs = ((new.platforms, old.platforms), (new.actors, old.actors), (new.leads, old.leads))
     return any(mine and theirs and not mine & theirs for mine, theirs in pairs)
 
 
