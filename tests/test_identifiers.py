@@ -99,13 +99,23 @@ def test_an_entry_is_recorded_with_its_identifiers_and_they_are_corrected_as_a_w
 @pytest.mark.parametrize(
     ("given", "fragments"),
     [
-        ("eo:13925", ("identifier: unknown scheme 'eo'", "accepted: executive-order, federal-register, bill")),
+        (
+            "eo:13925",
+            (
+                "identifier: unknown scheme 'eo'",
+                "accepted: executive-order, federal-register, federal-register-document, bill",
+            ),
+        ),
         ("13925", ("identifier: '13925' has no scheme", "SCHEME:VALUE", "executive-order")),
         ("executive-order:EO 13925", ("identifier executive-order: 'EO 13925'", "digits, e.g. 13925")),
         ("federal-register:85FR34079", ("identifier federal-register", "volume FR page, e.g. 85 FR 34079")),
         ("public-law:115", ("identifier public-law: '115'", "congress-number, e.g. 115-164")),
         ("doi:https://doi.org/10.1000/1", ("identifier doi", "the DOI itself, e.g. 10.1000/xyz123")),
         ("docket:", ("identifier docket: has no value", "court and docket number")),
+        (
+            "federal-register-document:85 FR 34079",
+            ("identifier federal-register-document", "year-number, e.g. 2020-12030"),
+        ),
         ("bill:H.R. 1; H.R. 2", ("identifier bill", "';', which separates identifiers", "each on its own")),
         ("bill:H.R.\x1b[2J 1", ("identifier bill", "control characters", "U+001B")),
         ("bill:" + "1" * 201, ("identifier bill", "201 characters", "at most 200")),
