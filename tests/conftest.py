@@ -255,3 +255,21 @@ def record_every_kind_of_change(archive: ArchiveUnderTest) -> dict[str, str]:
         archive.ok(*change)
     slugs = {"order": order, "labels": labels, "ruling": ruling, "wrong": wrong, "duplicate": duplicate}
     return {name: entry["slug"] for name, entry in slugs.items()}
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> ArchiveUnderTest:
+    """A copy of the repository's archive (settings, events/, history/) with a brand-new store."""
+    root = tmp_path_factory.mktemp("clone")
+    copy_flagship_files(root)
+    archive = ArchiveUnderTest(root=root, store_url=None, runner=CliRunner())
+    result = archive.ok("sync")
+    entries = len(list((REPOSITORY / "events").glob("*.md")))
+    # Every line of history/ is replayed (each entry and its two name reservations, the corrections
+    # since, the actors' types); events/ then matches the store.
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (root / "history").rglob("*.jsonl"))
+    assert lines >= 3 * entries
+    assert f"history/: {lines} changes replayed into the store" in result.stdout
+    assert f"0 recorded, 0 revised, {entries} unchanged" in result.stdout
+    assert "0 refused" in result.stdout
+    return archive

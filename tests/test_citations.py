@@ -145,8 +145,8 @@ class FlagshipSite:
 
 
 def slug_of_kind(entries: list[dict[str, Any]], kind: str) -> str:
-    (slug,) = [e["slug"] for e in entries if e["kind"] == kind]
-    return slug
+    """The first entry of ``kind`` (the flagship's executive orders: Trump's, then its revocation)."""
+    return min((e for e in entries if e["kind"] == kind), key=lambda e: e["date"])["slug"]
 
 
 @pytest.fixture(scope="module")

@@ -328,7 +328,9 @@ def test_every_feed_parses_with_absolute_links_and_ids_that_survive_a_rebuild(
         name = path.relative_to(out).as_posix()
         assert parsed.bozo == 0, f"{name}: {parsed.get('bozo_exception')}"
         assert parsed.version == "atom10", name
-        assert parsed.entries, f"{name} is empty"
+        if not parsed.entries:  # only a facet no live entry has any more (its page stays, saying so)
+            page = out / name.removeprefix("feeds/").removesuffix(".xml") / "index.html"
+            assert "No entry in the timeline has this" in page.read_text(encoding="utf-8"), f"{name} is empty"
         ids = [entry.id for entry in parsed.entries]
         assert len(set(ids)) == len(ids), f"{name}: repeated ids"
         for entry in parsed.entries:
@@ -382,8 +384,17 @@ def test_entries_csv_imports_back_into_a_new_archive_as_the_same_entries(
     original = archive.json("list")
     assert imported_count == len(original)
     imported = copy.json("list")
-    assert [(e["id"], e["slug"]) for e in imported] == [(e["id"], e["slug"]) for e in original]
-    assert comparable(imported) == comparable(original)
+
+    # The same entries, day by day. Within a day, entries no link orders come in the order they
+    # were recorded, which the data files do not carry: an import records its rows at one moment,
+    # so those fall back to their titles' order.
+    def by_day(entries: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+        days: dict[str, list[dict[str, Any]]] = {}
+        for entry in comparable(entries):
+            days.setdefault(entry["date"], []).append(entry)
+        return [(day, sorted(group, key=lambda e: e["id"])) for day, group in days.items()]
+
+    assert by_day(imported) == by_day(original)
 
 
 def test_data_files_round_trip_cells_a_spreadsheet_would_run(sqlite_archive: ArchiveUnderTest, tmp_path: Path) -> None:

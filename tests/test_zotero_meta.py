@@ -76,14 +76,16 @@ def test_every_entry_and_revision_page_is_a_web_page_of_this_archive_to_zotero(
     title = re.search(r'(?m)^title = "(.*)"$', (archive.root / "timeline.toml").read_text())
     assert title is not None
     pages = entry_pages(archive, out)
-    assert len(pages) >= 44  # 22 entries, each with its page and at least one revision page
+    assert len(pages) >= 50  # 25 entries, each with its page and at least one revision page
     for entry, number, path in pages:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for tag in FORCING_TYPE:
             assert meta(page, tag) == [], f"{path}: {tag} makes Zotero save another item type"
         assert meta(page, "og:type") == ["website"], path
         assert meta(page, "og:site_name") == [title[1]], path
-        assert meta(page, "citation_title") == [entry["title"]], path
+        # A revision's page is the entry as it stood then: the flagship's titles were put right since.
+        stood = archive.json("show", str(entry["slug"]), "--revision", str(number))
+        assert meta(page, "citation_title") == [stood["title"]], path
         shown = archive.json("history", str(entry["slug"]))[number - 1]
         assert meta(page, "citation_publication_date") == [str(shown["time"])[:10].replace("-", "/")], path
 
@@ -93,11 +95,12 @@ def test_descriptions_are_the_summary_whole_or_cut_at_a_word_with_an_ellipsis(
 ) -> None:
     archive, out = flagship
     shortened = 0
-    for entry, _, path in entry_pages(archive, out):
+    for entry, number, path in entry_pages(archive, out):
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         (text,) = meta(page, "description")
         assert meta(page, "og:description") == [text], path
-        whole = " ".join(str(archive.json("show", str(entry["slug"]))["summary"]).split())
+        stood = archive.json("show", str(entry["slug"]), "--revision", str(number))
+        whole = " ".join(str(stood["summary"]).split())
         if text.endswith("…"):
             shortened += 1
             kept = text.removesuffix("…")
