@@ -467,9 +467,11 @@ def test_every_entrys_and_revisions_downloads_are_valid_csl_biblatex_and_ris(
     for entry in flagship.live():
         slug, latest = entry["slug"], entry["revision"]
         folder = flagship.out / "events" / slug
+        # A retracted entry is cited as retracted; a revision from before the retraction as it stood.
+        marked = "[Retracted] " if entry["retracted"] else ""
         permanent = {
             "url": flagship.entry_url(slug),
-            "title": entry["title"],
+            "title": marked + entry["title"],
             "revision": latest,
             "date": entry["date"],
             "kind": entry["kind"],
@@ -480,7 +482,7 @@ def test_every_entrys_and_revisions_downloads_are_valid_csl_biblatex_and_ris(
             then = flagship.archive.json("show", slug, "--revision", str(number))
             pinned = {
                 "url": flagship.revision_url(slug, number),
-                "title": then["title"],
+                "title": ("[Retracted] " if then["retracted"] else "") + then["title"],
                 "revision": number,
                 "date": then["date"],
                 "kind": then["kind"],
