@@ -213,7 +213,6 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
                 "2024-03-01",
                 "--source-title",
                 "A report",
-                "--allow-duplicate",
             ],
             archive,
             env,

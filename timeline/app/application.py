@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,8 @@ from eventsourcing.utils import Environment, EnvType
 
 from timeline.app import relating
 from timeline.app.lookup import LIST_HINT, EntryNames
-from timeline.app.names import DuplicateCheck, NameAllocator
+from timeline.app.names import NameAllocator
+from timeline.app.sameday import duplicate_check
 from timeline.domain.clock import Clock
 from timeline.domain.dates import PartialDate, check_not_future
 from timeline.domain.drafts import Draft, WriteOptions, record_draft
@@ -82,6 +84,7 @@ class TimelineArchive(Application[UUID]):
         self.unwritten: list[StoredEvent] = []
         self._slugs: dict[UUID, str] = {}
         self._names: EntryNames | None = None  # read on the first name that misses
+        self.same_day_cache: Path | None = None  # the live entries by day, kept between commands
         try:
             settings = location.settings(lock_timeout)
             if location.kind == "postgresql":
@@ -186,7 +189,7 @@ class TimelineArchive(Application[UUID]):
 
         def build() -> list[Aggregate]:
             if not options.allow_duplicate:
-                DuplicateCheck.in_store(self.recorder, self.mapper).refuse(draft)
+                duplicate_check(self.recorder, self.mapper, self.entry, self.same_day_cache).refuse(draft)
             entry_id = draft.id or uuid.uuid4()
             if draft.id is not None and entry_id in self.repository:
                 raise InvalidChange(f"an entry with id {entry_id} already exists")

@@ -167,18 +167,29 @@ class DuplicateCheck:
 
     The live entries' evidence is read once, when first needed; entries planned since are added."""
 
-    def __init__(self, entries: Callable[[], Iterable[PolicyEvent]], verb: str = "record it") -> None:
+    def __init__(
+        self,
+        entries: Callable[[], Iterable[PolicyEvent]] | None = None,
+        verb: str = "record it",
+        *,
+        day: Callable[[dt.date], list[Evidence]] | None = None,
+    ) -> None:
+        """Every live entry read at once from ``entries`` (an import weighs rows of many days), or
+        one day's from ``day`` when it is first needed (an add weighs one)."""
         self._entries = entries
+        self._day = day
         self._verb = verb
         self._by_day: dict[dt.date, list[Evidence]] | None = None
 
-    def _evidence(self) -> dict[dt.date, list[Evidence]]:
+    def _of_day(self, day: dt.date) -> list[Evidence]:
         if self._by_day is None:
             self._by_day = {}
-            for entry in self._entries():
+            for entry in self._entries() if self._entries is not None else ():
                 if entry.is_live:
                     self._by_day.setdefault(entry.date.start, []).append(Evidence.of(entry, entry.slug))
-        return self._by_day
+        if day not in self._by_day:
+            self._by_day[day] = self._day(day) if self._day is not None else []
+        return self._by_day[day]
 
     @classmethod
     def in_store(cls, recorder: ApplicationRecorder, mapper: Mapper[uuid.UUID], verb: str = "record it") -> Self:
@@ -188,7 +199,7 @@ class DuplicateCheck:
     def find(self, draft: Draft) -> Likeness | None:
         """The first entry of the draft's day that looks like the same event, and why."""
         new = Evidence.of(draft, "")
-        for old in self._evidence().get(draft.date.start, []):
+        for old in self._of_day(draft.date.start):
             why = likeness(new, old)
             if why is not None:
                 return Likeness(old, why)
@@ -202,7 +213,7 @@ class DuplicateCheck:
 
     def planned(self, draft: Draft, slug: str) -> None:
         """Count an entry about to be recorded, so later rows of the same import are checked against it."""
-        self._evidence().setdefault(draft.date.start, []).append(Evidence.of(draft, slug))
+        self._of_day(draft.date.start).append(Evidence.of(draft, slug))
 
 
 def entries_in_one_pass(recorder: ApplicationRecorder, mapper: Mapper[uuid.UUID]) -> Iterable[PolicyEvent]:

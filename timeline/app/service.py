@@ -21,6 +21,7 @@ from timeline.app.application import TimelineArchive
 from timeline.app.bundles import PinnedEntry
 from timeline.app.committed import CommittedHistory, HistoryReport
 from timeline.app.fileedits import read_edit, revise_from_file
+from timeline.app.sameday import STATE_FILE as SAME_DAY_FILE
 from timeline.app.sync import Reason, SyncReport, sync_folder
 from timeline.domain.actors import ActorProfile
 from timeline.domain.bundle import Bundle
@@ -65,6 +66,7 @@ class ArchiveService:
     def __init__(self, archive: Archive, app: TimelineArchive) -> None:
         self.archive = archive
         self.app = app
+        app.same_day_cache = archive.state_dir / SAME_DAY_FILE
         self.history_report: HistoryReport | None = None
 
     @classmethod

@@ -1,0 +1,144 @@
+"""The live entries of each day as the duplicate check weighs them, kept beside the archive so
+that ``timeline add`` reads only the changes saved since the last command, not the whole change
+log (an add at 10,000 entries: 1.4 s of reading every entry, without it a few milliseconds).
+
+``.timeline/same-day.sqlite`` holds each live entry's evidence (title, kind, actors, platforms,
+source addresses) under the day its date starts, and the store position it reflects together
+with the change at that position (its aggregate and version). That change is looked up in the
+store before the cache is used: a store made anew (a clone, a replaced file, another store
+named) does not hold it there, and the cache is built again. It is a cache: losing it costs one
+slower add, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+
+from timeline.app.names import ENTRY_TOPIC_PREFIX, DuplicateCheck, Evidence, entries_in_one_pass
+from timeline.domain.model import PolicyEvent
+from timeline.files.statedb import open_state
+from timeline.store import notifications as log
+
+STATE_FILE = "same-day.sqlite"
+VERSION = 1  # raised when the tables or the evidence change: a cache of another version is dropped
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS evidence (entry_id TEXT PRIMARY KEY, day TEXT, data TEXT)",
+    "CREATE INDEX IF NOT EXISTS evidence_by_day ON evidence (day)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+
+def duplicate_check(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], entry: Callable[[UUID], PolicyEvent], cache: Path | None
+) -> DuplicateCheck:
+    """The check of a new entry against the live entries of its day: from the cache at ``cache``,
+    or, without one, from every entry read in one pass."""
+    if cache is None:
+        return DuplicateCheck.in_store(recorder, mapper)
+    return DuplicateCheck(day=SameDayIndex(cache, recorder, mapper, entry).day)
+
+
+def _set_up(connection: sqlite3.Connection) -> None:
+    if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+        for table in ("evidence", "meta"):
+            connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.execute(f"PRAGMA user_version = {VERSION}")
+    for statement in _SCHEMA:
+        connection.execute(statement)
+
+
+def _dumps(evidence: Evidence) -> str:
+    fields = vars(evidence)
+    return json.dumps({k: sorted(v) if isinstance(v, frozenset) else v for k, v in fields.items()})
+
+
+def _loads(text: str) -> Evidence:
+    f = json.loads(text)
+    sets = {name: frozenset(f[name]) for name in ("actors", "platforms", "addresses", "leads")}
+    return Evidence(slug=f["slug"], date=f["date"], title=f["title"], kind=f["kind"], **sets)
+
+
+class SameDayIndex:
+    """The live entries' evidence by the day their date starts, caught up with the store on use."""
+
+    def __init__(
+        self,
+        path: Path,
+        recorder: ApplicationRecorder,
+        mapper: Mapper[UUID],
+        entry: Callable[[UUID], PolicyEvent],
+    ) -> None:
+        self._path = path
+        self._recorder = recorder
+        self._mapper = mapper
+        self._entry = entry
+
+    def day(self, day: dt.date) -> list[Evidence]:
+        """The evidence of the live entries whose date starts on ``day``, as the store now holds them."""
+        connection = open_state(self._path, _set_up)
+        try:
+            self._catch_up(connection)
+            rows = connection.execute("SELECT data FROM evidence WHERE day = ? ORDER BY entry_id", (day.isoformat(),))
+            return [_loads(row[0]) for row in rows]
+        finally:
+            connection.close()
+
+    def _catch_up(self, connection: sqlite3.Connection) -> None:
+        # One writer at a time; another command's catch-up waits, then finds little or nothing left.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            position = self._position(connection)
+            newest = self._recorder.max_notification_id() or 0
+            if newest != position:
+                if position == 0 or newest < position:
+                    connection.execute("DELETE FROM evidence")
+                    self._write(connection, entries_in_one_pass(self._recorder, self._mapper), everything=True)
+                else:
+                    changed = {
+                        UUID(str(n.originator_id))
+                        for n in log.notifications(self._recorder, after=position, stop=newest)
+                        if n.topic.startswith(ENTRY_TOPIC_PREFIX)
+                    }
+                    self._write(connection, (self._entry(entry_id) for entry_id in changed), everything=False)
+                self._mark(connection, newest)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def _position(self, connection: sqlite3.Connection) -> int:
+        """The store position the cache reflects, or 0 when it must be built again (none yet, or
+        the change it recorded at that position is not the store's)."""
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        position = int(meta.get("position", 0))
+        if position == 0:
+            return 0
+        found = self._recorder.select_notifications(position, 1, stop=position)
+        if found and [str(found[0].originator_id), str(found[0].originator_version)] == json.loads(meta["mark"]):
+            return position
+        return 0
+
+    def _mark(self, connection: sqlite3.Connection, position: int) -> None:
+        found = self._recorder.select_notifications(position, 1, stop=position) if position else []
+        mark = [str(found[0].originator_id), str(found[0].originator_version)] if found else []
+        connection.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("position", str(position)), ("mark", json.dumps(mark))]
+        )
+
+    @staticmethod
+    def _write(connection: sqlite3.Connection, entries: Iterable[PolicyEvent], *, everything: bool) -> None:
+        live, gone = [], []
+        for entry in entries:
+            if entry.is_live:
+                live.append((str(entry.id), entry.date.start.isoformat(), _dumps(Evidence.of(entry, entry.slug))))
+            elif not everything:
+                gone.append((str(entry.id),))
+        connection.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?)", live)
+        connection.executemany("DELETE FROM evidence WHERE entry_id = ?", gone)
