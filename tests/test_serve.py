@@ -96,7 +96,16 @@ def serving(archive: ArchiveUnderTest, out: Path, *options: str) -> Iterator[tup
     then stops it with Ctrl-C (SIGINT) and waits for it to end."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")} | archive.env()
     command = [sys.executable, "-m", "timeline", "serve", "--port", "0", "--out", str(out), *options]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C reaches it as at a terminal even when the tests run as a background job, whose
+    # children a shell starts with SIGINT ignored (and Python then leaves it ignored).
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in server.stdout or ()], daemon=True).start()
     try:
