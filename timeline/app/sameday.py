@@ -27,7 +27,7 @@ from timeline.files.statedb import open_state
 from timeline.store import notifications as log
 
 STATE_FILE = "same-day.sqlite"
-VERSION = 1  # raised when the tables or the evidence change: a cache of another version is dropped
+VERSION = 2  # raised when the tables or the evidence change: a cache of another version is dropped
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS evidence (entry_id TEXT PRIMARY KEY, day TEXT, data TEXT)",
     "CREATE INDEX IF NOT EXISTS evidence_by_day ON evidence (day)",
@@ -120,14 +120,10 @@ class SameDayIndex:
         position = int(meta.get("position", 0))
         if position == 0:
             return 0
-        found = self._recorder.select_notifications(position, 1, stop=position)
-        if found and [str(found[0].originator_id), str(found[0].originator_version)] == json.loads(meta["mark"]):
-            return position
-        return 0
+        return position if log.change_at(self._recorder, position) == tuple(json.loads(meta["mark"])) else 0
 
     def _mark(self, connection: sqlite3.Connection, position: int) -> None:
-        found = self._recorder.select_notifications(position, 1, stop=position) if position else []
-        mark = [str(found[0].originator_id), str(found[0].originator_version)] if found else []
+        mark = list(log.change_at(self._recorder, position) or ())
         connection.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("position", str(position)), ("mark", json.dumps(mark))]
         )

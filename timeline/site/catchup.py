@@ -77,5 +77,4 @@ def made_from(app: TimelineArchive, view: SiteView) -> bool:
     if mark is None:
         return view.position() == 0
     position, originator_id, version = mark
-    found = app.recorder.select_notifications(position, 1, stop=position)
-    return bool(found) and (str(found[0].originator_id), found[0].originator_version) == (originator_id, version)
+    return log.change_at(app.recorder, position) == (originator_id, version)

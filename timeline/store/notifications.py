@@ -53,3 +53,14 @@ def newest_first(recorder: ApplicationRecorder, *, size: int = PAGE) -> Iterator
         start = max(1, stop - size + 1)
         yield from reversed(recorder.select_notifications(start, size, stop=stop))
         stop = start - 1
+
+
+def change_at(recorder: ApplicationRecorder, position: int) -> tuple[str, int] | None:
+    """The aggregate and version of the change at ``position``, or None if the store has none there.
+
+    What a cache made from the store remembers of the last change it read: a store made anew (from
+    a history that has changed since, or another store named) holds another change there, or none."""
+    found = recorder.select_notifications(position, 1, stop=position) if position > 0 else []
+    if not found or found[0].id != position:
+        return None
+    return str(found[0].originator_id), found[0].originator_version
