@@ -17,19 +17,21 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from timeline.app.names import ENTRY_TOPIC_PREFIX, DuplicateCheck, Evidence, entries_in_one_pass
+from timeline.app.names import ENTRY_TOPIC_PREFIX, DuplicateCheck, Evidence
 from timeline.domain.model import PolicyEvent
 from timeline.files.statedb import open_state
 from timeline.store import notifications as log
 
 STATE_FILE = "same-day.sqlite"
-VERSION = 2  # raised when the tables or the evidence change: a cache of another version is dropped
+VERSION = 4  # raised when the tables or the evidence change: a cache of another version is dropped
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS evidence (entry_id TEXT PRIMARY KEY, day TEXT, data TEXT)",
+    # (recorded: the store position the entry was recorded at, so the first of look-alikes is named)
+    "CREATE TABLE IF NOT EXISTS evidence (entry_id TEXT PRIMARY KEY, day TEXT, recorded INTEGER, data TEXT)",
     "CREATE INDEX IF NOT EXISTS evidence_by_day ON evidence (day)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
 )
@@ -85,7 +87,9 @@ class SameDayIndex:
         connection = open_state(self._path, _set_up)
         try:
             self._catch_up(connection)
-            rows = connection.execute("SELECT data FROM evidence WHERE day = ? ORDER BY entry_id", (day.isoformat(),))
+            rows = connection.execute(
+                "SELECT data FROM evidence WHERE day = ? ORDER BY recorded, entry_id", (day.isoformat(),)
+            )
             return [_loads(row[0]) for row in rows]
         finally:
             connection.close()
@@ -97,21 +101,35 @@ class SameDayIndex:
             position = self._position(connection)
             newest = self._recorder.max_notification_id() or 0
             if newest != position:
-                if position == 0 or newest < position:
+                anew = position == 0 or newest < position
+                if anew:
                     connection.execute("DELETE FROM evidence")
-                    self._write(connection, entries_in_one_pass(self._recorder, self._mapper), everything=True)
-                else:
-                    changed = {
-                        UUID(str(n.originator_id))
-                        for n in log.notifications(self._recorder, after=position, stop=newest)
-                        if n.topic.startswith(ENTRY_TOPIC_PREFIX)
-                    }
-                    self._write(connection, (self._entry(entry_id) for entry_id in changed), everything=False)
+                self._write(connection, *self._changed(0 if anew else position, newest, anew))
                 self._mark(connection, newest)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+
+    def _changed(self, after: int, stop: int, anew: bool) -> tuple[Iterable[PolicyEvent], dict[UUID, int]]:
+        """The entries changed after position ``after`` as they stand, and the positions of those
+        recorded since. Made anew, every entry is rebuilt from its changes in this one pass (a few
+        queries a page of changes); caught up, each changed one is read from the store."""
+        states: dict[UUID, Any] = {}
+        recorded: dict[UUID, int] = {}
+        for notification in log.notifications(self._recorder, after=after, stop=stop):
+            if not notification.topic.startswith(ENTRY_TOPIC_PREFIX):
+                continue
+            entry_id = UUID(str(notification.originator_id))
+            if notification.originator_version == 1:
+                recorded[entry_id] = notification.id
+            if anew:
+                change: Any = self._mapper.to_domain_event(notification)
+                states[entry_id] = change.mutate(states.get(entry_id))
+            else:
+                states[entry_id] = None
+        entries = states.values() if anew else (self._entry(entry_id) for entry_id in states)
+        return entries, recorded
 
     def _position(self, connection: sqlite3.Connection) -> int:
         """The store position the cache reflects, or 0 when it must be built again (none yet, or
@@ -129,12 +147,14 @@ class SameDayIndex:
         )
 
     @staticmethod
-    def _write(connection: sqlite3.Connection, entries: Iterable[PolicyEvent], *, everything: bool) -> None:
-        live, gone = [], []
+    def _write(connection: sqlite3.Connection, entries: Iterable[PolicyEvent], recorded: dict[UUID, int]) -> None:
         for entry in entries:
-            if entry.is_live:
-                live.append((str(entry.id), entry.date.start.isoformat(), _dumps(Evidence.of(entry, entry.slug))))
-            elif not everything:
-                gone.append((str(entry.id),))
-        connection.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?)", live)
-        connection.executemany("DELETE FROM evidence WHERE entry_id = ?", gone)
+            if not entry.is_live:
+                connection.execute("DELETE FROM evidence WHERE entry_id = ?", (str(entry.id),))
+                continue
+            evidence = _dumps(Evidence.of(entry, entry.slug))
+            connection.execute(
+                "INSERT INTO evidence VALUES (?, ?, ?, ?) ON CONFLICT (entry_id) DO UPDATE SET day = excluded.day, "
+                "data = excluded.data, recorded = COALESCE(excluded.recorded, evidence.recorded)",
+                (str(entry.id), entry.date.start.isoformat(), recorded.get(entry.id), evidence),
+            )
