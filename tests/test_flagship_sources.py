@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ArchiveUnderTest
+from playwright.sync_api import Browser
 from sitebuild import build
 
 EXECUTIVE_ORDER = "2020-05-28-trump-signs-executive-order-targeting-section-230-protections"
@@ -138,3 +139,19 @@ def test_every_change_to_the_entries_carries_a_reason(flagship: ArchiveUnderTest
     assert len(changes) >= 100
     for change in changes:
         assert change["reason"].strip(), change
+
+
+def test_an_identifier_is_never_broken_across_two_lines_on_a_phone(site: Path, browser: Browser) -> None:
+    """A citation number is copied whole: at 320 px "FR Doc. 2020-12030" moves to the next line
+    rather than breaking at its hyphen."""
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    try:
+        page.goto((site / "events" / EXECUTIVE_ORDER / "index.html").as_uri())
+        lines = page.eval_on_selector_all(".identifiers span", "spans => spans.map(s => s.getClientRects().length)")
+        assert lines == [1, 1, 1]
+        wrapped = page.eval_on_selector(
+            ".identifiers", "p => p.getClientRects()[0].height > 1.5 * parseFloat(getComputedStyle(p).lineHeight)"
+        )
+        assert wrapped, "at 320 px the three identifiers take two lines: the test would show nothing otherwise"
+    finally:
+        page.close()
