@@ -216,15 +216,24 @@ class DuplicateCheck:
         self._of_day(draft.date.start).append(Evidence.of(draft, slug))
 
 
-def entries_in_one_pass(recorder: ApplicationRecorder, mapper: Mapper[uuid.UUID]) -> Iterable[PolicyEvent]:
-    """Every entry as it stands, from one pass over the change log: a few queries a page of
-    changes, where reading entries one by one costs a query each."""
+def entries_in_one_pass(
+    recorder: ApplicationRecorder,
+    mapper: Mapper[uuid.UUID],
+    *,
+    stop: int | None = None,
+    recorded: dict[uuid.UUID, int] | None = None,
+) -> Iterable[PolicyEvent]:
+    """Every entry as it stands (at position ``stop``), from one pass over the change log: a few
+    queries a page of changes, where reading entries one by one costs a query each. ``recorded``,
+    when given, receives the store position each entry was recorded at."""
     entries: dict[uuid.UUID, Any] = {}
-    for notification in log.notifications(recorder):
+    for notification in log.notifications(recorder, stop=stop):
         if not notification.topic.startswith(ENTRY_TOPIC_PREFIX):
             continue
         change: Any = mapper.to_domain_event(notification)
         entries[change.originator_id] = change.mutate(entries.get(change.originator_id))
+        if recorded is not None and notification.originator_version == 1:
+            recorded[change.originator_id] = notification.id
     return entries.values()
 
 

@@ -17,12 +17,11 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from timeline.app.names import ENTRY_TOPIC_PREFIX, DuplicateCheck, Evidence
+from timeline.app.names import ENTRY_TOPIC_PREFIX, DuplicateCheck, Evidence, entries_in_one_pass
 from timeline.domain.model import PolicyEvent
 from timeline.files.statedb import open_state
 from timeline.store import notifications as log
@@ -113,23 +112,19 @@ class SameDayIndex:
 
     def _changed(self, after: int, stop: int, anew: bool) -> tuple[Iterable[PolicyEvent], dict[UUID, int]]:
         """The entries changed after position ``after`` as they stand, and the positions of those
-        recorded since. Made anew, every entry is rebuilt from its changes in this one pass (a few
-        queries a page of changes); caught up, each changed one is read from the store."""
-        states: dict[UUID, Any] = {}
+        recorded since. Made anew, every entry is rebuilt in one pass over the change log; caught
+        up, each changed one is read from the store."""
         recorded: dict[UUID, int] = {}
+        if anew:
+            return entries_in_one_pass(self._recorder, self._mapper, stop=stop, recorded=recorded), recorded
+        changed: dict[UUID, None] = {}
         for notification in log.notifications(self._recorder, after=after, stop=stop):
-            if not notification.topic.startswith(ENTRY_TOPIC_PREFIX):
-                continue
-            entry_id = UUID(str(notification.originator_id))
-            if notification.originator_version == 1:
-                recorded[entry_id] = notification.id
-            if anew:
-                change: Any = self._mapper.to_domain_event(notification)
-                states[entry_id] = change.mutate(states.get(entry_id))
-            else:
-                states[entry_id] = None
-        entries = states.values() if anew else (self._entry(entry_id) for entry_id in states)
-        return entries, recorded
+            if notification.topic.startswith(ENTRY_TOPIC_PREFIX):
+                entry_id = UUID(str(notification.originator_id))
+                changed[entry_id] = None
+                if notification.originator_version == 1:
+                    recorded[entry_id] = notification.id
+        return (self._entry(entry_id) for entry_id in changed), recorded
 
     def _position(self, connection: sqlite3.Connection) -> int:
         """The store position the cache reflects, or 0 when it must be built again (none yet, or
