@@ -42,7 +42,7 @@ from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 21
+READ_MODEL_VERSION = 22
 
 
 @dataclass

@@ -73,8 +73,5 @@ def made_from(app: TimelineArchive, view: SiteView) -> bool:
     still in the store, at the same position. A store made anew (from history/ that has changed
     since, or another store named) numbers its changes its own way, so the read model's position
     would mean nothing there."""
-    mark = view.store_mark()
-    if mark is None:
-        return view.position() == 0
-    position, originator_id, version = mark
-    return log.change_at(app.recorder, position) == (originator_id, version)
+    position = view.position()
+    return position == 0 or log.change_at(app.recorder, position) == view.store_mark()

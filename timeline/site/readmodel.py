@@ -23,10 +23,9 @@ from timeline.site.threadrows import ThreadRows
 APPLICATION = "timeline"
 
 TABLES = [
-    # The last change projected, as the store numbered it: checked against the store before going
+    # The last change projected (at the tracked position): checked against the store before going
     # on, so a read model made from another store (or a store since made anew) is noticed.
-    """CREATE TABLE IF NOT EXISTS store_mark (
-        position INTEGER PRIMARY KEY, originator_id TEXT, originator_version INTEGER)""",
+    "CREATE TABLE IF NOT EXISTS store_mark (originator_id TEXT, originator_version INTEGER)",
     """CREATE TABLE IF NOT EXISTS entries (
         id TEXT PRIMARY KEY, slug TEXT UNIQUE, short_id TEXT, live INTEGER, retracted INTEGER,
         merged_into TEXT, date_start TEXT, date_end TEXT, title TEXT, recorded TEXT, day_rank INTEGER, data TEXT,
@@ -111,12 +110,11 @@ class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
         """The store position now reflected, ``last`` being the last change projected."""
         self._insert_tracking(cursor, Tracking(APPLICATION, last.id))
         cursor.execute("DELETE FROM store_mark")
-        mark = (last.id, str(last.originator_id), last.originator_version)
-        cursor.execute("INSERT INTO store_mark VALUES (?, ?, ?)", mark)
+        cursor.execute("INSERT INTO store_mark VALUES (?, ?)", (str(last.originator_id), last.originator_version))
 
-    def store_mark(self) -> tuple[int, str, int] | None:  # (position, originator, version) or None
-        rows = self._rows("SELECT position, originator_id, originator_version FROM store_mark")
-        return (int(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
+    def store_mark(self) -> tuple[str, int] | None:  # the last change's (originator, version), or None
+        rows = self._rows("SELECT originator_id, originator_version FROM store_mark")
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
 
     # Reading -------------------------------------------------------------------
 
