@@ -3,13 +3,14 @@
 Run from the repository root (after the README's install command, and `hugo` on PATH;
 `bash ../shared/ci/machine-setup.sh hugo` installs Debian's):
 
-    .venv/bin/python benchmarks/run.py --entries 10000
+    .venv/bin/python benchmarks/run.py --entries 1000,10000
 
 Every figure is the median of --runs runs (min and max beside it), measured from
 process start to exit, with the peak resident memory of the process. Our full builds
 and Hugo's alternate, so both see the same machine state. Results go to
-benchmarks/results-<N>.json and a table on stdout, every time also as a ratio to
-Hugo's full build. This is never part of the test suite: timings vary with the machine.
+benchmarks/results-<N>.json and a table on stdout for each size, every time also as a
+ratio to Hugo's full build, then one table of every size side by side (how each step
+scales). This is never part of the test suite: timings vary with the machine.
 """
 
 from __future__ import annotations
@@ -96,22 +97,27 @@ with ArchiveService.open({str(archive)!r}) as service:
     subprocess.run([sys.executable, "-c", script], cwd=archive, env=env, check=True)
 
 
+def clone(archive: Path, folder: Path) -> Path:
+    """What a fresh clone of ``archive`` holds: its settings, events/ and history/; no store, no caches."""
+    folder.mkdir()
+    shutil.copy(archive / "timeline.toml", folder / "timeline.toml")
+    for name in ("events", "history"):
+        shutil.copytree(archive / name, folder / name)
+    return folder
+
+
 def replay_in_a_clone(archive: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, Any]:
-    """The committed history's size, and `timeline sync` in a fresh clone (what a clone has: settings,
-    events/, history/; no store): it replays every change into a new store, then checks events/."""
+    """The committed history's size, and `timeline sync` in a fresh clone: it replays every change
+    into a new store, then checks events/."""
     files, size = folder_size(archive / "history")
     syncs = []
     for attempt in range(runs):
-        clone = work / f"clone{attempt}"
-        clone.mkdir()
-        shutil.copy(archive / "timeline.toml", clone / "timeline.toml")
-        for folder in ("events", "history"):
-            shutil.copytree(archive / folder, clone / folder)
-        seconds, rss, output = measure([*TIMELINE, "sync"], clone, env)
+        copy = clone(archive, work / f"clone{attempt}")
+        seconds, rss, output = measure([*TIMELINE, "sync"], copy, env)
         if "changes replayed into the store" not in output:
             raise SystemExit(f"the clone's sync replayed nothing: {output}")
         syncs.append((seconds, rss))
-        shutil.rmtree(clone)
+        shutil.rmtree(copy)
     return {"history_files": files, "history_bytes": size, "clone_sync_replaying_history": summary(syncs)}
 
 
@@ -167,13 +173,16 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     correct_some(archive, env, share=0.05, retract_share=0.01)
     results.update(replay_in_a_clone(archive, work, runs, env))
 
-    # The first build renders every citation with the CSL processor (~5 ms a style); later full
-    # builds find them in .timeline/citations.sqlite, as a real archive's do. Both are reported.
+    # A fresh clone's first build: it replays history/ into a new store, checks events/, and renders
+    # every citation with the CSL processor (~5 ms a style); later full builds find them in
+    # .timeline/citations.sqlite, as a real archive's do. Both are reported. The clone is the
+    # archive every later step works on.
     hugos = []
     shutil.rmtree(work / "hugo" / "public", ignore_errors=True)
     hugos.append(measure(["hugo", "--quiet", "-s", str(work / "hugo"), "-d", "public"], work, env)[:2])
+    archive = clone(archive, work / "clone")
     first = measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2]
-    results["first_build_cold_citations"] = summary([first])
+    results["clone_replay_and_build"] = summary([first])
 
     # Full builds (--full: a new read model, every page rendered), alternating with Hugo's.
     ours = []
@@ -262,22 +271,57 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def scaling(runs: list[dict[str, Any]]) -> str:
+    """Every measure at every size side by side: median seconds (ratio to that size's Hugo full build)."""
+    heading = " | ".join(f"{result['entries']:,} entries" for result in runs)
+    lines = [f"| measure | {heading} |", "|---" * (len(runs) + 1) + "|"]
+    for key, value in runs[0].items():
+        if isinstance(value, dict) and "median_s" in value:
+            cells = [
+                f"{result[key]['median_s']:.2f} s ({result[key]['ratio_to_hugo_full_build']:.2f}x), "
+                f"{result[key]['peak_rss_mib'] or 'n/a'} MiB"
+                for result in runs
+            ]
+            lines.append(f"| {key.replace('_', ' ')} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def sizes(text: str) -> list[int]:
+    try:
+        counts = [int(part.replace("_", "")) for part in text.split(",")]
+    except ValueError:
+        expected = "expected entry counts separated by commas, e.g. 1000,10000"
+        raise argparse.ArgumentTypeError(f"{text!r}: {expected}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every entry count must be at least 1")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--entries", type=sizes, default=[10_000], help="Entry counts, e.g. 1000,10000.")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="Copy the work folder here afterwards.")
+    parser.add_argument("--keep", type=Path, help="Copy the work folder here afterwards (one folder per size).")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
         raise SystemExit("hugo is not installed: bash ../shared/ci/machine-setup.sh hugo")
     started = time.perf_counter()
-    results = {"machine": machine(), **run(args.entries, args.runs, args.keep)}
-    results["benchmark_seconds"] = round(time.perf_counter() - started, 1)
-    out = Path(__file__).resolve().parent / f"results-{args.entries}.json"
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print(f"{args.entries:,} entries on {results['machine']['cpus']} cores, {results['machine']['hugo']}")
-    print(table(results))
-    print(f"(benchmark took {results['benchmark_seconds']} s; results in {out.name})")
+    done = []
+    for count in args.entries:
+        began = time.perf_counter()
+        keep = args.keep / str(count) if args.keep else None
+        results = {"machine": machine(), **run(count, args.runs, keep)}
+        results["benchmark_seconds"] = round(time.perf_counter() - began, 1)
+        out = Path(__file__).resolve().parent / f"results-{count}.json"
+        out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(f"{count:,} entries on {results['machine']['cpus']} cores, {results['machine']['hugo']}")
+        print(table(results))
+        print(f"(took {results['benchmark_seconds']} s; results in {out.name})\n", flush=True)
+        done.append(results)
+    if len(done) > 1:
+        print("How each step scales: median (ratio to Hugo's full build of the same entries), peak RSS")
+        print(scaling(done))
+    print(f"(benchmark took {round(time.perf_counter() - started, 1)} s)")
 
 
 if __name__ == "__main__":
