@@ -139,7 +139,7 @@ class CommittedHistory:
             try:
                 self._check_common(name, history, store)
             except HistoryDiverged:
-                self.folder.state.forget([name])  # so that every run reads it again, and refuses again
+                self.folder.state.read_again([name])  # so that every run reads it again, and refuses again
                 raise
         ahead: list[HistoryLine] = []
         behind: dict[UUID, int] = {}
@@ -250,7 +250,7 @@ class CommittedHistory:
         nothing the store knows (a sync would replay them)."""
         with self.folder.locked():
             self.folder.changed()
-            before = set(self.folder.state.stats())
+            before = self.folder.state.names()
             by_file = self.lines_by_file()
             for name, lines in by_file.items():
                 self.folder.rewrite(name, lines)

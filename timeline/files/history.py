@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
+from timeline.files import recent
 from timeline.files.archive import STATE_DIR
 from timeline.files.atomic import sync_folder, write_atomically
 from timeline.files.historystate import HistoryState
@@ -56,16 +57,25 @@ def actor_history(key: str) -> str:
     return f"{ACTORS_DIR}/{key}{SUFFIX}"
 
 
-def scan(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Every history file under ``folder`` as (name relative to it, stat)."""
-    for sub in ("", BUNDLES_DIR, ACTORS_DIR):
+_FOLDERS = ("", BUNDLES_DIR, ACTORS_DIR)  # where history files live, relative to history/
+
+
+def listed(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every history file under ``folder`` as (name relative to it, its directory entry)."""
+    for sub in _FOLDERS:
         try:
             entries = list(os.scandir(folder / sub) if sub else os.scandir(folder))
         except FileNotFoundError:
             continue
         for entry in entries:
             if entry.name.endswith(SUFFIX) and entry.is_file():
-                yield (f"{sub}/{entry.name}" if sub else entry.name), entry.stat()
+                yield (f"{sub}/{entry.name}" if sub else entry.name), entry
+
+
+def scan(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every history file under ``folder`` as (name relative to it, stat)."""
+    for name, entry in listed(folder):
+        yield name, entry.stat()
 
 
 class HistoryFolder:
@@ -86,9 +96,16 @@ class HistoryFolder:
     def changed(self) -> tuple[dict[str, HistoryFile | Exception], set[str]]:
         """The files changed since last read or written (and new ones), read and remembered, or the
         error reading each; and the names of files that are gone (forgotten)."""
-        known = self.state.stats()
+        began = recent.now()
+        suspects, gone = self._suspects()
+        known = self.state.stats(suspects)
         read: dict[str, HistoryFile | Exception] = {}
-        for name, stat in scan(self.folder):
+        for name in sorted(suspects):
+            try:
+                stat = os.stat(self.folder / name)
+            except FileNotFoundError:
+                gone.add(name)
+                continue
             if known.pop(name, None) == (stat.st_mtime_ns, stat.st_size):
                 continue
             try:
@@ -98,8 +115,27 @@ class HistoryFolder:
                 continue
             read[name] = history
             self.state.remember(name, stat, history.last_sha, history.versions)
-        self.state.forget(known)
-        return read, set(known)
+        self.state.forget(gone)
+        if not any(isinstance(result, Exception) for result in read.values()):
+            self.state.checked(began)  # (a file that could not be read is not remembered: read it again)
+        return read, gone
+
+    def _suspects(self) -> tuple[set[str], set[str]]:
+        """The files that may differ from what the state remembers (every file, unless
+        :mod:`~timeline.files.recent` can tell which), and the names of those that are gone."""
+        paths = recent.changed_since(self.root, [HISTORY_DIR], self.state.checked_at())
+        folders = {f"{HISTORY_DIR}/{sub}".rstrip("/") for sub in _FOLDERS}
+        suspects: set[str] = set()
+        gone: set[str] = set()
+        if paths is None or paths & folders:  # unknown, or a file was added, removed or renamed
+            present = {name for name, _ in listed(self.folder)}
+            remembered = self.state.names()
+            suspects, gone = (present if paths is None else present - remembered), remembered - present
+        for path in paths or ():
+            name = path.removeprefix(f"{HISTORY_DIR}/")
+            if name.endswith(SUFFIX) and (name.count("/") == 0 or name.split("/")[0] in _FOLDERS[1:]):
+                suspects.add(name)
+        return suspects - gone, gone
 
     @contextmanager
     def locked(self) -> Iterator[None]:

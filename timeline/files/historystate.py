@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection
 from pathlib import Path
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from timeline.files.statedb import open_state
 
 # Raised when the tables change: a state of another version is dropped (it is only a cache).
 VERSION = 1
+_FEW = 200  # up to this many files are looked up one by one; more, by reading every row
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, sha TEXT)",
     "CREATE TABLE IF NOT EXISTS aggregates (id TEXT PRIMARY KEY, name TEXT, version INTEGER)",
@@ -45,11 +46,30 @@ class HistoryState:
     def close(self) -> None:
         self.connection.close()
 
-    def stats(self) -> dict[str, tuple[int, int]]:
-        """Every file's (mtime, size) when last read or written."""
-        return {
-            name: (mtime, size) for name, mtime, size in self.connection.execute("SELECT name, mtime, size FROM files")
-        }
+    def stats(self, names: Collection[str]) -> dict[str, tuple[int, int]]:
+        """The (mtime, size) of each of ``names`` when last read or written (if it was)."""
+        if len(names) > _FEW:
+            rows = self.connection.execute("SELECT name, mtime, size FROM files")
+            return {name: (mtime, size) for name, mtime, size in rows if name in names}
+        found = {}
+        for name in names:
+            row = self.connection.execute("SELECT mtime, size FROM files WHERE name = ?", (name,)).fetchone()
+            if row:
+                found[name] = (row[0], row[1])
+        return found
+
+    def names(self) -> set[str]:
+        """Every file remembered."""
+        return {name for (name,) in self.connection.execute("SELECT name FROM files")}
+
+    def checked_at(self) -> int | None:
+        """When the last complete check of the files began (see :mod:`timeline.files.recent`)."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'checked_at'").fetchone()
+        return int(row[0]) if row else None
+
+    def checked(self, moment: int) -> None:
+        with self.connection:
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('checked_at', ?)", (str(moment),))
 
     def remember(self, name: str, stat: os.stat_result, sha: str, versions: dict[UUID, int]) -> None:
         """What file ``name`` holds now."""
@@ -64,8 +84,17 @@ class HistoryState:
                 [(str(aggregate), name, version) for aggregate, version in versions.items()],
             )
 
-    def forget(self, names: Iterable[str]) -> None:
+    def read_again(self, names: Collection[str]) -> None:
+        """Forget files so that the next command reads them again (it then checks every file, since
+        these may be older than the last check)."""
+        with self.connection:
+            self.connection.execute("DELETE FROM meta WHERE key = 'checked_at'")
+        self.forget(names)
+
+    def forget(self, names: Collection[str]) -> None:
         """Files that are gone."""
+        if not names:
+            return
         with self.connection:
             self.connection.execute("BEGIN")
             for name in names:
