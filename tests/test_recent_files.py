@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ArchiveUnderTest
 
 from timeline.files import recent
 from timeline.files.history import HistoryFolder
@@ -110,3 +111,52 @@ def test_a_forgotten_file_is_read_again(root: Path) -> None:
     folder.state.read_again(["e4.jsonl"])  # what a command does with a file it refused
     assert list(folder.changed()[0]) == ["e4.jsonl"]
     folder.close()
+
+
+# events/: a sync reads only the files that may have changed, and still notices each change -----
+
+
+def _sync(archive: ArchiveUnderTest) -> str:
+    time.sleep(0.05)  # (the margin is off: a change must come after the moment the last sync began)
+    output = archive.run("sync").output
+    time.sleep(0.05)
+    return output
+
+
+def test_a_sync_notices_each_change_to_events_files(
+    sqlite_archive: ArchiveUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recent, "MARGIN_NS", 0)
+    answers: list[set[str] | None] = []  # what each sync was told of events/
+
+    def asked(root: Path, folders: list[str], moment: int | None) -> set[str] | None:
+        answer = changed_since(root, folders, moment)
+        if folders == ["events"]:
+            answers.append(answer)
+        return answer
+
+    changed_since = recent.changed_since
+    monkeypatch.setattr(recent, "changed_since", asked)
+    archive = sqlite_archive
+    first = archive.add("Twitter labels two tweets", "2020-05-26", "label")
+    second = archive.add("Facebook declines to label", "2020-05-29", "statement")
+    events = archive.root / "events"
+    assert "0 revised, 2 unchanged" in _sync(archive)
+
+    path = events / f"{first['slug']}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("two tweets", "two Trump tweets"), encoding="utf-8")
+    assert "1 revised" in _sync(archive)
+    assert archive.json("show", first["slug"])["title"] == "Twitter labels two Trump tweets"
+    assert answers[-1] == {f"events/{first['slug']}.md"}  # only the edited file was looked at
+
+    (events / f"{second['slug']}.md").unlink()
+    assert "restored" in _sync(archive) and (events / f"{second['slug']}.md").exists()
+
+    (events / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    for _ in range(2):  # refused, and refused again though nothing changed since
+        assert "events/broken.md" in _sync(archive)
+    (events / "broken.md").unlink()
+    assert "events/broken.md" not in _sync(archive)
+    assert "0 revised, 2 unchanged" in _sync(archive)
+    assert answers[-1] == set()  # nothing changed: no file was stated
+    assert answers[0] is None and None not in answers[1:4]  # the first sync, and those after a refusal, read all

@@ -30,6 +30,7 @@ from timeline.app.committed import HistoryReport
 from timeline.app.fileedits import read_edit, revise_from_file
 from timeline.domain.clock import events_from, last_event_time
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
+from timeline.files import recent
 from timeline.files.gitlog import FirstCommit
 from timeline.files.mirror import entry_path, entry_text, remove_abandoned_temporaries, write_entry
 from timeline.files.syncstate import SyncState
@@ -139,6 +140,8 @@ class _Syncer:
         self.state = SyncState(folder, app.location.display)
         self.known, self.agreed_at = self.state.known(app.position())
         self.read_or_written = False
+        self.suspects: set[str] | None = None
+        self.still: dict[str, tuple[int, int, str]] = {}
         self.changed = self.changed_since(self.agreed_at) if self.known else set()
 
     def options(self, reason: str) -> WriteOptions:
@@ -156,15 +159,16 @@ class _Syncer:
             self.report.problems.append(f"{self.name(path)}: {error}")
 
     def run(self) -> SyncReport:
-        remove_abandoned_temporaries(self.folder)
+        began = recent.now()
+        names = self.listed()
         new: list[EntryFile] = []
-        found = sorted((entry.name, entry) for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
-        names = [name for name, _ in found]
         self.total = len(names)
-        for name, dir_entry in found:
-            unchanged = self.unchanged(name, dir_entry)
+        for name in names:
+            unchanged = self.unchanged(name)
             if unchanged is not None and unchanged in self.changed and self.refresh(unchanged):
                 self.read_or_written = True
+            elif unchanged is not None and self.suspects is not None and name not in self.suspects:
+                self.still[name] = self.known[name]  # untouched, and not rewritten: no stat needed to record it
             if unchanged is not None:
                 self.files_by_id.add(unchanged)
                 self.ids_by_name[name] = unchanged
@@ -197,12 +201,25 @@ class _Syncer:
         vanished = not self.known or not self.known.keys() <= set(names)
         self.restore_missing(after=0 if vanished else self.agreed_at)
         position = self.app.position()
+        # A refused file is not remembered: unless it changes, only a check of every file finds it again.
+        moment = None if self.report.problems else began
         if self.read_or_written or self.ids_by_name.keys() != self.known.keys():
-            self.state.record(self.ids_by_name, position)
-        elif position != self.agreed_at:
-            self.state.advance(position)
+            self.state.record(self.ids_by_name, position, moment, self.still)
+        elif position != self.agreed_at or moment != self.state.checked_at():
+            self.state.advance(position, moment)
         self.state.close()
         return self.report
+
+    def listed(self) -> list[str]:
+        """Every entry file's name, sorted; and which of them may have changed since the last sync
+        (``self.suspects``: None for all of them; see :mod:`timeline.files.recent`)."""
+        folder = self.folder.name
+        paths = recent.changed_since(self.folder.parent, [folder], self.state.checked_at()) if self.known else None
+        self.suspects = None if paths is None else {path.removeprefix(f"{folder}/") for path in paths}
+        if paths is None or folder in paths:  # unknown, or a file was added, removed or renamed
+            remove_abandoned_temporaries(self.folder)
+            return sorted(entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
+        return sorted(self.known)
 
     def tick(self) -> None:
         """One more file dealt with."""
@@ -236,12 +253,17 @@ class _Syncer:
         """Rewrite a file untouched since written (it holds no edit) from the store; whether it was stale."""
         return write_entry(self.app.slug_of, self.folder, self.app.entry(UUID(entry_id)))
 
-    def unchanged(self, name: str, dir_entry: os.DirEntry[str]) -> str | None:
+    def unchanged(self, name: str) -> str | None:
         """The entry id of a file unchanged since the store and the files last agreed, else None."""
         known = self.known.get(name)
         if known is None:
             return None
-        stat = dir_entry.stat()
+        if self.suspects is not None and name not in self.suspects:
+            return known[2]
+        try:
+            stat = os.stat(self.folder / name)
+        except FileNotFoundError:  # removed since listed: restored from the store below
+            return None
         return known[2] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:

@@ -62,16 +62,32 @@ class SyncState:
         rows = self.connection.execute("SELECT name, mtime, size, entry_id FROM files")
         return {name: (mtime, size, entry_id) for name, mtime, size, entry_id in rows}, saved
 
-    def record(self, ids: Mapping[str, str], position: int | None) -> None:
+    def checked_at(self) -> int | None:
+        """When the last sync that dealt with every file began (see :mod:`timeline.files.recent`)."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'checked_at'").fetchone()
+        return int(row[0]) if row and row[0] else None
+
+    def record(
+        self,
+        ids: Mapping[str, str],
+        position: int | None,
+        moment: int | None = None,
+        unchanged: Mapping[str, tuple[int, int, str]] | None = None,
+    ) -> None:
         """Remember the files named in ``ids`` (file name -> entry id) as they are on disk now.
 
         With a ``position`` (after a sync), ``ids`` names every file and every entry up to that
-        store position has one: other rows are dropped. Without (after a command rewrote a few
-        files), the rows are added and the position is left alone, since entries saved by other
-        writers may still lack their files.
+        store position has one: other rows are dropped; ``moment`` is when that sync began, if it
+        dealt with every file (one that refused a file leaves none). Without (after a command
+        rewrote a few files), the rows are added and the position is left alone, since entries
+        saved by other writers may still lack their files. ``unchanged``: rows known to hold still
+        (the sync found them untouched), so their files need no stat.
         """
         rows = []
         for name, entry_id in ids.items():
+            if unchanged and name in unchanged and unchanged[name][2] == entry_id:
+                rows.append((name, *unchanged[name]))
+                continue
             try:
                 stat = os.stat(self.folder / name)
             except FileNotFoundError:
@@ -83,16 +99,20 @@ class SyncState:
             if position is not None or store != self.store:
                 self.connection.execute("DELETE FROM files")
             self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
-            position = position if position is not None else (saved if store == self.store else 0)
-            self._set_meta(position)
+            if position is None:
+                position = saved if store == self.store else 0
+                moment = self.checked_at() if store == self.store else None
+            self._set_meta(position, moment)
 
-    def advance(self, position: int) -> None:
-        """Every file is as recorded, and every entry up to ``position`` has its file."""
+    def advance(self, position: int, moment: int | None) -> None:
+        """Every file is as recorded, every entry up to ``position`` has its file, and the sync that
+        found it so began at ``moment`` (see :meth:`record`)."""
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            self._set_meta(position)
+            self._set_meta(position, moment)
 
-    def _set_meta(self, position: int) -> None:
+    def _set_meta(self, position: int, moment: int | None) -> None:
         self.connection.executemany(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("store", self.store), ("position", str(position))]
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [("store", self.store), ("position", str(position)), ("checked_at", "" if moment is None else str(moment))],
         )
