@@ -205,7 +205,7 @@ def describe(root: Path) -> dict[str, object]:
     folder = HistoryFolder(root)
     try:
         folder.changed()
-        return summary(folder.state.shas(), folder.state.events())
+        return folder.state.summary(lambda: summary(folder.state.shas(), folder.state.events()))
     finally:
         folder.close()
 

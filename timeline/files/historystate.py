@@ -11,9 +11,10 @@ a wrong one, so it is written without waiting for the disk.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from uuid import UUID
 
@@ -79,6 +80,7 @@ class HistoryState:
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (name, stat.st_mtime_ns, stat.st_size, sha)
             )
             self.connection.execute("DELETE FROM aggregates WHERE name = ?", (name,))
+            self.connection.execute("DELETE FROM meta WHERE key = 'summary'")
             self.connection.executemany(
                 "INSERT OR REPLACE INTO aggregates VALUES (?, ?, ?)",
                 [(str(aggregate), name, version) for aggregate, version in versions.items()],
@@ -97,6 +99,7 @@ class HistoryState:
             return
         with self.connection:
             self.connection.execute("BEGIN")
+            self.connection.execute("DELETE FROM meta WHERE key = 'summary'")
             for name in names:
                 self.connection.execute("DELETE FROM files WHERE name = ?", (name,))
                 self.connection.execute("DELETE FROM aggregates WHERE name = ?", (name,))
@@ -110,6 +113,17 @@ class HistoryState:
         """The file holding ``aggregate`` and its newest version there, if any file does."""
         row = self.connection.execute("SELECT name, version FROM aggregates WHERE id = ?", (str(aggregate),)).fetchone()
         return (row[0], row[1]) if row else None
+
+    def summary(self, make: Callable[[], dict[str, object]]) -> dict[str, object]:
+        """The files' summary for a site's manifest, as ``make`` gives it, kept until a file changes
+        (so a build does not read every file's sha again)."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
+        if row:
+            return dict(json.loads(row[0]))
+        made = make()
+        with self.connection:
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('summary', ?)", (json.dumps(made),))
+        return made
 
     def shas(self) -> dict[str, str]:
         return dict(self.connection.execute("SELECT name, sha FROM files"))

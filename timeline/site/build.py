@@ -32,17 +32,24 @@ from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
 from timeline.site.catchup import catch_up, open_view
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
-from timeline.site.publishing import Unfinished, remove_temporaries, replace_staged
+from timeline.site.publishing import Unfinished, remove_published, remove_temporaries, replace_staged, sweep
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
-from timeline.site.search import SEARCH_FOLDER, Indexing, entry_page_buckets, index_for_search, index_has_its_parts
+from timeline.site.search import (
+    SEARCH_FOLDER,
+    Indexing,
+    entry_page_buckets,
+    index_for_search,
+    index_has_its_parts,
+    parts_of,
+)
 from timeline.site.templating import templates_digest
 from timeline.store import notifications as log
 from timeline.wording import plural
 
 # Raised whenever the read model's tables change: a read model of another version is dropped and
 # made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 22
+READ_MODEL_VERSION = 23
 
 
 @dataclass
@@ -237,16 +244,16 @@ def _build(
     # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
     listings = {listing for key in keys if (listing := pagekeys.whole_listing(key))}
     known = {} if build.fresh else view.files_at(view.paths_of_keys([*keys, *listings]))
-    live_slugs = view.live_slugs()
-    whole_index = build.fresh or not index_has_its_parts(out, live_slugs)
-    rendered, indexing = build.render(keys, known, None if whole_index else live_slugs)
+    parts = parts_of(view.live_slug_starts())
+    whole_index = build.fresh or not index_has_its_parts(out, parts)
+    rendered, indexing = build.render(keys, known, None if whole_index else parts)
     changed = build.publish(rendered, cleared=dirty - set(keys), previously_published=previously_published)
     if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
         report.search_indexed = indexing.finish(write_atomically)
     elif whole_index:
-        report.search_indexed = index_for_search(out, None, live_slugs, write_atomically)
+        report.search_indexed = index_for_search(out, None, parts, write_atomically)
     elif changed:
-        report.search_indexed = index_for_search(out, changed, live_slugs, write_atomically)
+        report.search_indexed = index_for_search(out, changed, parts, write_atomically)
     build.write_manifest()
     build.unfinished.clear()
     return report
@@ -295,10 +302,10 @@ class _Build:
             remove_temporaries(self.out)
 
     def render(
-        self, keys: list[pagekeys.PageKey], known: dict[str, tuple[str, int]], index_from: list[str] | None
+        self, keys: list[pagekeys.PageKey], known: dict[str, tuple[str, int]], index_from: set[str] | None
     ) -> tuple[Rendered, Indexing | None]:
         """Render KEYS (on every core when there are many). On one core, entry pages come first, and
-        when INDEX_FROM (the live slugs) is given, their parts of the search index are made while
+        when INDEX_FROM (the parts the live entries make) is given, their parts of the search index are made while
         the other pages render."""
         compiled = compiled_templates(self.archive)
         try:
@@ -320,7 +327,7 @@ class _Build:
             remove_temporaries(self.out)  # staged files are not published; the next build renders their pages again
             raise
 
-    def start_indexing(self, rendered: Rendered, live_slugs: list[str]) -> Indexing | None:
+    def start_indexing(self, rendered: Rendered, parts: set[str]) -> Indexing | None:
         """Index the parts of the search index whose entry pages changed, in the background."""
         buckets = entry_page_buckets([*rendered.written_paths, *rendered.removed]) | self.unfinished.search
         if not buckets:
@@ -328,7 +335,7 @@ class _Build:
         self.unfinished.note(fresh=self.fresh, search=buckets)
         pending: dict[str, str | None] = {p: None for p in rendered.removed}
         pending |= {Path(target).relative_to(self.out).as_posix(): temp for temp, target in rendered.staged}
-        return Indexing(self.out, buckets, live_slugs, pending).start()
+        return Indexing(self.out, buckets, parts, pending).start()
 
     def publish(
         self, rendered: Rendered, *, cleared: set[pagekeys.PageKey], previously_published: set[str]
@@ -343,14 +350,14 @@ class _Build:
         report.written, report.unchanged = rendered.written_paths, rendered.unchanged
         report.removed = [path for path in rendered.removed if path not in still_produced]
         for relative in report.removed:
-            _remove(out, relative)
+            remove_published(out, relative)
         changed = entry_page_buckets([*report.written, *report.removed]) | self.unfinished.search
         self.unfinished.note(fresh=self.fresh, search=changed)
         self.view.finish_pages(produced, written, report.removed, cleared=cleared)
         if self.fresh:
             published_now = set(self.view.files())
             stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}
-            report.removed += _sweep(out, stale)
+            report.removed += sweep(out, stale)
         return changed
 
     def write_manifest(self) -> None:
@@ -376,24 +383,3 @@ def _without_subsumed(keys: set[pagekeys.PageKey]) -> set[pagekeys.PageKey]:
 def _manifest_files(out: Path) -> set[str]:
     """The files the last build of this folder published, by its manifest."""
     return set((manifest.read(out) or {}).get("files", {}))
-
-
-def _remove(out: Path, relative: str) -> None:
-    """Remove a file this site no longer produces, and the folders it leaves empty."""
-    path = out / relative
-    path.unlink(missing_ok=True)
-    for folder in path.parents:
-        if folder == out or not folder.is_relative_to(out):
-            break
-        if folder.is_dir():  # an interrupted build may have removed it already
-            if any(folder.iterdir()):
-                break
-            folder.rmdir()
-
-
-def _sweep(out: Path, stale: set[str]) -> list[str]:
-    """After a build that rendered everything: remove what the previous build published and this
-    one did not. Files the site never published (say, in a shared web root) are left alone."""
-    for relative in sorted(stale):
-        _remove(out, relative)
-    return sorted(stale)

@@ -80,3 +80,24 @@ class Unfinished:
     def clear(self) -> None:
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+def remove_published(out: Path, relative: str) -> None:
+    """Remove a file this site no longer produces, and the folders it leaves empty."""
+    path = out / relative
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == out or not folder.is_relative_to(out):
+            break
+        if folder.is_dir():  # an interrupted build may have removed it already
+            if any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def sweep(out: Path, stale: set[str]) -> list[str]:
+    """After a build that rendered everything: remove what the previous build published and this
+    one did not. Files the site never published (say, in a shared web root) are left alone."""
+    for relative in sorted(stale):
+        remove_published(out, relative)
+    return sorted(stale)

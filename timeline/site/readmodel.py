@@ -16,6 +16,7 @@ from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from timeline.site import pagekeys
+from timeline.site.facetrows import FacetRows
 from timeline.site.manifest import part_of
 from timeline.site.sourcerows import SourceRows
 from timeline.site.threadrows import ThreadRows
@@ -33,6 +34,8 @@ TABLES = [
     # Listings' order (DATE_ORDER); day_rank is the entry's place among those of its day (see dayorder.py).
     "CREATE INDEX IF NOT EXISTS entries_by_date ON entries (live, date_start, day_rank, id)",
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
+    # The live slugs (the sitemap, the search index's parts) without reading each entry's row.
+    "CREATE INDEX IF NOT EXISTS entries_live_slugs ON entries (live, slug)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
     "CREATE INDEX IF NOT EXISTS entries_by_merged_into ON entries (merged_into)",
     """CREATE TABLE IF NOT EXISTS revisions (
@@ -87,7 +90,7 @@ def card_of(doc: dict[str, Any]) -> str:
     return json.dumps({name: doc[name] for name in CARD_FIELDS} | {"publisher": publisher}, ensure_ascii=False)
 
 
-class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
+class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
     """The read model and its tracking position, in one SQLite database."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -168,8 +171,13 @@ class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
         return [json.loads(r[0]) for r in rows]
 
     def live_slugs(self) -> list[str]:
-        """The live entries' slugs, in date order."""
-        return [r[0] for r in self._rows(f"SELECT slug FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")]
+        """The live entries' slugs, sorted (read from an index, not the entries' rows)."""
+        return [r[0] for r in self._rows("SELECT slug FROM entries WHERE live = 1 ORDER BY slug")]
+
+    def live_slug_starts(self) -> list[str]:
+        """The first seven characters of the live entries' slugs, each once (what the search index's
+        parts are told by): a few hundred, read from an index."""
+        return [r[0] for r in self._rows("SELECT DISTINCT substr(slug, 1, 7) FROM entries WHERE live = 1")]
 
     def live_slides(self) -> list[tuple[str, str]]:
         """The live entries' TimelineJS slides, in date order: the two parts of the JSON text the
@@ -226,62 +234,6 @@ class SiteView(SourceRows, ThreadRows, SQLiteTrackingRecorder):
             "GROUP BY y.year ORDER BY y.year"
         )
         return [(int(r[0]), int(r[1])) for r in rows]
-
-    def facet_counts(self, facet: str) -> list[tuple[str, str, int]]:
-        """(key, name, live entries) of each name of the facet some live entry has, by name: the
-        name its page was first published under, as the page says it (a source's is its title)."""
-        name = "MIN(m.name)" if facet == "sources" else "p.name"
-        rows = self._rows(
-            f"SELECT m.key, {name}, COUNT(DISTINCT m.entry_id) FROM memberships m JOIN published_facets p "
-            "ON p.facet = m.facet AND p.key = m.key WHERE m.facet = ? GROUP BY m.key "
-            f"ORDER BY {name} COLLATE NOCASE, m.key",
-            (facet,),
-        )
-        return [(r[0], r[1], int(r[2])) for r in rows]
-
-    def facet_entries(
-        self, facet: str, key: str, limit: int = -1, offset: int = 0, newest_first: bool = False
-    ) -> list[tuple[dict[str, Any], str]]:
-        """(card, detail) pairs in date order, or its reverse (``limit`` of them from ``offset``); the
-        detail is e.g. an actor's role in that entry."""
-        way = " DESC" if newest_first else ""
-        rows = self._rows(
-            "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
-            "WHERE m.facet = ? AND m.key = ? GROUP BY m.date_start, m.day_rank, m.entry_id "
-            f"ORDER BY m.date_start{way}, m.day_rank{way}, m.entry_id{way} LIMIT ? OFFSET ?",
-            (facet, key, limit, offset),
-        )
-        return [(json.loads(r[0]), r[1] or "") for r in rows]
-
-    def facet_year_counts(self, facet: str, key: str) -> list[tuple[int, int]]:
-        """(year, entries of the facet's listing whose date starts in it), oldest first."""
-        rows = self._rows(
-            "SELECT substr(date_start, 1, 4), COUNT(DISTINCT entry_id) FROM memberships "
-            "WHERE facet = ? AND key = ? GROUP BY 1 ORDER BY 1",
-            (facet, key),
-        )
-        return [(int(r[0]), int(r[1])) for r in rows]
-
-    def facet_count(self, facet: str, key: str) -> int:
-        rows = self._rows("SELECT COUNT(DISTINCT entry_id) FROM memberships WHERE facet = ? AND key = ?", (facet, key))
-        return int(rows[0][0])
-
-    def facet_newest(self, facet: str, key: str, limit: int) -> list[str]:
-        """The ids of the ``limit`` entries of a facet changed last (in date order among equals)."""
-        rows = self._rows(
-            "SELECT DISTINCT entry_id FROM memberships WHERE facet = ? AND key = ? "
-            "ORDER BY updated DESC, date_start, day_rank, entry_id LIMIT ?",
-            (facet, key, limit),
-        )
-        return [r[0] for r in rows]
-
-    def facet_name(self, facet: str, key: str) -> str | None:
-        rows = self._rows("SELECT name FROM published_facets WHERE facet = ? AND key = ?", (facet, key))
-        return rows[0][0] if rows else None
-
-    def facet_keys(self, facet: str) -> list[str]:
-        """Every key ever published for the facet: its page stays, even when empty."""
-        return [r[0] for r in self._rows("SELECT key FROM published_facets WHERE facet = ?", (facet,))]
 
     def years(self) -> list[int]:
         rows = self._rows(

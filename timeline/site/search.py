@@ -55,11 +55,12 @@ class Indexing:
     """
 
     def __init__(
-        self, out: Path, buckets: set[str] | None, live_slugs: list[str], pending: dict[str, str | None] | None = None
+        self, out: Path, buckets: set[str] | None, present: set[str], pending: dict[str, str | None] | None = None
     ):
+        """``present``: the parts the live entries make (see :func:`parts_of`)."""
         self.out = out
         self.root = out / SEARCH_FOLDER
-        self.present = {bucket(slug) for slug in live_slugs}
+        self.present = present
         self.wanted = self.present if buckets is None else set(buckets)
         self.problems: list[str] = []
         self.to_index = sorted(self.wanted & self.present)
@@ -145,11 +146,17 @@ class Indexing:
         return bool(self.to_index)
 
 
-def index_has_its_parts(out: Path, live_slugs: list[str]) -> bool:
-    """Whether the index lists, and has, exactly the parts these live entries make (no index at
-    all for none): else it is made anew in whole, as after an upgrade that names parts otherwise."""
+def parts_of(slug_starts: Iterable[str]) -> set[str]:
+    """The parts of the index for the live entries whose slugs start so (their first seven characters,
+    all :func:`bucket` reads: the read model lists a few hundred of them rather than every slug)."""
+    return {bucket(start) for start in slug_starts}
+
+
+def index_has_its_parts(out: Path, present: set[str]) -> bool:
+    """Whether the index lists, and has, exactly the ``present`` parts (no index at all for none):
+    else it is made anew in whole, as after an upgrade that names parts otherwise."""
     root = out / SEARCH_FOLDER
-    expected = sorted({bucket(slug) for slug in live_slugs})
+    expected = sorted(present)
     try:
         listed = json.loads((root / "parts.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -157,6 +164,6 @@ def index_has_its_parts(out: Path, live_slugs: list[str]) -> bool:
     return bool(listed == expected and all((root / part / "pagefind-entry.json").is_file() for part in expected))
 
 
-def index_for_search(out: Path, buckets: set[str] | None, live_slugs: list[str], write_bytes: WriteBytes) -> bool:
+def index_for_search(out: Path, buckets: set[str] | None, present: set[str], write_bytes: WriteBytes) -> bool:
     """Index these parts (None: every part) of the published pages now, on every core."""
-    return Indexing(out, buckets, live_slugs).finish(write_bytes)
+    return Indexing(out, buckets, present).finish(write_bytes)

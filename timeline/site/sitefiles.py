@@ -87,7 +87,7 @@ class SiteFiles:
         addresses += [urls.threads_index(), *(urls.thread(key) for key in threads)]
         # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
         # addresses come or go).
-        addresses += [urls.entry(slug) for slug in sorted(self.view.live_slugs())]
+        addresses += [urls.entry(slug) for slug in self.view.live_slugs()]
         for facet in urls.FACETS:
             addresses.append(urls.facet_index(facet))
             published = set(self.view.facet_keys(facet))  # (not every source has a page)
