@@ -11,7 +11,9 @@ import pytest
 from conftest import ArchiveUnderTest
 from sitebuild import SMALL_BASE_URL, broken_links, build, html, resolve, tree
 
+from timeline.site import urls
 from timeline.site.paging import page_numbers
+from timeline.site.templating import Templates
 
 COUNT = 250
 
@@ -132,3 +134,37 @@ def test_a_long_facet_rebuilt_in_part_is_the_facet_a_full_build_makes(
     assert [a.get_text() for a in newest.select("nav.facet-years a")] == ["2021", "2020", "2019", "2018", "2017"]
     assert cards(out / "platforms/twitter/index.html")[0][1] == "Twitter changes its terms once more"
     assert cards(out / "platforms/twitter/oldest/index.html")[0][1] == "Twitter rewrites its terms"
+
+
+def test_a_long_index_renders_only_the_pages_a_change_reaches(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sources' index lists every cited document (COUNT of them, three pages): a new one renders
+    the pages from its place on, and leaves the others alone, as a full build would make them."""
+    archive, out, full = sqlite_archive, tmp_path / "site", tmp_path / "full"
+    record_many(archive, tmp_path)
+    build(archive, out)
+    rendered: list[str] = []
+    page = Templates.page
+
+    def counted(self: Templates, template: str, url: str, **context: object) -> dict[str, bytes]:
+        if template == "facet_index.html" and url.startswith("sources/"):
+            rendered.append(url)
+        return page(self, template, url, **context)
+
+    monkeypatch.setattr(Templates, "page", counted)
+    # Documents without a publisher or a date are listed by title: "Zeta terms" comes last.
+    archive.ok("add", "--title", "Twitter changes its terms again", "--kind", "statement", "--date", "2021-12-30",
+               "--source-title", "Zeta terms")  # fmt: skip
+    build(archive, out)
+    assert rendered == [urls.facet_index("sources", 3)]
+    build(archive, full, "--full")
+    assert tree(out) == tree(full)
+
+    rendered.clear()  # a document that sorts first moves every page's items on by one
+    archive.ok("add", "--title", "Twitter explains its terms", "--kind", "statement", "--date", "2021-12-31",
+               "--source-title", "Aardvark terms")  # fmt: skip
+    build(archive, out)
+    assert sorted(rendered) == sorted(urls.facet_index("sources", n) for n in (1, 2, 3))
+    build(archive, full)
+    assert tree(out) == tree(full)

@@ -32,6 +32,7 @@ from timeline.progress import Progress
 from timeline.site import manifest, pagekeys, urls
 from timeline.site.catchup import catch_up, open_view
 from timeline.site.pagefiles import PARALLEL_FROM, Rendered, render_in_parallel, render_keys
+from timeline.site.pageinputs import PageInputs
 from timeline.site.publishing import Unfinished, remove_published, remove_temporaries, replace_staged, sweep
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
@@ -239,6 +240,7 @@ def _build(
         previously_published = _manifest_files(out)
         with view.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM files")
+            cursor.execute("DELETE FROM page_inputs")
     report.keys = len(keys)
     # What the site holds now of the pages about to be rendered, to leave unchanged files alone.
     # (A listing's page rendered alone for the first time finds its file under the whole listing's key.)
@@ -313,7 +315,8 @@ class _Build:
                 view_file = Path(self.view.datastore.pool.db_name)
                 args = (self.archive, view_file, compiled, self.out, keys, known, self.fresh, self.progress)
                 return render_in_parallel(*args), None
-            renderer = Renderer(self.archive, self.view, compiled)
+            inputs = PageInputs(self.out, known, self.fresh, self.view.page_input)
+            renderer = Renderer(self.archive, self.view, compiled, inputs)
             first = [k for k in keys if isinstance(k, pagekeys.Entry)]
             rest = [k for k in keys if not isinstance(k, pagekeys.Entry)]
             rendered = render_keys(
@@ -353,7 +356,7 @@ class _Build:
             remove_published(out, relative)
         changed = entry_page_buckets([*report.written, *report.removed]) | self.unfinished.search
         self.unfinished.note(fresh=self.fresh, search=changed)
-        self.view.finish_pages(produced, written, report.removed, cleared=cleared)
+        self.view.finish_pages(produced, written, report.removed, cleared=cleared, inputs=rendered.inputs)
         if self.fresh:
             published_now = set(self.view.files())
             stale = {p for p in previously_published - published_now if not p.startswith(f"{SEARCH_FOLDER}/")}

@@ -12,9 +12,10 @@ from typing import Any
 from timeline.domain.actors import ACTOR_TYPES
 from timeline.domain.kinds import MEANINGS, kind_label
 from timeline.site import facetpages, pagekeys, timescale, urls
+from timeline.site.pageinputs import PageInputs
 from timeline.site.paging import pagination
 from timeline.site.readmodel import SiteView
-from timeline.site.templating import FACET_TITLES, FEED_SIZE, Files, Templates
+from timeline.site.templating import FACET_TITLES, FEED_SIZE, KEPT, Files, Templates
 from timeline.wording import plural
 
 HOME_SIZE = 20
@@ -49,9 +50,12 @@ def source_order(item: tuple[str, dict[str, Any], int, str | None]) -> tuple[Any
 
 
 class Listings:
-    def __init__(self, templates: Templates, view: SiteView):
+    def __init__(self, templates: Templates, view: SiteView, inputs: PageInputs | None = None):
+        """``inputs``: what each listing page was last rendered from, to leave alone those that would
+        come out the same (see pageinputs.py)."""
         self.templates = templates
         self.view = view
+        self.inputs = inputs
 
     def paginated(
         self, template: str, url_of: Callable[[int], str], items: Items, only: list[int] | None = None, **context: Any
@@ -65,7 +69,11 @@ class Listings:
         files: Files = {}
         for number in range(1, pages + 1) if only is None else [n for n in only if 1 <= n <= pages]:
             context.update(items=page_items(number), pagination=pagination(number, pages, url_of))
-            files.update(self.templates.page(template, url_of(number), **context))
+            url = url_of(number)
+            if self.inputs is not None and self.inputs.same(urls.output_path(url), template, url, context):
+                files[urls.output_path(url)] = KEPT
+            else:
+                files.update(self.templates.page(template, url, **context))
             if number == 2:  # the folder of the later pages comes and goes with the second
                 files.update(self.later_pages(url_of(1)))
         return files

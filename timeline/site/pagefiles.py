@@ -23,9 +23,11 @@ from timeline.files.archive import Archive
 from timeline.files.atomic import stage, write_atomically
 from timeline.formats.csl import REMEMBERED
 from timeline.progress import Progress
+from timeline.site.pageinputs import PageInputs
 from timeline.site.pagekeys import PageKey
 from timeline.site.readmodel import SiteView
 from timeline.site.render import Renderer
+from timeline.site.templating import KEPT
 
 
 @dataclass
@@ -39,10 +41,12 @@ class Rendered:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     staged: list[tuple[str, str]] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)  # path -> what it was rendered from (pageinputs.py)
 
     def add(self, other: Rendered) -> None:
         self.produced.update(other.produced)
         self.written.update(other.written)
+        self.inputs.update(other.inputs)
         self.written_paths += other.written_paths
         self.unchanged += other.unchanged
         self.removed += other.removed
@@ -64,7 +68,12 @@ def render_keys(
     before, total = step or (0, len(keys))
     for count, key in enumerate(keys, before + 1):
         files = renderer.render(key)
+        if renderer.inputs is not None:
+            done.inputs.update(renderer.inputs.take())
         for relative, content in files.items():
+            if content is KEPT:
+                done.unchanged += 1
+                continue
             digest = hashlib.sha256(content).hexdigest()
             target = out / relative
             if known.get(relative, ("",))[0] == digest and target.is_file():
@@ -97,7 +106,7 @@ def _start_worker(
     archive: Archive, view_file: Path, compiled: Path, out: Path, known: dict[str, tuple[str, int]], fresh: bool
 ) -> None:
     view = SiteView(SQLiteDatastore(db_name=str(view_file)))
-    renderer = Renderer(archive, view, compiled)
+    renderer = Renderer(archive, view, compiled, PageInputs(out, known, fresh, view.page_input))
     _WORKER.update(view=view, renderer=renderer, out=out, known=known, fresh=fresh)
 
 

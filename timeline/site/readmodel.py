@@ -70,6 +70,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS rendered_with (name TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, paths TEXT)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, part TEXT)",
+    # What each listing page was last rendered from (see pageinputs.py).
+    "CREATE TABLE IF NOT EXISTS page_inputs (path TEXT PRIMARY KEY, digest TEXT)",
     "CREATE INDEX IF NOT EXISTS files_by_part ON files (part)",
 ]
 # Every listing in date order sorts so: by the day its date starts, then causally within the day.
@@ -302,6 +304,11 @@ class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
         rows = self._rows("SELECT paths FROM pages WHERE key = ?", (str(key),))
         return json.loads(rows[0][0]) if rows else []
 
+    def page_input(self, path: str) -> str | None:
+        """The digest of what the page at ``path`` was last rendered from (see pageinputs.py)."""
+        rows = self._rows("SELECT digest FROM page_inputs WHERE path = ?", (path,))
+        return rows[0][0] if rows else None
+
     def files(self) -> dict[str, tuple[str, int]]:
         return {r[0]: (r[1], int(r[2])) for r in self._rows("SELECT path, sha256, size FROM files")}
 
@@ -334,10 +341,15 @@ class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
         written: dict[str, tuple[str, int]],
         removed: Iterable[str],
         cleared: Iterable[pagekeys.PageKey] = (),
+        inputs: dict[str, str] | None = None,
     ) -> None:
-        """After the files are on disk: remember what each page key produced, and clear its dirt
-        (and that of the ``cleared`` keys, whose pages were rendered under other keys)."""
+        """After the files are on disk: remember what each page key produced and what its pages were
+        rendered from (``inputs``), and clear its dirt (and that of the ``cleared`` keys, whose pages
+        were rendered under other keys)."""
+        removed = list(removed)
         with self.datastore.transaction(commit=True) as c:
+            c.executemany("DELETE FROM page_inputs WHERE path = ?", [(p,) for p in removed])
+            c.executemany("INSERT OR REPLACE INTO page_inputs VALUES (?, ?)", list((inputs or {}).items()))
             c.executemany(
                 "INSERT OR REPLACE INTO pages (key, paths) VALUES (?, ?)",
                 [(str(key), json.dumps(paths)) for key, paths in produced.items()],

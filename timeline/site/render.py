@@ -14,6 +14,7 @@ from timeline.files.archive import Archive
 from timeline.site import pagekeys
 from timeline.site.entrypages import EntryPages
 from timeline.site.listings import Listings
+from timeline.site.pageinputs import PageInputs
 from timeline.site.readmodel import SiteView
 from timeline.site.sitefiles import SiteFiles
 from timeline.site.templating import Files, Templates
@@ -22,10 +23,15 @@ from timeline.site.timescale import TimescaleFiles
 
 
 class Renderer:
-    def __init__(self, archive: Archive, view: SiteView, compiled: Path | None = None):
-        """``compiled``: a folder to keep compiled templates in (see templating.Templates)."""
+    def __init__(
+        self, archive: Archive, view: SiteView, compiled: Path | None = None, inputs: PageInputs | None = None
+    ):
+        """``compiled``: a folder to keep compiled templates in (see templating.Templates); ``inputs``:
+        what listing pages were rendered from (see pageinputs.py)."""
         templates = Templates(archive, compiled)
-        entries, listings, site = EntryPages(templates, view), Listings(templates, view), SiteFiles(templates, view)
+        self.inputs = inputs
+        entries, site = EntryPages(templates, view), SiteFiles(templates, view)
+        listings = Listings(templates, view, inputs)
         timescale = TimescaleFiles(templates, view)
         threads = ThreadPages(templates, view)
         self.kinds: dict[type[pagekeys.PageKey], Callable[[Any], Files]] = {

@@ -32,6 +32,13 @@ FEED_SIZE = 50  # entries or changes in a feed
 
 Files = dict[str, bytes]
 
+
+class _Kept(bytes):
+    """The content of a file a page left alone: it would come out as it is (see pageinputs.py)."""
+
+
+KEPT = _Kept()
+
 # Every page allows only the site's own scripts, stylesheet, images and requests: text from the
 # archive can never run, even where a template forgets to escape it. JSON-LD blocks are data and
 # never run. The search page also runs Pagefind's WebAssembly, which needs 'wasm-unsafe-eval'.
