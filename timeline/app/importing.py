@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -234,8 +234,10 @@ def import_entries(
     batch_size: int = 200,
     progress: Progress | None = None,
     allow_duplicate_rows: Collection[int] = (),
+    saved: Callable[[Sequence[PolicyEvent]], None] | None = None,
 ) -> tuple[list[PolicyEvent], list[uuid.UUID]]:
-    """Record many entries: all are checked before any is saved, then saved in batches.
+    """Record many entries: all are checked before any is saved, then saved in batches, each
+    handed to ``saved`` (to write its files while the next is saved, not hold every event till the end).
 
     ``problems`` are the rows already found bad while reading; with any problem,
     nothing is saved (:class:`ImportRejected` holds them all). Rows whose id the
@@ -275,6 +277,8 @@ def import_entries(
                 "run the same import again to finish"
             ) from None
         recorded += batch
+        if saved is not None:
+            saved(batch)
         if progress is not None:
             progress("entries", len(recorded), len(plan.entries))
     return recorded, plan.skipped

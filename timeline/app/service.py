@@ -223,13 +223,23 @@ class ArchiveService:
         returns the entries recorded and how many rows an earlier import had already recorded."""
         from timeline.app.importing import import_entries
 
-        with self._writing(durable=False):
-            recorded, skipped = import_entries(
-                self.app, rows, options, problems, progress=progress, allow_duplicate_rows=allow_duplicate_rows
-            )
+        def saved(batch: Sequence[PolicyEvent]) -> None:  # each batch's history and files, as it is saved
+            self.history.record(self.app.take_unwritten(), durable=False)
+            self._mirror(*batch, durable=False)
+
         # A run that was interrupted may have saved entries without writing their files: this one writes them.
         remove_abandoned_temporaries(self.archive.events_dir)
-        self._mirror(*recorded, *(self.app.entry(entry_id) for entry_id in skipped), durable=False)
+        with self._writing(durable=False):
+            recorded, skipped = import_entries(
+                self.app,
+                rows,
+                options,
+                problems,
+                progress=progress,
+                allow_duplicate_rows=allow_duplicate_rows,
+                saved=saved,
+            )
+        self._mirror(*(self.app.entry(entry_id) for entry_id in skipped), durable=False)
         return recorded, len(skipped)
 
     def sync(

@@ -25,9 +25,10 @@ from timeline.site.catchup import catch_up
 from timeline.site.readmodel import SiteView
 from timeline.wording import plural
 
-# Tables about rendering one output folder (dirty pages, files written, the settings rendered
-# with) and the tracked position, which is compared on its own: none is derived from the store alone.
-BOOKKEEPING = frozenset({"tracking", "dirty", "pages", "files", "rendered_with"})
+# Tables about rendering one output folder (dirty pages, files written and what they were rendered
+# from, the settings rendered with) and the tracked position, which is compared on its own: none is
+# derived from the store alone.
+BOOKKEEPING = frozenset({"tracking", "dirty", "pages", "files", "page_inputs", "rendered_with"})
 SHOWN = 20  # differences named per table; the rest are counted
 CHUNK = 1 << 20
 
