@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 from conftest import ArchiveUnderTest
+from lxml import etree
 
 from timeline.app.service import ArchiveService
 
@@ -206,3 +207,14 @@ def one(out: Path, pattern: str) -> str:
     matches = sorted(p.relative_to(out).as_posix() for p in out.glob(pattern))
     assert len(matches) == 1, f"{pattern}: {matches}"
     return matches[0]
+
+
+def sitemap_locations(out: Path, base_url: str) -> list[str]:
+    """Every address the sitemap lists: those of each part its index (sitemap.xml) names."""
+    index = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    found = []
+    for part in index.iter("{*}loc"):
+        assert part.text and part.text.startswith(base_url), part.text
+        found += [loc.text for loc in etree.parse(str(out / part.text.removeprefix(base_url))).iter("{*}loc")]
+    return found

@@ -319,15 +319,22 @@ def test_the_feeds_are_well_formed_atom(site: BuiltSite) -> None:
 
 
 def test_the_sitemap_lists_absolute_addresses_of_built_pages(site: BuiltSite) -> None:
-    root = etree.parse(str(site.out / "sitemap.xml")).getroot()
-    assert root.tag == f"{SITEMAP}urlset"
-    urls = list(root)
-    assert urls, "the sitemap is empty"
+    """sitemap.xml is an index of the sitemap's parts, each a sitemap of at most 50,000 addresses."""
+    index = etree.parse(str(site.out / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [part.findtext(f"{SITEMAP}loc") for part in index]
+    assert [part.tag for part in index] == [f"{SITEMAP}sitemap"] * len(parts) and parts
+    assert parts[0] == f"{site.base_url}sitemap-pages.xml"
+    assert all(part.startswith(f"{site.base_url}sitemap-entries-") for part in parts[1:]), parts
     locations = []
-    for url in urls:
-        assert url.tag == f"{SITEMAP}url"
-        assert [child.tag for child in url] == [f"{SITEMAP}loc"]
-        locations.append(url.findtext(f"{SITEMAP}loc"))
+    for part in parts:
+        root = etree.parse(str(site.out / part.removeprefix(site.base_url))).getroot()
+        assert root.tag == f"{SITEMAP}urlset"
+        assert 0 < len(root) <= 50_000
+        for url in root:
+            assert url.tag == f"{SITEMAP}url"
+            assert [child.tag for child in url] == [f"{SITEMAP}loc"]
+            locations.append(url.findtext(f"{SITEMAP}loc"))
     assert len(locations) == len(set(locations)), "duplicate locations"
     for location in locations:
         parts = urlsplit(location)

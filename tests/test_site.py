@@ -31,7 +31,6 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import ArchiveUnderTest, copy_flagship_files
-from lxml import etree
 from sitebuild import (
     FLAGSHIP_BASE_URL,
     SMALL_BASE_URL,
@@ -47,6 +46,7 @@ from sitebuild import (
     one,
     record_small_archive,
     resolve,
+    sitemap_locations,
     touched,
     tree,
 )
@@ -95,6 +95,8 @@ def test_the_flagship_build_writes_every_page_type(flagship: tuple[ArchiveUnderT
         "data/2020/entries.csv",
         "data/timelinejs.json",
         "sitemap.xml",
+        "sitemap-pages.xml",
+        "sitemap-entries-2020.xml",
         "robots.txt",
         "404.html",
         "manifest.json",
@@ -120,7 +122,7 @@ def test_a_crawl_of_the_flagship_site_finds_no_broken_link(flagship: tuple[Archi
     assert len(pages) > 100
     assert broken_links(out, FLAGSHIP_BASE_URL) == []
     # The sitemap and the feeds name only addresses that exist.
-    locations = [loc.text for loc in etree.parse(str(out / "sitemap.xml")).iter("{*}loc")]
+    locations = sitemap_locations(out, FLAGSHIP_BASE_URL)
     assert locations and all(loc.startswith(FLAGSHIP_BASE_URL) for loc in locations)
     missing = [loc for loc in locations if not resolve(out, out / "index.html", loc, FLAGSHIP_BASE_URL).is_file()]
     assert missing == []
@@ -504,6 +506,6 @@ def test_a_retracted_entry_keeps_its_page_with_the_reason_and_leaves_every_listi
     assert csv_slugs == live
     beta_url = f"{SMALL_BASE_URL}events/{beta['slug']}/"
     assert beta_url not in [e.link for e in feedparser.parse((out / "feeds/entries.xml").read_bytes()).entries]
-    assert beta_url not in [loc.text for loc in etree.parse(str(out / "sitemap.xml")).iter("{*}loc")]
+    assert beta_url not in sitemap_locations(out, SMALL_BASE_URL)
     # Its pages still link only to pages that exist.
     assert broken_links(out, SMALL_BASE_URL) == []

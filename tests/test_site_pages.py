@@ -22,12 +22,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from conftest import ArchiveUnderTest
-from sitebuild import broken_links, build, html, record_small_archive, tree
+from sitebuild import broken_links, build, html, record_small_archive, sitemap_locations, tree
 
 from timeline.files.archive import DEFAULT_DESCRIPTION, load_archive
 from timeline.files.pages import editorial_pages
-from timeline.site import urls
+from timeline.site import sitefiles, urls
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ABOUT = """# About this archive
@@ -110,7 +111,7 @@ def test_the_editors_pages_are_rendered_from_markdown_and_linked_from_every_foot
         assert target.resolve() == (out / "about/index.html").resolve() or page == "404.html", page
     assert footer_links(out / "404.html")["About"] == "/about/"  # the 404 page's links are root-relative
     assert broken_links(out, "https://example.org/") == []
-    sitemap = (out / "sitemap.xml").read_text()
+    sitemap = sitemap_locations(out, "https://example.org/")
     assert "https://example.org/about/" in sitemap and "https://example.org/methodology/" in sitemap
 
 
@@ -130,7 +131,7 @@ def test_without_the_files_there_is_no_page_and_no_link(sqlite_archive: ArchiveU
     build(sqlite_archive, out)
     assert not (out / "methodology").exists()
     assert "Methodology" not in footer_links(out / "index.html")
-    assert "methodology" not in (out / "sitemap.xml").read_text()
+    assert "https://example.org/methodology/" not in sitemap_locations(out, "https://example.org/")
     full = tmp_path / "full"
     build(sqlite_archive, full, "--full")
     assert tree(out) == tree(full)
@@ -283,3 +284,21 @@ def test_serve_watches_the_editors_pages(sqlite_archive: ArchiveUnderTest) -> No
     assert written != before
     (sqlite_archive.root / "pages" / "about.md").unlink()
     assert _watched_state(session) != written
+
+
+def test_a_sitemap_part_past_the_limit_goes_on_in_a_second_file(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sitemap may list 50,000 addresses: past that, a part goes on in -2, -3... (here the limit is 2)."""
+    monkeypatch.setattr(sitefiles, "SITEMAP_SIZE", 2)
+    for title in ("Twitter labels a tweet", "Facebook declines to label", "Trump signs an order"):
+        sqlite_archive.add(title, "2020-05-28")
+    out = tmp_path / "site"
+    build(sqlite_archive, out)
+    assert (out / "sitemap-entries-2020.xml").is_file() and (out / "sitemap-entries-2020-2.xml").is_file()
+    assert not (out / "sitemap-entries-2020-3.xml").exists()
+    listed = sitemap_locations(out, "https://example.org/")
+    entries = [loc for loc in listed if "/events/" in loc]
+    assert len(entries) == 3 == len(set(entries))
+    index = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert index.count("<sitemap>") == len(list(out.glob("sitemap-*.xml")))

@@ -22,7 +22,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import ArchiveUnderTest, copy_flagship_files
-from sitebuild import SMALL_BASE_URL, age_every_file, broken_links, build, html, resolve, touched, tree
+from sitebuild import (
+    SMALL_BASE_URL,
+    age_every_file,
+    broken_links,
+    build,
+    html,
+    resolve,
+    sitemap_locations,
+    touched,
+    tree,
+)
 
 REPORT = "https://example.com/report"
 
@@ -48,7 +58,7 @@ def index_link(out: Path, key: str) -> Path:
 
 
 def sitemap_lists(out: Path, key: str) -> bool:
-    return f"/sources/{key}/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    return f"{SMALL_BASE_URL}sources/{key}/" in sitemap_locations(out, SMALL_BASE_URL)
 
 
 def feeds_page_lists(out: Path, key: str) -> bool:

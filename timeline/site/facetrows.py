@@ -66,6 +66,16 @@ class FacetRows:
         rows = self._rows("SELECT name FROM published_facets WHERE facet = ? AND key = ?", (facet, key))
         return rows[0][0] if rows else None
 
+    def listed_facet_keys(self, facet: str) -> list[str]:
+        """The keys of the facet's names some live entry has and that have a page (as facet_counts
+        lists them, without counting), by key."""
+        rows = self._rows(
+            "SELECT DISTINCT m.key FROM memberships m JOIN published_facets p ON p.facet = m.facet AND p.key = m.key "
+            "WHERE m.facet = ? ORDER BY m.key",
+            (facet,),
+        )
+        return [r[0] for r in rows]
+
     def facet_keys(self, facet: str) -> list[str]:
         """Every key ever published for the facet: its page stays, even when empty."""
         return [r[0] for r in self._rows("SELECT key FROM published_facets WHERE facet = ?", (facet,))]

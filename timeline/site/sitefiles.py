@@ -15,6 +15,7 @@ from timeline.site.templating import FEED_SIZE, Files, Templates
 
 STATIC_FILES = ("style.css", "cite.js", "timeline.js", "timescale.js", "search.js", "search-where.js", "favicon.svg")
 # A Markdown text's opening heading ("# About this archive"), which is its page's title.
+SITEMAP_SIZE = 50_000  # the most addresses one sitemap file may list (sitemaps.org)
 OPENING_HEADING = re.compile(r"\A\s*# +(.+?)(?: +#+)? *(?:\n|\Z)")
 
 
@@ -80,20 +81,30 @@ class SiteFiles:
         return {urls.data_timelinejs(): timelinejs.timelinejs_json(slides, self.title, self.links)}
 
     def sitemap(self) -> Files:
-        addresses = [urls.home(), urls.timeline_index(), urls.changes()]
-        addresses += [urls.editorial(name) for name in self.templates.editorial]
-        addresses += [urls.year(y) for y, _ in self.view.year_counts()]
+        """The sitemap index and its parts: the site's pages, then the entries by the year their slugs
+        start with (slugs never change, so an entry stays in its part), each at most SITEMAP_SIZE
+        addresses, the most a sitemap may list."""
+        pages = [urls.home(), urls.timeline_index(), urls.changes()]
+        pages += [urls.editorial(name) for name in self.templates.editorial]
+        pages += [urls.year(y) for y, _ in self.view.year_counts()]
         threads = sorted(thread["key"] for thread in self.view.live_threads())
-        addresses += [urls.threads_index(), *(urls.thread(key) for key in threads)]
-        # By slug, not by date order: a new title must not reorder the sitemap (it is rendered only when
-        # addresses come or go).
-        addresses += [urls.entry(slug) for slug in self.view.live_slugs()]
+        pages += [urls.threads_index(), *(urls.thread(key) for key in threads)]
         for facet in urls.FACETS:
-            addresses.append(urls.facet_index(facet))
-            published = set(self.view.facet_keys(facet))  # (not every source has a page)
-            addresses += [urls.facet(facet, key) for key, _, _ in self.view.facet_counts(facet) if key in published]
-        xml = self.templates.text("sitemap.xml", locations=[self.links.absolute(a) for a in addresses])
-        return {urls.sitemap(): xml.encode("utf-8")}
+            pages.append(urls.facet_index(facet))
+            pages += [urls.facet(facet, key) for key in self.view.listed_facet_keys(facet)]
+        parts: dict[str, list[str]] = {"pages": pages}
+        # By slug, not by date order: a new title must not reorder a part (it is rendered only when
+        # addresses come or go).
+        for slug in self.view.live_slugs():
+            parts.setdefault(f"entries-{slug[:4] if slug[:4].isdigit() else 'other'}", []).append(urls.entry(slug))
+        files: Files = {}
+        for name, addresses in parts.items():
+            for number, start in enumerate(range(0, max(len(addresses), 1), SITEMAP_SIZE), 1):
+                chunk = [self.links.absolute(a) for a in addresses[start : start + SITEMAP_SIZE]]
+                files[urls.sitemap_part(name, number)] = self.templates.text("sitemap.xml", locations=chunk).encode()
+        index = self.templates.text("sitemap_index.xml", locations=[self.links.absolute(f) for f in files])
+        files[urls.sitemap()] = index.encode("utf-8")
+        return files
 
     def static(self) -> Files:
         files: Files = {}

@@ -216,7 +216,14 @@ def search() -> str:
 
 
 def sitemap() -> str:
+    """The sitemap index: it lists the sitemap's parts (:func:`sitemap_part`)."""
     return "sitemap.xml"
+
+
+def sitemap_part(name: str, number: int = 1) -> str:
+    """A part of the sitemap (``pages``, or ``entries-YYYY`` for the entries whose slugs start with the
+    year), and its further files when it lists more than a sitemap may (``-2``, ``-3``...)."""
+    return f"sitemap-{name}.xml" if number == 1 else f"sitemap-{name}-{number}.xml"
 
 
 def robots() -> str:
