@@ -160,3 +160,21 @@ def test_a_sync_notices_each_change_to_events_files(
     assert "0 revised, 2 unchanged" in _sync(archive)
     assert answers[-1] == set()  # nothing changed: no file was stated
     assert answers[0] is None and None not in answers[1:4]  # the first sync, and those after a refusal, read all
+
+
+def test_a_prefetched_answer_is_used_within_its_block_and_dropped_after(root: Path) -> None:
+    time.sleep(0.05)
+    moment = recent.now()
+    time.sleep(0.05)
+    (root / "history" / "e1.jsonl").write_text("edited\n", encoding="utf-8")
+    with recent.prefetched(root, ["history"], moment):
+        assert recent._started  # running beside the block's work
+        (root / "history" / "e2.jsonl").write_text("edited after it started\n", encoding="utf-8")
+        time.sleep(0.2)
+        answer = recent.changed_since(root, ["history"], moment)
+    assert answer is not None and "history/e1.jsonl" in answer
+    assert not recent._started
+    with recent.prefetched(root, ["history"], moment):
+        pass  # not asked: dropped, so the next question is answered anew
+    assert not recent._started
+    assert recent.changed_since(root, ["history"], moment) == {"history/e1.jsonl", "history/e2.jsonl"}

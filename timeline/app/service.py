@@ -29,6 +29,7 @@ from timeline.domain.drafts import Draft, WriteOptions
 from timeline.domain.listedits import ListEdits
 from timeline.domain.model import PolicyEvent, Source
 from timeline.errors import EntryNotFound
+from timeline.files import recent
 from timeline.files.archive import (
     DEFAULT_STORE,
     EVENTS_DIR,
@@ -39,7 +40,7 @@ from timeline.files.archive import (
 )
 from timeline.files.gitlog import first_commits
 from timeline.files.mirror import entry_path, entry_text, remove_abandoned_temporaries, write_entry
-from timeline.files.syncstate import SyncState
+from timeline.files.syncstate import SyncState, sync_checked_at
 from timeline.formats.entrydata import entry_to_dict
 from timeline.formats.entryfile import parse_entry_text
 from timeline.progress import Progress
@@ -258,7 +259,9 @@ class ArchiveService:
         reason of an edit from the file's name; ``replay`` allows replaying into a shared store;
         ``from_git`` records new files as of the commit that first added them, by its author."""
         dated = first_commits(self.archive.root, EVENTS_DIR).get if from_git else None
-        with self._writing(durable=False, replay=replay):
+        # events/ is listed while the history is checked (two `find`s on two cores).
+        moment = sync_checked_at(self.archive.events_dir, self.app.location.display)
+        with recent.prefetched(self.archive.root, [EVENTS_DIR], moment), self._writing(durable=False, replay=replay):
             report = sync_folder(
                 self.app,
                 self.archive.events_dir,

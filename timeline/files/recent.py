@@ -21,7 +21,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from timeline.files.archive import STATE_DIR
@@ -34,25 +35,66 @@ def now() -> int:
     return time.time_ns()
 
 
-def changed_since(root: Path, folders: Sequence[str], moment: int | None) -> set[str] | None:
-    """The paths (relative to ``root``, files and folders) under ``folders`` whose status changed
-    since ``moment`` (see the module's docstring), or None when every file must be checked."""
+class _Listing:
+    """One run of `find` for :func:`changed_since`, started by :func:`prefetch` or when asked."""
+
+    def __init__(self, root: Path, folders: Sequence[str], moment: int, find: str):
+        self.mark = tempfile.NamedTemporaryFile(dir=root / STATE_DIR, prefix=".moment-")  # noqa: SIM115 (closed in paths)
+        os.utime(self.mark.name, ns=(moment - MARGIN_NS, moment - MARGIN_NS))
+        command = [find, *folders, "-cnewer", self.mark.name, "-print0"]
+        self.process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def paths(self) -> set[str] | None:
+        try:
+            listed, _ = self.process.communicate()
+        finally:
+            self.mark.close()
+        if self.process.returncode != 0:
+            return None
+        return {os.fsdecode(path) for path in listed.split(b"\0") if path}
+
+
+_started: dict[tuple[Path, tuple[str, ...], int], _Listing] = {}
+
+
+def _start(root: Path, folders: Sequence[str], moment: int | None) -> _Listing | None:
     if moment is None or moment > now():
         return None
     find = shutil.which("find")
     if find is None:
         return None
-    present = [name for name in folders if (root / name).is_dir()]
-    if not present:
-        return set()
     try:
-        with tempfile.NamedTemporaryFile(dir=root / STATE_DIR, prefix=".moment-") as mark:
-            os.utime(mark.name, ns=(moment - MARGIN_NS, moment - MARGIN_NS))
-            listed = subprocess.run(
-                [find, *present, "-cnewer", mark.name, "-print0"], cwd=root, capture_output=True, check=False
-            )
+        return _Listing(root, folders, moment, find)
     except OSError:
         return None
-    if listed.returncode != 0:
+
+
+@contextmanager
+def prefetched(root: Path, folders: Sequence[str], moment: int | None) -> Iterator[None]:
+    """Within the block, :func:`changed_since` asked with the same arguments gets the answer of a
+    `find` started at its start, which ran beside the block's other work (a check of history/ while
+    events/ is listed). An answer not asked for is dropped at the end: a later question runs anew."""
+    present = tuple(name for name in folders if (root / name).is_dir())
+    listing = _start(root, present, moment) if present else None
+    key = (root, present, moment or 0)
+    if listing is not None:
+        _started[key] = listing
+    try:
+        yield
+    finally:
+        if _started.get(key) is listing and listing is not None:
+            del _started[key]
+            listing.process.kill()
+            listing.paths()
+
+
+def changed_since(root: Path, folders: Sequence[str], moment: int | None) -> set[str] | None:
+    """The paths (relative to ``root``, files and folders) under ``folders`` whose status changed
+    since ``moment`` (see the module's docstring), or None when every file must be checked."""
+    present = tuple(name for name in folders if (root / name).is_dir())
+    if moment is None or moment > now():
         return None
-    return {os.fsdecode(path) for path in listed.stdout.split(b"\0") if path}
+    if not present:
+        return set()
+    listing = _started.pop((root, present, moment), None) or _start(root, present, moment)
+    return None if listing is None else listing.paths()

@@ -116,3 +116,12 @@ class SyncState:
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
             [("store", self.store), ("position", str(position)), ("checked_at", "" if moment is None else str(moment))],
         )
+
+
+def sync_checked_at(folder: Path, store: str) -> int | None:
+    """When the last complete sync of ``folder`` with ``store`` began (see :meth:`SyncState.checked_at`)."""
+    state = SyncState(folder, store)
+    try:
+        return state.checked_at()
+    finally:
+        state.close()
