@@ -28,6 +28,7 @@ from sitebuild import broken_links, build, html, record_small_archive, sitemap_l
 
 from timeline.files.archive import DEFAULT_DESCRIPTION, load_archive
 from timeline.files.pages import editorial_pages
+from timeline.site import build as build_module
 from timeline.site import sitefiles, urls
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -270,6 +271,28 @@ def test_the_all_years_files_are_the_years_joined(sqlite_archive: ArchiveUnderTe
     full = tmp_path / "full"
     build(sqlite_archive, full, "--full")
     assert tree(out) == tree(full)
+
+
+@pytest.mark.parametrize("cores", ["one core", "every core"])
+def test_the_all_years_files_are_joined_from_what_this_build_publishes(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: str
+) -> None:
+    """The whole archive's files are joined from the years' files as this build makes them: a year it
+    renders again (on this core or another), a year's file as published, never a file changed on disk."""
+    entries = record_small_archive(sqlite_archive)
+    out, full = tmp_path / "site", tmp_path / "full"
+    build(sqlite_archive, out)
+    if cores == "every core":  # an incremental build rendered by worker processes, as a large one is
+        monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    edited = out / urls.data_json(2019)  # (delta's year: no change below renders it again)
+    edited.write_bytes(edited.read_bytes().replace(b'"title": "', b'"title": "EDITED ', 1))
+    sqlite_archive.ok("correct", entries["gamma"]["slug"], "--title", "Gamma, corrected", "--reason", "its name")
+    build(sqlite_archive, out)
+    build(sqlite_archive, full, "--full")
+    for name in (urls.data_all_json(), urls.data_all_csv()):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+    assert b"EDITED" not in (out / urls.data_all_json()).read_bytes()
+    assert b"Gamma, corrected" in (out / urls.data_all_csv()).read_bytes()
 
 
 def test_serve_watches_the_editors_pages(sqlite_archive: ArchiveUnderTest) -> None:

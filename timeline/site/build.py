@@ -315,10 +315,11 @@ class _Build:
                 view_file = Path(self.view.datastore.pool.db_name)
                 args = (self.archive, view_file, compiled, self.out, keys, known, self.fresh, self.progress)
                 return render_in_parallel(*args), None
-            inputs = PageInputs(self.out, known, self.fresh, self.view.page_input)
+            inputs = PageInputs(self.out, known, self.fresh, self.view)
             renderer = Renderer(self.archive, self.view, compiled, inputs)
             first = [k for k in keys if isinstance(k, pagekeys.Entry)]
-            rest = [k for k in keys if not isinstance(k, pagekeys.Entry)]
+            # The whole archive's data files are joined from the years' files: rendered after them.
+            rest = sorted((k for k in keys if not isinstance(k, pagekeys.Entry)), key=lambda k: k == pagekeys.DATA)
             rendered = render_keys(
                 renderer, self.view, self.out, first, known, self.fresh, self.progress, (0, len(keys))
             )

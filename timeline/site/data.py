@@ -57,6 +57,18 @@ def entries_json(public: list[str]) -> bytes:
     return ("[\n" + items + "\n]\n").encode("utf-8")
 
 
+def joined_json(files: list[bytes]) -> bytes:
+    """One :func:`entries_json` file of the entries of several, in their order (the years' files joined)."""
+    items = [file[2:-3] for file in files if file != b"[]\n"]  # each "[\n" + items + "\n]\n"
+    return b"[\n" + b",\n".join(items) + b"\n]\n" if items else b"[]\n"
+
+
+def joined_csv(files: list[bytes]) -> bytes:
+    """One :func:`csv_file` of the rows of several, in their order."""
+    header = _csv_text(list(CSV_COLUMNS)).encode("utf-8")
+    return header + b"".join(file.removeprefix(header) for file in files)
+
+
 def entry_json(doc: dict[str, Any]) -> bytes:
     return (public_json(doc) + "\n").encode("utf-8")
 

@@ -106,7 +106,7 @@ def _start_worker(
     archive: Archive, view_file: Path, compiled: Path, out: Path, known: dict[str, tuple[str, int]], fresh: bool
 ) -> None:
     view = SiteView(SQLiteDatastore(db_name=str(view_file)))
-    renderer = Renderer(archive, view, compiled, PageInputs(out, known, fresh, view.page_input))
+    renderer = Renderer(archive, view, compiled, PageInputs(out, known, fresh, view))
     _WORKER.update(view=view, renderer=renderer, out=out, known=known, fresh=fresh)
 
 

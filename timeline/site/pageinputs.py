@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+from timeline.site.readmodel import SiteView
 
 
 def _tool_version() -> str:
@@ -31,15 +32,34 @@ def _tool_version() -> str:
 class PageInputs:
     """What each page of one build is rendered from, and whether it is what it was last time."""
 
-    def __init__(self, out: Path, known: dict[str, tuple[str, int]], fresh: bool, kept: Callable[[str], str | None]):
+    def __init__(self, out: Path, known: dict[str, tuple[str, int]], fresh: bool, view: SiteView):
         """``known``: the files the site holds of the keys being rendered (path -> sha, size); ``fresh``:
-        the build renders everything anew (nothing is left alone); ``kept(path)``: the digest the
-        file was last rendered from, if known."""
+        the build renders everything anew (nothing is left alone); ``view``: the read model, which
+        knows what each file was last rendered from."""
         self.out = out
         self.known = known
         self.fresh = fresh
-        self.kept = kept
+        self.view = view
         self.made: dict[str, str] = {}  # path -> digest of what it was rendered from, in this build
+        self.rendered: dict[str, bytes] = {}  # files rendered in this build that others are joined from
+
+    def published(self, path: str) -> bytes | None:
+        """The file at ``path`` as this build makes it: rendered by it (see :attr:`rendered`), or as
+        published before, if the site's record of it says so and no page of this build makes it
+        anew; None when neither can be told (a file this build renders in another process, or one
+        changed on disk since)."""
+        if path in self.rendered:
+            return self.rendered[path]
+        if self.fresh or path in self.known:  # (one of this build's pages, rendered elsewhere or not yet)
+            return None
+        recorded = self.view.files_at([path]).get(path)
+        if recorded is None:
+            return None
+        try:
+            content = (self.out / path).read_bytes()
+        except OSError:
+            return None
+        return content if hashlib.sha256(content).hexdigest() == recorded[0] else None
 
     def same(self, path: str, template: str, url: str, context: dict[str, Any]) -> bool:
         """Whether the page at ``path`` would come out as the file on disk (so it need not be rendered)."""
@@ -48,7 +68,7 @@ class PageInputs:
         self.made[path] = digest
         if self.fresh or path not in self.known or not (self.out / path).is_file():
             return False
-        return self.kept(path) == digest
+        return self.view.page_input(path) == digest
 
     def take(self) -> dict[str, str]:
         """The digests recorded since last taken."""

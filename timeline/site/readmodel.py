@@ -197,12 +197,6 @@ class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
         )
         return [(r[0], r[1]) for r in rows]
 
-    def live_public(self) -> list[tuple[str, str]]:
-        """The published JSON and CSV row of every live entry, in date order: the years' files, joined."""
-        return [
-            (r[0], r[1]) for r in self._rows(f"SELECT public, csv FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")
-        ]
-
     def start_year_counts(self) -> list[tuple[int, int]]:
         """(year, live entries whose date starts in it), oldest first: the data files there are."""
         rows = self._rows("SELECT substr(date_start, 1, 4), COUNT(*) FROM entries WHERE live = 1 GROUP BY 1 ORDER BY 1")

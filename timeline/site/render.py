@@ -30,7 +30,7 @@ class Renderer:
         what listing pages were rendered from (see pageinputs.py)."""
         templates = Templates(archive, compiled)
         self.inputs = inputs
-        entries, site = EntryPages(templates, view), SiteFiles(templates, view)
+        entries, site = EntryPages(templates, view), SiteFiles(templates, view, inputs)
         listings = Listings(templates, view, inputs)
         timescale = TimescaleFiles(templates, view)
         threads = ThreadPages(templates, view)

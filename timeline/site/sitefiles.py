@@ -10,6 +10,7 @@ import re
 from timeline.site import data, pagekeys, urls
 from timeline.site import slides as timelinejs
 from timeline.site.markdown import render_page_markdown
+from timeline.site.pageinputs import PageInputs
 from timeline.site.readmodel import SiteView
 from timeline.site.templating import FEED_SIZE, Files, Templates
 
@@ -20,9 +21,11 @@ OPENING_HEADING = re.compile(r"\A\s*# +(.+?)(?: +#+)? *(?:\n|\Z)")
 
 
 class SiteFiles:
-    def __init__(self, templates: Templates, view: SiteView):
+    def __init__(self, templates: Templates, view: SiteView, inputs: PageInputs | None = None):
+        """``inputs``: the build's files, which the whole archive's data files are joined from."""
         self.templates = templates
         self.view = view
+        self.inputs = inputs
         self.links = templates.links
         self.title = templates.site["title"]
 
@@ -47,11 +50,24 @@ class SiteFiles:
         ]
         files = self.templates.page("data.html", urls.data_index(), years=years, total=sum(n for _, n in years))
         files[urls.data_listing()] = (json.dumps(listing, indent=1) + "\n").encode("utf-8")
-        # Every entry change dirties this page (it counts them), so the whole archive's files live here.
-        published = self.view.live_public()
-        files[urls.data_all_json()] = data.entries_json([public for public, _ in published])
-        files[urls.data_all_csv()] = data.csv_file([line for _, line in published])
+        # Every entry change dirties this page (it counts them), so the whole archive's files live here,
+        # joined from the years' files (as this build makes them) rather than from every entry's row.
+        parts = [self.year_files(year) for year, _ in years]
+        files[urls.data_all_json()] = data.joined_json([json_file for json_file, _ in parts])
+        files[urls.data_all_csv()] = data.joined_csv([csv_file for _, csv_file in parts])
         return files
+
+    def year_files(self, year: int) -> tuple[bytes, bytes]:
+        """The JSON and CSV files of the year's live entries, as this build publishes them."""
+        if self.inputs is not None:
+            json_file, csv_file = (
+                self.inputs.published(urls.data_json(year)),
+                self.inputs.published(urls.data_csv(year)),
+            )
+            if json_file is not None and csv_file is not None:
+                return json_file, csv_file
+        public = self.view.live_public_of_year(year)
+        return data.entries_json([text for text, _ in public]), data.csv_file([line for _, line in public])
 
     def data_year(self, key: pagekeys.DataYear) -> Files:
         number = key.year
@@ -61,6 +77,8 @@ class SiteFiles:
         files = self.templates.page("data_year.html", urls.data_year(number), year=number, count=len(public))
         files[urls.data_json(number)] = data.entries_json([text for text, _ in public])
         files[urls.data_csv(number)] = data.csv_file([line for _, line in public])
+        if self.inputs is not None:
+            self.inputs.rendered.update({path: files[path] for path in (urls.data_json(number), urls.data_csv(number))})
         return files
 
     def editorial(self, key: pagekeys.Editorial) -> Files:
