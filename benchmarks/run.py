@@ -148,6 +148,31 @@ def hugo_server_rebuilds(site: Path, runs: int, env: dict[str, str]) -> dict[str
     return result
 
 
+def changes(archive: Path, site: Path, slugs: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """What one change costs on an archive whose site is built: a build with nothing new, then for each
+    of ``slugs`` a correction and the build after it, an add (checked for likely duplicates) and the
+    build after it."""
+    results: dict[str, Any] = {}
+    noop = [measure([*TIMELINE, "build", "--out", str(site)], archive, env)[:2] for _ in slugs]
+    results["noop_build"] = summary(noop)
+    corrected, added, adds = [], [], []
+    for attempt, slug in enumerate(slugs):
+        measure(
+            [*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
+            archive,
+            env,
+        )
+        corrected.append(measure([*TIMELINE, "build", "--out", str(site)], archive, env)[:2])
+        title = f"A new benchmark entry {attempt} {time.time_ns()}"  # (a run again adds new entries)
+        command = ["add", "--title", title, "--kind", "statement", "--date", "2024-03-01", "--source-title", "A report"]
+        adds.append(measure([*TIMELINE, *command], archive, env)[:2])
+        added.append(measure([*TIMELINE, "build", "--out", str(site)], archive, env)[:2])
+    results["incremental_build_after_correction"] = summary(corrected)
+    results["single_add"] = summary(adds)
+    results["incremental_build_after_new_entry"] = summary(added)
+    return results
+
+
 def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"timeline-bench-{count}-"))
     # As installed: Python keeps each module's compiled bytecode (a shell that forbids it would
@@ -198,39 +223,8 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     results["pages_written"], results["bytes_written"] = folder_size(work / "site")
     results["hugo_pages_written"], results["hugo_bytes_written"] = folder_size(work / "hugo" / "public")
 
-    noop = [measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2] for _ in range(runs)]
-    results["noop_build"] = summary(noop)
-
     slugs = [json.loads(line)["slug"] for line in (work / "entries.jsonl").read_text().splitlines()[:runs]]
-    corrected, added, adds = [], [], []
-    for attempt, slug in enumerate(slugs):
-        measure(
-            [*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
-            archive,
-            env,
-        )
-        corrected.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
-        seconds, rss, _ = measure(
-            [
-                *TIMELINE,
-                "add",
-                "--title",
-                f"A new benchmark entry {attempt}",
-                "--kind",
-                "statement",
-                "--date",
-                "2024-03-01",
-                "--source-title",
-                "A report",
-            ],
-            archive,
-            env,
-        )
-        adds.append((seconds, rss))
-        added.append(measure([*TIMELINE, "build", "--out", str(work / "site")], archive, env)[:2])
-    results["incremental_build_after_correction"] = summary(corrected)
-    results["single_add"] = summary(adds)
-    results["incremental_build_after_new_entry"] = summary(added)
+    results.update(changes(archive, work / "site", slugs, env))
 
     hugo = results["hugo_full_build"]["median_s"]
     for value in results.values():
@@ -302,7 +296,21 @@ def main() -> None:
     parser.add_argument("--entries", type=sizes, default=[10_000], help="Entry counts, e.g. 1000,10000.")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="Copy the work folder here afterwards (one folder per size).")
+    parser.add_argument(
+        "--changes-on",
+        nargs=3,
+        metavar=("ARCHIVE", "SITE", "ENTRIES"),
+        type=Path,
+        help="Only what one change costs, on an archive already imported and built (SITE its output folder) "
+        "from the generated ENTRIES file: a 100,000-entry one kept by --keep, measured again.",
+    )
     args = parser.parse_args()
+    if args.changes_on:
+        archive, site, rows = args.changes_on
+        slugs = [json.loads(line)["slug"] for line in rows.read_text().splitlines()[100 : 100 + args.runs]]
+        results = changes(archive.resolve(), site.resolve(), slugs, {**os.environ, "TIMELINE_EDITOR": "benchmark"})
+        print(json.dumps({"machine": machine(), "archive": str(archive), **results}, indent=1))
+        return
     if shutil.which("hugo") is None:
         raise SystemExit("hugo is not installed: bash ../shared/ci/machine-setup.sh hugo")
     started = time.perf_counter()
