@@ -13,6 +13,7 @@ from conftest import ArchiveUnderTest
 
 from timeline.files import recent
 from timeline.files.history import HistoryFolder
+from timeline.files.syncstate import SyncState
 
 
 @pytest.fixture
@@ -157,8 +158,13 @@ def test_a_sync_notices_each_change_to_events_files(
         assert "events/broken.md" in _sync(archive)
     (events / "broken.md").unlink()
     assert "events/broken.md" not in _sync(archive)
+    loaded: list[int] = []
+    known = SyncState.known
+    monkeypatch.setattr(SyncState, "known", lambda self, position: loaded.append(position) or known(self, position))
     assert "0 revised, 2 unchanged" in _sync(archive)
-    assert answers[-1] == set()  # nothing changed: no file was stated
+    assert answers[-1] == set() and loaded == []  # nothing changed: no file stated, the state's rows not read
+    (events / f"{first['slug']}.md").touch()
+    assert "0 revised, 2 unchanged" in _sync(archive) and len(loaded) == 1  # a touched file is looked at
     assert answers[0] is None and None not in answers[1:4]  # the first sync, and those after a refusal, read all
 
 

@@ -138,11 +138,13 @@ class _Syncer:
         self.files_by_id: set[str] = set()
         self.ids_by_name: dict[str, str] = {}
         self.state = SyncState(folder, app.location.display)
-        self.known, self.agreed_at = self.state.known(app.position())
+        self.known: dict[str, tuple[int, int, str]] = {}
+        self.agreed_at = 0
         self.read_or_written = False
+        self.paths: set[str] | None = None  # what `find` reports changed under the folder (see recent.py)
         self.suspects: set[str] | None = None
         self.still: dict[str, tuple[int, int, str]] = {}
-        self.changed = self.changed_since(self.agreed_at) if self.known else set()
+        self.changed: set[str] = set()
 
     def options(self, reason: str) -> WriteOptions:
         return WriteOptions(editor=self.editor, reason=reason, allow_future=self.allow_future)
@@ -160,6 +162,11 @@ class _Syncer:
 
     def run(self) -> SyncReport:
         began = recent.now()
+        if self.untouched():
+            self.state.close()
+            return self.report
+        self.known, self.agreed_at = self.state.known(self.app.position())
+        self.changed = self.changed_since(self.agreed_at) if self.known else set()
         names = self.listed()
         new: list[EntryFile] = []
         self.total = len(names)
@@ -210,11 +217,31 @@ class _Syncer:
         self.state.close()
         return self.report
 
+    def untouched(self) -> bool:
+        """Whether nothing is to be done: the last sync dealt with every file, the store has not moved
+        since, and no file under the folder changed since (so none is read, or even listed)."""
+        count = self.state.complete_at(self.app.position())
+        if count is None:
+            return False
+        self.paths = recent.changed_since(self.folder.parent, [self.folder.name], self.state.checked_at())
+        if self.paths != set():
+            return False
+        self.report.unchanged = self.checked = self.total = count
+        if self.progress is not None:
+            self.progress("files", count, count)
+        return True
+
     def listed(self) -> list[str]:
         """Every entry file's name, sorted; and which of them may have changed since the last sync
         (``self.suspects``: None for all of them; see :mod:`timeline.files.recent`)."""
         folder = self.folder.name
-        paths = recent.changed_since(self.folder.parent, [folder], self.state.checked_at()) if self.known else None
+        paths = None
+        if self.known:
+            paths = (
+                self.paths
+                if self.paths is not None
+                else recent.changed_since(self.folder.parent, [folder], self.state.checked_at())
+            )
         self.suspects = None if paths is None else {path.removeprefix(f"{folder}/") for path in paths}
         if paths is None or folder in paths:  # unknown, or a file was added, removed or renamed
             remove_abandoned_temporaries(self.folder)

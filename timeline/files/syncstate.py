@@ -62,6 +62,14 @@ class SyncState:
         rows = self.connection.execute("SELECT name, mtime, size, entry_id FROM files")
         return {name: (mtime, size, entry_id) for name, mtime, size, entry_id in rows}, saved
 
+    def complete_at(self, position: int) -> int | None:
+        """How many files the state holds, if the last sync, which dealt with every file (it left a
+        moment), was of this store at exactly ``position``; else None."""
+        store, saved = self._meta()
+        if store != self.store or saved != position or self.checked_at() is None:
+            return None
+        return int(self.connection.execute("SELECT COUNT(*) FROM files").fetchone()[0])
+
     def checked_at(self) -> int | None:
         """When the last sync that dealt with every file began (see :mod:`timeline.files.recent`)."""
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'checked_at'").fetchone()
