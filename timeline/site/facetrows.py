@@ -32,10 +32,14 @@ class FacetRows:
         """(card, detail) pairs in date order, or its reverse (``limit`` of them from ``offset``); the
         detail is e.g. an actor's role in that entry."""
         way = " DESC" if newest_first else ""
+        order = f"date_start{way}, day_rank{way}, entry_id{way}"
+        # The page's entries are picked from the memberships first, and only theirs are read: joined
+        # before the OFFSET, every entry before the page was read too (a page of a long listing).
         rows = self._rows(
-            "SELECT e.card, GROUP_CONCAT(m.detail, '; ') FROM memberships m JOIN entries e ON e.id = m.entry_id "
-            "WHERE m.facet = ? AND m.key = ? GROUP BY m.date_start, m.day_rank, m.entry_id "
-            f"ORDER BY m.date_start{way}, m.day_rank{way}, m.entry_id{way} LIMIT ? OFFSET ?",
+            "SELECT e.card, d.detail FROM (SELECT entry_id, date_start, day_rank, GROUP_CONCAT(detail, '; ') AS detail "
+            "FROM memberships WHERE facet = ? AND key = ? GROUP BY date_start, day_rank, entry_id "
+            f"ORDER BY {order} LIMIT ? OFFSET ?) d JOIN entries e ON e.id = d.entry_id "
+            f"ORDER BY d.date_start{way}, d.day_rank{way}, d.entry_id{way}",
             (facet, key, limit, offset),
         )
         return [(json.loads(r[0]), r[1] or "") for r in rows]

@@ -36,6 +36,8 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS entries_by_recorded ON entries (live, recorded)",
     # The live slugs (the sitemap, the search index's parts) without reading each entry's row.
     "CREATE INDEX IF NOT EXISTS entries_live_slugs ON entries (live, slug)",
+    # The last day a live entry means (the time scale's span) without reading every entry.
+    "CREATE INDEX IF NOT EXISTS entries_live_ends ON entries (live, date_end)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
     "CREATE INDEX IF NOT EXISTS entries_by_merged_into ON entries (merged_into)",
     """CREATE TABLE IF NOT EXISTS revisions (
@@ -225,9 +227,11 @@ class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
         return [json.loads(r[0]) for r in rows]
 
     def year_counts(self) -> list[tuple[int, int]]:
+        # Counted from the small years table, less the few entries that are not live: joined to each
+        # entry's row instead, it read every entry (a quarter of a second at 100,000 entries).
         rows = self._rows(
-            "SELECT y.year, COUNT(*) FROM years y JOIN entries e ON e.id = y.entry_id WHERE e.live = 1 "
-            "GROUP BY y.year ORDER BY y.year"
+            "SELECT year, COUNT(*) FROM years WHERE entry_id NOT IN (SELECT id FROM entries WHERE live = 0) "
+            "GROUP BY year ORDER BY year"
         )
         return [(int(r[0]), int(r[1])) for r in rows]
 
