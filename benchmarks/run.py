@@ -157,11 +157,8 @@ def changes(archive: Path, site: Path, slugs: list[str], env: dict[str, str]) ->
     results["noop_build"] = summary(noop)
     corrected, added, adds = [], [], []
     for attempt, slug in enumerate(slugs):
-        measure(
-            [*TIMELINE, "correct", slug, "--summary", f"Corrected summary {attempt}.", "--reason", "bench"],
-            archive,
-            env,
-        )
+        summary_text = f"Corrected summary {attempt}, {time.time_ns()}."  # (a run again corrects anew)
+        measure([*TIMELINE, "correct", slug, "--summary", summary_text, "--reason", "bench"], archive, env)
         corrected.append(measure([*TIMELINE, "build", "--out", str(site)], archive, env)[:2])
         title = f"A new benchmark entry {attempt} {time.time_ns()}"  # (a run again adds new entries)
         command = ["add", "--title", title, "--kind", "statement", "--date", "2024-03-01", "--source-title", "A report"]

@@ -36,7 +36,7 @@ def now() -> int:
 
 
 class _Listing:
-    """One run of `find` for :func:`changed_since`, started by :func:`prefetch` or when asked."""
+    """One run of `find` for :func:`changed_since`, started by :func:`prefetched` or when asked."""
 
     def __init__(self, root: Path, folders: Sequence[str], moment: int, find: str):
         self.mark = tempfile.NamedTemporaryFile(dir=root / STATE_DIR, prefix=".moment-")  # noqa: SIM115 (closed in paths)
