@@ -133,7 +133,8 @@ class HistoryFolder:
             suspects, gone = (present if paths is None else present - remembered), remembered - present
         for path in paths or ():
             name = path.removeprefix(f"{HISTORY_DIR}/")
-            if name.endswith(SUFFIX) and (name.count("/") == 0 or name.split("/")[0] in _FOLDERS[1:]):
+            folder, _, file = name.rpartition("/")
+            if file.endswith(SUFFIX) and folder in _FOLDERS:  # (as listed() finds them: no deeper)
                 suspects.add(name)
         return suspects - gone, gone
 

@@ -15,8 +15,8 @@ from timeline.site.readmodel import SiteView
 from timeline.site.templating import FEED_SIZE, Files, Templates
 
 STATIC_FILES = ("style.css", "cite.js", "timeline.js", "timescale.js", "search.js", "search-where.js", "favicon.svg")
-# A Markdown text's opening heading ("# About this archive"), which is its page's title.
 SITEMAP_SIZE = 50_000  # the most addresses one sitemap file may list (sitemaps.org)
+# A Markdown text's opening heading ("# About this archive"), which is its page's title.
 OPENING_HEADING = re.compile(r"\A\s*# +(.+?)(?: +#+)? *(?:\n|\Z)")
 
 
