@@ -1,11 +1,15 @@
 """The changes an edited events/ file asks for: the entry brought to the state the file
 describes, as corrections, added or withdrawn sources, links and unlinks (used by
-``timeline sync`` and, read-only, by ``timeline verify``)."""
+``timeline sync`` and, read-only, by ``timeline verify``); and what a file says of its entry
+(its id, the revision it was written from)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -19,6 +23,40 @@ from timeline.domain.naming import relation_type
 from timeline.errors import InvalidField, SyncConflict
 from timeline.formats.entrydata import draft_from, relations_from
 from timeline.formats.entryfile import EntryFile, MalformedFile
+
+# The id line the store writes at the top of an entry's file.
+ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
+NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
+
+
+def new_file_id(entry_file: EntryFile) -> UUID:
+    """The id a file that names none is recorded under: the same file always gives the same id."""
+    content = json.dumps(entry_file.data, sort_keys=True, ensure_ascii=False)
+    return uuid.uuid5(NEW_FILE_NAMESPACE, f"{entry_file.path.name}\n{content}")
+
+
+def known_id(app: TimelineArchive, entry_file: EntryFile) -> UUID | None:
+    """The id of the entry a file is of, if the store holds it (None: a new file)."""
+    raw = entry_file.data.get("id")
+    if not raw:
+        # Recorded already if an interrupted sync saved it but never rewrote its file.
+        derived = new_file_id(entry_file)
+        return derived if derived in app.repository else None
+    try:
+        entry_id = UUID(str(raw))
+    except ValueError:
+        raise MalformedFile(entry_file.path, entry_file.line_of("id"), f"id: {raw!r} is not a UUID") from None
+    return entry_id if entry_id in app.repository else None
+
+
+def file_revision(entry_file: EntryFile) -> int | None:
+    """The revision a file says it was written from, if it says one."""
+    value = entry_file.data.get("revision")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise MalformedFile(entry_file.path, entry_file.line_of("revision"), "revision: must be a whole number >= 1")
+    return value
 
 
 def revise(

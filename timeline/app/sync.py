@@ -15,10 +15,7 @@ since (by another writer of a shared store) are brought up to the store.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,7 +24,7 @@ from uuid import UUID
 
 from timeline.app.application import TimelineArchive, WriteOptions
 from timeline.app.committed import HistoryReport
-from timeline.app.fileedits import read_edit, revise_from_file
+from timeline.app.fileedits import ID_LINE, file_revision, known_id, new_file_id, read_edit, revise_from_file
 from timeline.domain.clock import events_from, last_event_time
 from timeline.errors import EntryNotFound, InvalidField, TimelineError
 from timeline.files import recent
@@ -40,9 +37,6 @@ from timeline.progress import Progress
 from timeline.store import notifications as log
 from timeline.wording import plural
 
-# The id line the store writes at the top of an entry's file.
-_ID_LINE = re.compile(r"^---\nid: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n")
-NEW_FILE_NAMESPACE = UUID("f7275608-54e6-446b-8ac2-8ea9e19c9acf")
 # The changes to an entry after it was recorded: a file untouched since an earlier sync may lack them.
 CHANGES = [
     "Corrected",
@@ -78,34 +72,6 @@ class SyncReport:
         if self.history is not None and (self.history.replayed or self.history.written):
             text = f"{self.history.summary()}\n{text}"
         return text
-
-
-def _new_file_id(entry_file: EntryFile) -> UUID:
-    """The id a file that names none is recorded under: the same file always gives the same id."""
-    content = json.dumps(entry_file.data, sort_keys=True, ensure_ascii=False)
-    return uuid.uuid5(NEW_FILE_NAMESPACE, f"{entry_file.path.name}\n{content}")
-
-
-def _known_id(app: TimelineArchive, entry_file: EntryFile) -> UUID | None:
-    raw = entry_file.data.get("id")
-    if not raw:
-        # Recorded already if an interrupted sync saved it but never rewrote its file.
-        derived = _new_file_id(entry_file)
-        return derived if derived in app.repository else None
-    try:
-        entry_id = UUID(str(raw))
-    except ValueError:
-        raise MalformedFile(entry_file.path, entry_file.line_of("id"), f"id: {raw!r} is not a UUID") from None
-    return entry_id if entry_id in app.repository else None
-
-
-def _revision(entry_file: EntryFile) -> int | None:
-    value = entry_file.data.get("revision")
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise MalformedFile(entry_file.path, entry_file.line_of("revision"), "revision: must be a whole number >= 1")
-    return value
 
 
 # The reason of a change made from a file: given the file's name ("events/x.md") and the
@@ -193,7 +159,7 @@ class _Syncer:
                 continue
             try:
                 entry_file = read_entry_file(path)
-                known = _known_id(self.app, entry_file)
+                known = known_id(self.app, entry_file)
                 if known is None:
                     new.append(entry_file)
                     continue  # checked when recorded, after the others
@@ -261,7 +227,7 @@ class _Syncer:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        found = _ID_LINE.search(text, 0, 200)
+        found = ID_LINE.search(text, 0, 200)
         if found is None:
             return None
         entry_id = UUID(found[1])
@@ -295,7 +261,7 @@ class _Syncer:
 
     def apply_edit(self, entry_file: EntryFile, entry_id: UUID) -> None:
         # A file recorded by an interrupted sync, never rewritten, was written from the first revision.
-        based_on = _revision(entry_file) or (None if entry_file.data.get("id") else 1)
+        based_on = file_revision(entry_file) or (None if entry_file.data.get("id") else 1)
         edit = read_edit(entry_id, entry_file)
         name = self.name(entry_file.path)
         options = self.options(self.reason(name, f"edited in {name}"))
@@ -333,7 +299,7 @@ class _Syncer:
         except InvalidField as error:
             raise MalformedFile(entry_file.path, entry_file.line_of(error.field), str(error)) from None
         if draft.id is None:
-            draft = replace(draft, id=_new_file_id(entry_file))
+            draft = replace(draft, id=new_file_id(entry_file))
         if data.get("merged_into"):
             raise MalformedFile(
                 entry_file.path, entry_file.line_of("merged_into"), "merged_into: merge entries with 'timeline merge'"
