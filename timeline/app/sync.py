@@ -107,7 +107,7 @@ class _Syncer:
         self.known: dict[str, tuple[int, int, str]] = {}
         self.agreed_at = 0
         self.read_or_written = False
-        self.paths: set[str] | None = None  # what `find` reports changed under the folder (see recent.py)
+        self._paths: tuple[set[str] | None] | None = None  # (see changed_paths), once asked
         self.suspects: set[str] | None = None
         self.still: dict[str, tuple[int, int, str]] = {}
         self.changed: set[str] = set()
@@ -189,8 +189,7 @@ class _Syncer:
         count = self.state.complete_at(self.app.position())
         if count is None:
             return False
-        self.paths = recent.changed_since(self.folder.parent, [self.folder.name], self.state.checked_at())
-        if self.paths != set():
+        if self.changed_paths() != set():
             return False
         self.report.unchanged = self.checked = self.total = count
         if self.progress is not None:
@@ -201,18 +200,19 @@ class _Syncer:
         """Every entry file's name, sorted; and which of them may have changed since the last sync
         (``self.suspects``: None for all of them; see :mod:`timeline.files.recent`)."""
         folder = self.folder.name
-        paths = None
-        if self.known:
-            paths = (
-                self.paths
-                if self.paths is not None
-                else recent.changed_since(self.folder.parent, [folder], self.state.checked_at())
-            )
+        paths = self.changed_paths() if self.known else None
         self.suspects = None if paths is None else {path.removeprefix(f"{folder}/") for path in paths}
         if paths is None or folder in paths:  # unknown, or a file was added, removed or renamed
             remove_abandoned_temporaries(self.folder)
             return sorted(entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".md"))
         return sorted(self.known)
+
+    def changed_paths(self) -> set[str] | None:
+        """What `find` reports changed under the folder since the last complete sync began, or None
+        when every file must be looked at (see :mod:`timeline.files.recent`); asked once a sync."""
+        if self._paths is None:
+            self._paths = (recent.changed_since(self.folder.parent, [self.folder.name], self.state.checked_at()),)
+        return self._paths[0]
 
     def tick(self) -> None:
         """One more file dealt with."""
