@@ -170,6 +170,19 @@ def changes(archive: Path, site: Path, slugs: list[str], env: dict[str, str]) ->
     return results
 
 
+class _Reported(dict[str, Any]):
+    """The results of one size, each printed (to stderr) as it is measured: a run at 100,000 entries
+    takes over an hour, and one stopped part way still says what it measured."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        print(f"{key}: {json.dumps(value)}", file=sys.stderr, flush=True)
+
+    def update(self, values: Any = (), **more: Any) -> None:  # type: ignore[override]
+        for key, value in dict(values, **more).items():
+            self[key] = value
+
+
 def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"timeline-bench-{count}-"))
     # As installed: Python keeps each module's compiled bytecode (a shell that forbids it would
@@ -180,7 +193,7 @@ def run(count: int, runs: int, keep: Path | None) -> dict[str, Any]:
     rows = entries(count)
     write_jsonl(rows, work / "entries.jsonl")
     write_hugo_site(rows, work / "hugo")
-    results: dict[str, Any] = {"entries": count}
+    results: dict[str, Any] = _Reported(entries=count)
 
     # Bulk import, each run into a fresh archive; the last one is kept for the builds.
     imports = []
