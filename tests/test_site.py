@@ -93,6 +93,7 @@ def test_the_flagship_build_writes_every_page_type(flagship: tuple[ArchiveUnderT
         "data/index.json",
         "data/2020/entries.json",
         "data/2020/entries.csv",
+        "data/2020/timelinejs.json",
         "data/timelinejs.json",
         "sitemap.xml",
         "sitemap-pages.xml",
@@ -204,6 +205,7 @@ def test_a_corrected_title_rewrites_exactly_the_pages_that_show_it(
         "data/2020/entries.csv",
         "data/entries.json",  # the whole archive's, which hold every year's
         "data/entries.csv",
+        "data/2020/timelinejs.json",  # the year's TimelineJS file, which the whole archive's joins
         "data/timelinejs.json",
         "timeline/2020/timescale.json",  # the time scale's entries of its year, titles and all
         # its thread (gamma, alpha, beta), named after alpha, its most linked entry, and the list of threads

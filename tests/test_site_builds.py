@@ -238,8 +238,9 @@ def test_pages_no_longer_produced_are_removed_with_their_folders(
     sqlite_archive.ok("correct", entries["gamma"]["slug"], "--date", "2018-03", "--reason", "the suit was 2018")
     counts = build(sqlite_archive, out)
 
-    # the 2017 year page, that year's two data files and their page, and the time scale's entries of 2017
-    assert counts["removed"] == 5
+    # the 2017 year page, that year's two data files, its TimelineJS file and their page, and the
+    # time scale's entries of 2017
+    assert counts["removed"] == 6
     assert not (out / "timeline/2017").exists(), sorted(p.name for p in (out / "timeline").iterdir())
     assert not (out / "data/2017").exists()
     assert (out / "data/2018/entries.csv").is_file()

@@ -48,9 +48,10 @@ from timeline.site.templating import templates_digest
 from timeline.store import notifications as log
 from timeline.wording import plural
 
-# Raised whenever the read model's tables change: a read model of another version is dropped and
-# made anew (its output folder is then rendered in full once).
-READ_MODEL_VERSION = 23
+# Raised whenever the read model's tables change, or the files a page key makes (24: each year's
+# TimelineJS file): a read model of another version is dropped and made anew (its output folder is
+# then rendered in full once).
+READ_MODEL_VERSION = 24
 
 
 @dataclass
@@ -318,8 +319,9 @@ class _Build:
             inputs = PageInputs(self.out, known, self.fresh, self.view)
             renderer = Renderer(self.archive, self.view, compiled, inputs)
             first = [k for k in keys if isinstance(k, pagekeys.Entry)]
-            # The whole archive's data files are joined from the years' files: rendered after them.
-            rest = sorted((k for k in keys if not isinstance(k, pagekeys.Entry)), key=lambda k: k == pagekeys.DATA)
+            # The whole archive's data and TimelineJS files are joined from the years' files: rendered after them.
+            joined = (pagekeys.DATA, pagekeys.TIMELINEJS)
+            rest = sorted((k for k in keys if not isinstance(k, pagekeys.Entry)), key=lambda k: k in joined)
             rendered = render_keys(
                 renderer, self.view, self.out, first, known, self.fresh, self.progress, (0, len(keys))
             )

@@ -183,10 +183,15 @@ class SiteView(FacetRows, SourceRows, ThreadRows, SQLiteTrackingRecorder):
         parts are told by): a few hundred, read from an index."""
         return [r[0] for r in self._rows("SELECT DISTINCT substr(slug, 1, 7) FROM entries WHERE live = 1")]
 
-    def live_slides(self) -> list[tuple[str, str]]:
-        """The live entries' TimelineJS slides, in date order: the two parts of the JSON text the
-        projection made, which the base URL goes between (see slides.slide_json)."""
-        rows = self._rows(f"SELECT slide_head, slide_tail FROM entries WHERE live = 1 ORDER BY {DATE_ORDER}")
+    def live_slides_of_year(self, year: int) -> list[tuple[str, str]]:
+        """The TimelineJS slides of the live entries whose date starts in ``year``, in date order: the
+        two parts of the JSON text the projection made, which the base URL goes between (see
+        slides.slide_json)."""
+        rows = self._rows(
+            "SELECT slide_head, slide_tail FROM entries WHERE live = 1 AND date_start >= ? AND date_start < ? "
+            f"ORDER BY {DATE_ORDER}",
+            (f"{year:04d}", f"{year + 1:04d}"),
+        )
         return [(r[0], r[1]) for r in rows]
 
     def live_public_of_year(self, year: int) -> list[tuple[str, str]]:

@@ -45,6 +45,7 @@ class SiteFiles:
                 "entries": count,
                 "json": self.links.data_json(year),
                 "csv": self.links.data_csv(year),
+                "timelinejs": self.links.absolute(urls.data_timelinejs_year(year)),
             }
             for year, count in years
         ]
@@ -77,8 +78,11 @@ class SiteFiles:
         files = self.templates.page("data_year.html", urls.data_year(number), year=number, count=len(public))
         files[urls.data_json(number)] = data.entries_json([text for text, _ in public])
         files[urls.data_csv(number)] = data.csv_file([line for _, line in public])
+        slides = self.view.live_slides_of_year(number)
+        files[urls.data_timelinejs_year(number)] = timelinejs.timelinejs_json(slides, self.title, self.links, number)
         if self.inputs is not None:
-            self.inputs.rendered.update({path: files[path] for path in (urls.data_json(number), urls.data_csv(number))})
+            made = (urls.data_json(number), urls.data_csv(number), urls.data_timelinejs_year(number))
+            self.inputs.rendered.update({path: files[path] for path in made})
         return files
 
     def editorial(self, key: pagekeys.Editorial) -> Files:
@@ -95,8 +99,16 @@ class SiteFiles:
         return self.templates.page("editorial.html", here, title=title, body=body)
 
     def timelinejs(self) -> Files:
-        slides = self.view.live_slides()
-        return {urls.data_timelinejs(): timelinejs.timelinejs_json(slides, self.title, self.links)}
+        """The whole archive's TimelineJS file, joined from the years' files as this build makes them
+        (like the data files: a change rewrites its year's slides, and the join copies the rest)."""
+        parts = []
+        for year, _ in self.view.start_year_counts():
+            made = None if self.inputs is None else self.inputs.published(urls.data_timelinejs_year(year))
+            if made is None:
+                slides = self.view.live_slides_of_year(year)
+                made = timelinejs.timelinejs_json(slides, self.title, self.links, year)
+            parts.append(made)
+        return {urls.data_timelinejs(): timelinejs.joined_timelinejs(parts, self.title, self.links)}
 
     def sitemap(self) -> Files:
         """The sitemap index and its parts: the site's pages, then the entries by the year their slugs

@@ -85,15 +85,37 @@ def events_json(slides: list[tuple[str, str]], links: urls.SiteUrls) -> str:
     return "".join(parts[1:])
 
 
-def timelinejs_json(slides: list[tuple[str, str]], site_title: str, links: urls.SiteUrls) -> bytes:
-    """The TimelineJS file of the live entries' slides (see :func:`slide_json`), in date order."""
-    home = links.home()
+# Where a file's slides begin and what follows them. The title before them is JSON whose strings
+# escape every quote, so the first '"events":[' with its quote bare is where the slides begin.
+_EVENTS = b',"events":['
+_TAIL = b'],"scale":"human"}\n'
+
+
+def _head(site_title: str, links: urls.SiteUrls, year: int | None) -> bytes:
+    """A file's title slide: the archive's name (and the year's) and a link to it, up to its slides."""
+    headline = site_title if year is None else f"{site_title}: {year}"
+    home = links.home() if year is None else links.absolute(urls.year(year))
+    words = "Browse the archive" if year is None else f"Browse {year}"
     title = {
         "text": {
-            "headline": html.escape(site_title),
-            "text": f"<p>{_link(home, 'Browse the archive')}: every entry with its sources and corrections.</p>",
+            "headline": html.escape(headline),
+            "text": f"<p>{_link(home, words)}: every entry with its sources and corrections.</p>",
         }
     }
     # Compact: the file is for TimelineJS, not for reading.
-    head = json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))[:-1]
-    return f'{head},"events":[{events_json(slides, links)}],"scale":"human"}}\n'.encode()
+    return json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))[:-1].encode() + _EVENTS
+
+
+def timelinejs_json(
+    slides: list[tuple[str, str]], site_title: str, links: urls.SiteUrls, year: int | None = None
+) -> bytes:
+    """The TimelineJS file of these live entries' slides (see :func:`slide_json`), in date order:
+    the whole archive's, or with YEAR the year's (its title slide says the year)."""
+    return _head(site_title, links, year) + events_json(slides, links).encode() + _TAIL
+
+
+def joined_timelinejs(files: list[bytes], site_title: str, links: urls.SiteUrls) -> bytes:
+    """The whole archive's file from the years' files (:func:`timelinejs_json`), in their order: their
+    slides, byte for byte, under the archive's title slide."""
+    slides = [file[file.index(_EVENTS) + len(_EVENTS) : -len(_TAIL)] for file in files]
+    return _head(site_title, links, None) + b",".join(s for s in slides if s) + _TAIL

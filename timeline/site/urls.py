@@ -187,8 +187,15 @@ def data_all_csv() -> str:
 
 
 def data_timelinejs() -> str:
-    """The live entries in Knight Lab's TimelineJS format, for ``new TL.Timeline(id, url)``."""
+    """The live entries in Knight Lab's TimelineJS format, for ``new TL.Timeline(id, url)``: the
+    years' files joined."""
     return "data/timelinejs.json"
+
+
+def data_timelinejs_year(number: int) -> str:
+    """The TimelineJS file of the live entries whose date starts in one year: a slideshow of a size
+    TimelineJS shows well, and the part of the whole archive's file a change rewrites."""
+    return f"data/{number:04d}/timelinejs.json"
 
 
 def timescale_overview() -> str:
