@@ -5,10 +5,16 @@ many entries name it, and the nav marks the section the reader is in."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 
 from conftest import ArchiveUnderTest
+from hypothesis import given
+from hypothesis import strategies as st
 from sitebuild import SMALL_BASE_URL, broken_links, build, html, record_small_archive, resolve, tree
+
+from timeline.site.sourcepages import index_order
 
 
 def glance_links(out: Path, page: str) -> dict[str, list[tuple[str, str]]]:
@@ -171,3 +177,35 @@ def test_the_nav_marks_the_section_each_page_belongs_to(sqlite_archive: ArchiveU
         "bundles/index.html": [],
     }
     assert {page: current(out, page) for page in expected} == expected
+
+
+def bibliography_order(key: str, document: dict[str, str]) -> tuple[object, ...]:
+    """The sources' index's order as the README states it: by publisher, then date, then title (case
+    and leading punctuation aside), those without a publisher or a date after those with one, the key last."""
+    publisher, date = document.get("publisher") or "", document.get("date") or ""
+    title = re.sub(r"^[\W_]+", "", document["title"]) or document["title"]
+    return (not publisher, publisher.casefold(), not date, date, title.casefold(), key)
+
+
+documents = st.fixed_dictionaries(
+    {
+        "title": st.text(min_size=1),
+        "publisher": st.text(),
+        "date": st.sampled_from(["", "2020", "2020-05", "2020-05-28"]),
+    }
+)
+
+
+@given(st.lists(st.tuples(st.text(alphabet="abc-0", min_size=1), documents), min_size=2, max_size=8))
+def test_the_kept_order_of_the_sources_index_is_the_bibliographys(sources: list[tuple[str, dict[str, str]]]) -> None:
+    """The read model keeps each document's place as one string (sourcepages.index_order) and the
+    index reads them in that string's order: it must be the order stated, whatever the texts hold,
+    in Python's order of strings and in SQLite's."""
+    sources = [(key, doc) for key, doc in sources if "\0" not in key + doc["title"] + doc["publisher"]]
+    stated = sorted(sources, key=lambda s: bibliography_order(*s))
+    assert sorted(sources, key=lambda s: index_order(*s)) == stated
+    with sqlite3.connect(":memory:") as db:
+        db.execute("CREATE TABLE s (n INTEGER, sort_key TEXT)")
+        db.executemany("INSERT INTO s VALUES (?, ?)", [(n, index_order(*s)) for n, s in enumerate(sources)])
+        in_sqlite = [sources[n] for (n,) in db.execute("SELECT n FROM s ORDER BY sort_key")]
+    assert [bibliography_order(*s) for s in in_sqlite] == [bibliography_order(*s) for s in stated]

@@ -49,9 +49,9 @@ from timeline.store import notifications as log
 from timeline.wording import plural
 
 # Raised whenever the read model's tables change, or the files a page key makes (24: each year's
-# TimelineJS file): a read model of another version is dropped and made anew (its output folder is
-# then rendered in full once).
-READ_MODEL_VERSION = 24
+# TimelineJS file; 25: the sources' index order kept): a read model of another version is dropped
+# and made anew (its output folder is then rendered in full once).
+READ_MODEL_VERSION = 25
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +19,6 @@ from timeline.wording import plural
 
 HOME_SIZE = 20
 _ANCHORS = {"0-before": "m-before", "1-year": "m-year"}
-
-# What a headline's sort ignores before its first letter or digit: "[Report on...]" sorts under R.
-_LEADING_PUNCTUATION = re.compile(r"^[\W_]+")
 
 # A listing's every item, or (how many there are, the items of page n) for one too long to read in whole.
 Items = list[Any] | tuple[int, Callable[[int], list[Any]]]
@@ -39,16 +35,6 @@ def _month(entry: dict[str, Any], year: int) -> tuple[str, str]:
     return start[:7], f"{calendar.month_name[int(start[5:7])]} {year}"
 
 
-def source_order(item: tuple[str, dict[str, Any], int, str | None]) -> tuple[Any, ...]:
-    """Sources in the order a reader looks one up in: by publisher, then date, then title, as a
-    bibliography sorts (case and leading punctuation aside); those without a publisher or a date
-    after those with one, and the key last, so that the order never depends on the rows' order."""
-    key, document = item[:2]
-    publisher, date = document.get("publisher") or "", document.get("date") or ""
-    title = _LEADING_PUNCTUATION.sub("", document["title"]) or document["title"]
-    return (not publisher, publisher.casefold(), not date, date, title.casefold(), key)
-
-
 class Listings:
     def __init__(self, templates: Templates, view: SiteView, inputs: PageInputs | None = None):
         """``inputs``: what each listing page was last rendered from, to leave alone those that would
@@ -58,9 +44,17 @@ class Listings:
         self.inputs = inputs
 
     def paginated(
-        self, template: str, url_of: Callable[[int], str], items: Items, only: list[int] | None = None, **context: Any
+        self,
+        template: str,
+        url_of: Callable[[int], str],
+        items: Items,
+        only: list[int] | None = None,
+        decided_by: Callable[[int], Any] | None = None,
+        **context: Any,
     ) -> Files:
-        """Every page of a listing, or the ``only`` pages (those of them the listing has)."""
+        """Every page of a listing, or the ``only`` pages (those of them the listing has). A page is
+        left alone when what it is made from is what it was last made from: its items, or, where
+        reading them costs more, what ``decided_by`` says decides them (page n's)."""
         if isinstance(items, list):
             listed = items
             items = (len(listed), lambda n: listed[(n - 1) * urls.PAGE_SIZE : n * urls.PAGE_SIZE])
@@ -68,11 +62,14 @@ class Listings:
         pages = max(1, math.ceil(total / urls.PAGE_SIZE))
         files: Files = {}
         for number in range(1, pages + 1) if only is None else [n for n in only if 1 <= n <= pages]:
-            context.update(items=page_items(number), pagination=pagination(number, pages, url_of))
+            context["pagination"] = pagination(number, pages, url_of)
+            context["items"] = page_items(number) if decided_by is None else decided_by(number)
             url = url_of(number)
             if self.inputs is not None and self.inputs.same(urls.output_path(url), template, url, context):
                 files[urls.output_path(url)] = KEPT
             else:
+                if decided_by is not None:
+                    context["items"] = page_items(number)
                 files.update(self.templates.page(template, url, **context))
             if number == 2:  # the folder of the later pages comes and goes with the second
                 files.update(self.later_pages(url_of(1)))
@@ -115,9 +112,25 @@ class Listings:
     def facet_index(self, key: pagekeys.FacetIndex) -> Files:
         facet = key.facet
         items = self.view.facet_counts(facet)
-        # Sources are listed with their publisher and date, in a bibliography's order.
-        listed = sorted(self.view.source_documents(), key=source_order) if facet == "sources" else items
-        files = self.paginated("facet_index.html", lambda page: urls.facet_index(facet, page), listed, facet=facet)
+
+        def url_of(page: int) -> str:
+            return urls.facet_index(facet, page)
+
+        if facet == "sources":
+            # Listed with their publisher and date, in a bibliography's order (tens of thousands of
+            # documents): only the pages whose documents or counts changed read their documents.
+            order = self.view.source_index()
+            size = urls.PAGE_SIZE
+
+            def decided_by(n: int) -> list[Any]:
+                return order[(n - 1) * size : n * size]
+
+            def documents(n: int) -> list[Any]:
+                return self.view.source_documents([key for key, _, _ in decided_by(n)])
+
+            files = self.paginated("facet_index.html", url_of, (len(order), documents), None, decided_by, facet=facet)
+        else:
+            files = self.paginated("facet_index.html", url_of, items, facet=facet)
         # The feeds of the facet's names come and go with its names, as its index does (a source has
         # its feed once it has its page).
         if facet == "sources":

@@ -11,6 +11,7 @@ on its entry's page, at :func:`timeline.site.urls.source_anchor`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,10 +23,28 @@ from timeline.site import pagekeys
 SHARED_BY = 2
 
 
+# What a sort ignores before a headline's first letter or digit: "[Report on...]" sorts under R.
+_LEADING_PUNCTUATION = re.compile(r"^[\W_]+")
+
+
+def index_order(key: str, document: dict[str, Any]) -> str:
+    """Where the sources' index lists a document: in the order a reader looks one up in, by
+    publisher, then date, then title, as a bibliography sorts (case and leading punctuation aside),
+    those without a publisher or a date after those with one, and the key last, so that the order
+    never depends on the rows' order. One string, its fields apart by NUL (which no field holds:
+    it is taken out), so that a string's order (code points; the read model's, UTF-8 bytes) is
+    that of the fields in turn, and the read model can keep it in an index."""
+    publisher, date = document.get("publisher") or "", document.get("date") or ""
+    title = _LEADING_PUNCTUATION.sub("", document["title"]) or document["title"]
+    fields = ("1" if not publisher else "0") + publisher.casefold(), ("1" if not date else "0") + date
+    return "\0".join(field.replace("\0", "") for field in (*fields, title.casefold(), key))
+
+
 def remember_documents(cursor: SQLiteCursor, documents: Iterable[tuple[str, str]]) -> None:
-    """Keep each (key, document) a live entry cites as first cited: the sources' index and the
-    source's page show that form."""
-    cursor.executemany("INSERT OR IGNORE INTO source_documents (key, document) VALUES (?, ?)", list(documents))
+    """Keep each (key, document) a live entry cites as first cited, with its place in the sources'
+    index: the index and the source's page show that form."""
+    rows = [(key, document, index_order(key, json.loads(document))) for key, document in documents]
+    cursor.executemany("INSERT OR IGNORE INTO source_documents (key, document, sort_key) VALUES (?, ?, ?)", rows)
 
 
 def with_pages(cursor: SQLiteCursor, keys: Iterable[str]) -> list[str]:
