@@ -21,6 +21,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ArchiveUnderTest
@@ -30,6 +31,7 @@ from timeline.files.archive import DEFAULT_DESCRIPTION, load_archive
 from timeline.files.pages import editorial_pages
 from timeline.site import build as build_module
 from timeline.site import sitefiles, urls
+from timeline.site.templating import Templates
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ABOUT = """# About this archive
@@ -325,3 +327,29 @@ def test_a_sitemap_part_past_the_limit_goes_on_in_a_second_file(
     assert len(entries) == 3 == len(set(entries))
     index = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert index.count("<sitemap>") == len(list(out.glob("sitemap-*.xml")))
+
+
+def test_a_new_entry_renders_its_years_sitemap_part_and_leaves_the_others(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry's address goes in the part of its slug's year: a new one changes that part (and the
+    index, when a part comes), and the parts listing what they did are not made again."""
+    sqlite_archive.add("Twitter labels a tweet", "2020-05-28")
+    sqlite_archive.add("Facebook declines to label", "2019-05-28")
+    out, full = tmp_path / "site", tmp_path / "full"
+    build(sqlite_archive, out)
+    made: list[list[str]] = []
+    text = Templates.text
+
+    def counted(self: Templates, template: str, **context: Any) -> str:
+        if template == "sitemap.xml":
+            made.append(context["locations"])
+        return text(self, template, **context)
+
+    monkeypatch.setattr(Templates, "text", counted)
+    added = sqlite_archive.add("Trump signs an order", "2020-05-28")
+    build(sqlite_archive, out)
+    assert len(made) == 1 and f"https://example.org/events/{added['slug']}/" in made[0]
+    assert all("/events/2020-" in location for location in made[0])
+    build(sqlite_archive, full, "--full")
+    assert tree(out) == tree(full)

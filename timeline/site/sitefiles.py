@@ -12,7 +12,7 @@ from timeline.site import slides as timelinejs
 from timeline.site.markdown import render_page_markdown
 from timeline.site.pageinputs import PageInputs
 from timeline.site.readmodel import SiteView
-from timeline.site.templating import FEED_SIZE, Files, Templates
+from timeline.site.templating import FEED_SIZE, KEPT, Files, Templates
 
 STATIC_FILES = ("style.css", "cite.js", "timeline.js", "timescale.js", "search.js", "search-where.js", "favicon.svg")
 SITEMAP_SIZE = 50_000  # the most addresses one sitemap file may list (sitemaps.org)
@@ -131,7 +131,12 @@ class SiteFiles:
         for name, addresses in parts.items():
             for number, start in enumerate(range(0, max(len(addresses), 1), SITEMAP_SIZE), 1):
                 chunk = [self.links.absolute(a) for a in addresses[start : start + SITEMAP_SIZE]]
-                files[urls.sitemap_part(name, number)] = self.templates.text("sitemap.xml", locations=chunk).encode()
+                part = urls.sitemap_part(name, number)
+                # A new entry changes its year's part: the others, listing what they did, are left alone.
+                if self.inputs is not None and self.inputs.same(part, "sitemap.xml", part, {"locations": chunk}):
+                    files[part] = KEPT
+                else:
+                    files[part] = self.templates.text("sitemap.xml", locations=chunk).encode()
         index = self.templates.text("sitemap_index.xml", locations=[self.links.absolute(f) for f in files])
         files[urls.sitemap()] = index.encode("utf-8")
         return files
