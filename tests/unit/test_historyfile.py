@@ -52,6 +52,17 @@ def test_a_stored_event_round_trips_through_its_line(tmp_path: Path) -> None:
     assert json.loads(history.lines[0].stored_event().state) == json.loads(stored.state)
 
 
+def test_a_line_read_from_a_file_keeps_its_text_and_gives_the_same_state(tmp_path: Path) -> None:
+    """A clone reads every history file at once: a read line holds its text, not its state as
+    objects (several times the text's size), and reads the state from it when asked."""
+    written = chain([line(1), line(2, "second", sources=[{"title": "A report", "tags": ["x"]}])])
+    history = read_history(write(tmp_path / "e.jsonl", written))
+    assert [read.given_state for read in history.lines] == [None, None]
+    assert [read.state for read in history.lines] == [w.state for w in written]
+    assert history.lines == written  # the same lines, whether held as text or as objects
+    assert history.lines[1] != written[0] and history.lines[1].state is not history.lines[1].state
+
+
 def test_an_edited_line_is_named(tmp_path: Path) -> None:
     path = write(tmp_path / "e.jsonl", [line(1), line(2, "second"), line(3, "third")])
     path.write_text(

@@ -50,7 +50,7 @@ class MalformedHistory(TimelineError):
         super().__init__(f"{path}:{line}: {problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HistoryLine:
     """One event of the history, as read from or written to a file."""
 
@@ -58,10 +58,28 @@ class HistoryLine:
     version: int
     topic: str
     at: str
-    state: dict[str, Any]  # the stored state without its timestamp, as the transcoder wrote it
+    # The stored state without its timestamp, as the transcoder wrote it; None for a line read from
+    # a file, which keeps its text only (see :attr:`state`).
+    given_state: dict[str, Any] | None
     prev: str = ""
     sha: str = ""
     text: str = ""
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The stored state without its timestamp. A line read from a file reads it from its text
+        again when asked: a clone reads the whole history at once (hundreds of MB of text at
+        100,000 entries, several times that held as objects), and asks most lines for it once."""
+        if self.given_state is not None:
+            return self.given_state
+        return _state_of(json.loads(self.text))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HistoryLine):
+            return NotImplemented
+        return self.same_event(other) and (self.prev, self.sha, self.text) == (other.prev, other.sha, other.text)
+
+    __hash__ = None  # type: ignore[assignment]  # (its state is a dict: a line was never hashable)
 
     @property
     def editor(self) -> str:
@@ -190,13 +208,10 @@ def parse_line(path: Path, number: int, text: str, prev: str) -> HistoryLine:
             raise ValueError
     except (ValueError, TypeError):
         raise MalformedHistory(path, number, "a field has the wrong form (id, v, event, at or data)") from None
-    state = dict(data)
-    for key, name in _FRONT:
-        if key in obj:
-            state[name] = obj[key]
-    line = chained(HistoryLine(aggregate_id, version, topic, at, state), str(obj["prev"]))
+    line = chained(HistoryLine(aggregate_id, version, topic, at, _state_of(obj)), str(obj["prev"]))
     if line.text != text:
         raise MalformedHistory(path, number, "the line was changed after it was written (its sha does not match)")
+    line = HistoryLine(aggregate_id, version, topic, at, None, line.prev, line.sha, line.text)
     if line.prev != prev:
         if prev:
             problem = f"out of order: it was not written after line {number - 1}; a line was removed, moved or added"
@@ -204,6 +219,15 @@ def parse_line(path: Path, number: int, text: str, prev: str) -> HistoryLine:
             problem = "out of order: it was not written as the first line; a line before it was removed or moved"
         raise MalformedHistory(path, number, problem)
     return line
+
+
+def _state_of(obj: dict[str, Any]) -> dict[str, Any]:
+    """A line's stored state, from the line's JSON object: its data, with its editor and reason."""
+    state = dict(obj["data"])
+    for key, name in _FRONT:
+        if key in obj:
+            state[name] = obj[key]
+    return state
 
 
 @dataclass
