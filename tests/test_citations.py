@@ -856,9 +856,9 @@ def test_a_plain_text_citation_keeps_the_title_verbatim(sqlite_archive: ArchiveU
 _STYLED_IN_A_FRESH_PROCESS = """
 import datetime as dt, json, sys, warnings
 warnings.simplefilter("ignore")
-import timeline.formats.csl as citation
+import timeline.formats.citeprocspeed, timeline.formats.csl as citation
 if sys.argv[1] == "stock":
-    citation._speed_up_style_lookups = lambda: None  # citeproc-py without the memoised look-ups
+    timeline.formats.citeprocspeed.speed_up = lambda: None  # citeproc-py without the memoised look-ups
 site = {"title": "Archive & Co", "base_url": "https://example.org/", "language": "en"}
 texts = []
 for number, (date, kind) in enumerate([("2020-05-03", "statement"), ("2020", "executive-order"),

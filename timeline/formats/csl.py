@@ -23,7 +23,7 @@ from typing import Any
 
 from timeline.domain.dates import PartialDate
 from timeline.domain.identifiers import IdentifierScheme
-from timeline.formats import cslfixes
+from timeline.formats import citeprocspeed, cslfixes
 
 # Part of every cached citation's key: change it when the styles or the rendering change.
 CACHE_VERSION = "citeproc-py-0.11+styles-0.1.6+3"
@@ -222,58 +222,6 @@ def ris(items: list[dict[str, Any]]) -> str:
 # Styled text ------------------------------------------------------------------
 
 
-def _speed_up_style_lookups() -> None:
-    """citeproc-py re-derives facts about the style's tree for every reference it renders: which
-    macro a name means (an XPath search, half its time, measured), whether an element calls a
-    variable (a walk of its subtree, another quarter), and other XPath look-ups. All depend only
-    on the style file, which never changes, so each is worked out once per element.
-
-    The memo holds each element, which keeps lxml's Python proxy for it alive: lxml then hands
-    back that same proxy for the node, so the element is a sound key."""
-    from citeproc import model
-
-    if getattr(model.CitationStylesElement.get_macro, "memoised", False):
-        return
-    original_macro = model.CitationStylesElement.get_macro
-    original_search = model.CitationStylesElement.xpath_search
-    macros: dict[tuple[str | None, str], Any] = {}
-    searches: dict[tuple[Any, str], Any] = {}
-
-    def get_macro(self: Any, name: str) -> Any:
-        key = (self.getroottree().docinfo.URL, name)
-        if key[0] is None:  # a style not read from a file: no safe key
-            return original_macro(self, name)
-        if key not in macros:
-            macros[key] = original_macro(self, name)
-        return macros[key]
-
-    def xpath_search(self: Any, expression: str) -> Any:
-        if self.getroottree().docinfo.URL is None:
-            return original_search(self, expression)
-        key = (self, expression)
-        if key not in searches:
-            searches[key] = tuple(original_search(self, expression))  # a tuple: no caller can change it
-        return searches[key]
-
-    get_macro.memoised = True  # type: ignore[attr-defined]
-    model.CitationStylesElement.get_macro = get_macro
-    model.CitationStylesElement.xpath_search = xpath_search
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _memoised_on_element(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
-
-
-def _memoised_on_element(method: Any) -> Any:
-    answers: dict[Any, Any] = {}
-
-    def memoised(self: Any) -> Any:
-        if self not in answers:
-            answers[self] = method(self)
-        return answers[self]
-
-    return memoised
-
-
 # Styles the archive ships changed (see each file's summary): Bluebook cites a web page as Rule
 # 18.2.2 has it, where the CSL project's style printed the title and the site run together.
 OWN_STYLES = {"bluebook": Path(__file__).with_name("styles") / "bluebook-inline.csl"}
@@ -292,7 +240,7 @@ def style_path(name: str) -> str:
 def _style(name: str) -> Any:
     from citeproc import CitationStylesStyle
 
-    _speed_up_style_lookups()
+    citeprocspeed.speed_up()
     cslfixes.suppress_substituted_variables()
     cslfixes.title_case_like_citeproc_js()
     with warnings.catch_warnings():
