@@ -40,6 +40,9 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS entries_live_ends ON entries (live, date_end)",
     # Every change asks which entries were merged into the one changed: without it, a scan per change.
     "CREATE INDEX IF NOT EXISTS entries_by_merged_into ON entries (merged_into)",
+    # The retracted entries, few, read when an entry that may replace one is retitled: without it,
+    # every retitle read every entry (a full build of 100,000 entries spent most of its time there).
+    "CREATE INDEX IF NOT EXISTS entries_retracted ON entries (id) WHERE retracted = 1",
     """CREATE TABLE IF NOT EXISTS revisions (
         entry_id TEXT, number INTEGER, position INTEGER, timestamp TEXT, data TEXT,
         PRIMARY KEY (entry_id, number))""",
