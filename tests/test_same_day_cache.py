@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from conftest import ArchiveUnderTest
@@ -85,3 +86,32 @@ def test_another_archive_folder_with_its_own_cache_agrees(sqlite_archive: Archiv
     copy.add(TITLE, "2020-06-02", "suspension")
     assert refused(copy, "2020-06-02")
     assert not refused(archive, "2020-06-02")
+
+
+def test_a_clone_catches_the_cache_up_as_it_replays_the_history(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    archive = sqlite_archive
+    first = archive.add(TITLE, "2020-05-28", "suspension")
+    archive.add("Court hears the network's appeal", "2020-06-03", "hearing")
+    archive.ok("retract", first["slug"], "--yes", "--reason", "recorded twice")
+    archive.add(TITLE, "2020-05-30", "suspension")
+
+    # A fresh clone: the committed files only, no store, no .timeline/.
+    clone = ArchiveUnderTest(root=tmp_path / "clone", store_url=None, runner=archive.runner)
+    clone.root.mkdir()
+    shutil.copy(archive.root / "timeline.toml", clone.root / "timeline.toml")
+    for folder in ("events", "history"):
+        shutil.copytree(archive.root / folder, clone.root / folder)
+    clone.ok("sync")
+
+    # The sync that replayed the history left the cache at the store's newest change, holding the
+    # live entries by day, so the first add reads one day's rows rather than every entry.
+    with sqlite3.connect(clone.root / ".timeline" / "same-day.sqlite") as cache:
+        position = int(cache.execute("SELECT value FROM meta WHERE key = 'position'").fetchone()[0])
+        days = sorted(row[0] for row in cache.execute("SELECT day FROM evidence"))
+    with sqlite3.connect(clone.root / "timeline.sqlite") as store:
+        newest = store.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+    assert position == newest
+    assert days == ["2020-05-30", "2020-06-03"]
+    assert refused(clone, "2020-05-30") and not refused(clone, "2020-05-28")

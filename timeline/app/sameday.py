@@ -46,6 +46,14 @@ def duplicate_check(
     return DuplicateCheck(day=SameDayIndex(cache, recorder, mapper, entry).day)
 
 
+def catch_up(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], entry: Callable[[UUID], PolicyEvent], cache: Path
+) -> None:
+    """Bring the cache at ``cache`` up to the store: after history/ was replayed into it (a fresh
+    clone, a pull), so that the first add pays for a day's rows, not for reading every entry."""
+    SameDayIndex(cache, recorder, mapper, entry).catch_up()
+
+
 def _set_up(connection: sqlite3.Connection) -> None:
     if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
         for table in ("evidence", "meta"):
@@ -90,6 +98,14 @@ class SameDayIndex:
                 "SELECT data FROM evidence WHERE day = ? ORDER BY recorded, entry_id", (day.isoformat(),)
             )
             return [_loads(row[0]) for row in rows]
+        finally:
+            connection.close()
+
+    def catch_up(self) -> None:
+        """Bring the cache up to the store now, as the next add would."""
+        connection = open_state(self._path, _set_up)
+        try:
+            self._catch_up(connection)
         finally:
             connection.close()
 
