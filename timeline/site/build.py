@@ -250,6 +250,8 @@ def _build(
     parts = parts_of(view.live_slug_starts())
     whole_index = build.fresh or not index_has_its_parts(out, parts)
     rendered, indexing = build.render(keys, known, None if whole_index else parts)
+    if indexing is not None:
+        indexing.wait_for_links()
     changed = build.publish(rendered, cleared=dirty - set(keys), previously_published=previously_published)
     if indexing is not None:  # (it covers every changed part: only entry keys make entry pages)
         report.search_indexed = indexing.finish(write_atomically)
