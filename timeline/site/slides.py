@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from timeline.site import urls
+from timeline.site import data, urls
 
 
 def date_object(part: str) -> dict[str, int]:
@@ -117,5 +117,5 @@ def timelinejs_json(
 def joined_timelinejs(files: list[bytes], site_title: str, links: urls.SiteUrls) -> bytes:
     """The whole archive's file from the years' files (:func:`timelinejs_json`), in their order: their
     slides, byte for byte, under the archive's title slide."""
-    slides = [file[file.index(_EVENTS) + len(_EVENTS) : -len(_TAIL)] for file in files]
-    return _head(site_title, links, None) + b",".join(s for s in slides if s) + _TAIL
+    slides = [memoryview(file)[file.index(_EVENTS) + len(_EVENTS) : -len(_TAIL)] for file in files]
+    return data.joined(_head(site_title, links, None), [s for s in slides if len(s)], b",", _TAIL)
