@@ -353,3 +353,28 @@ def test_a_new_entry_renders_its_years_sitemap_part_and_leaves_the_others(
     assert all("/events/2020-" in location for location in made[0])
     build(sqlite_archive, full, "--full")
     assert tree(out) == tree(full)
+
+
+def test_the_sitemap_lists_the_pages_of_names_a_live_entry_has(
+    sqlite_archive: ArchiveUnderTest, tmp_path: Path
+) -> None:
+    """A name's page stays when its last entry is retracted (links to it keep working), but the
+    sitemap no longer lists it; a name some live entry has is listed."""
+    kept = sqlite_archive.add(
+        "Oversight board reviews a takedown", "2021-03-02", "statement", "--actor", "Oversight Board"
+    )
+    gone = sqlite_archive.add(
+        "Ministry orders a takedown", "2021-03-03", "legal-demand", "--actor", "Ministry of Posts"
+    )
+    out = tmp_path / "site"
+    build(sqlite_archive, out)
+    base = "https://example.org/"
+    listed = set(sitemap_locations(out, base))
+    ministry, board = base + urls.facet("actors", "ministry-of-posts"), base + urls.facet("actors", "oversight-board")
+    assert {ministry, board} <= listed
+    sqlite_archive.ok("retract", gone["slug"], "--yes", "--reason", "recorded in error")
+    build(sqlite_archive, out)
+    listed = set(sitemap_locations(out, base))
+    assert board in listed and ministry not in listed
+    assert (out / urls.output_path(urls.facet("actors", "ministry-of-posts"))).is_file()
+    assert base + urls.entry(kept["slug"]) in listed

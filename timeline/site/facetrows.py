@@ -73,9 +73,12 @@ class FacetRows:
     def listed_facet_keys(self, facet: str) -> list[str]:
         """The keys of the facet's names some live entry has and that have a page (as facet_counts
         lists them, without counting), by key."""
+        # From the names with a page, each looked up in the memberships' index: reading the facet's
+        # memberships instead (hundreds of thousands of rows at 100,000 entries) took the sitemap 0.35 s
+        # a change.
         rows = self._rows(
-            "SELECT DISTINCT m.key FROM memberships m JOIN published_facets p ON p.facet = m.facet AND p.key = m.key "
-            "WHERE m.facet = ? ORDER BY m.key",
+            "SELECT p.key FROM published_facets p WHERE p.facet = ? AND EXISTS "
+            "(SELECT 1 FROM memberships m WHERE m.facet = p.facet AND m.key = p.key) ORDER BY p.key",
             (facet,),
         )
         return [r[0] for r in rows]
