@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
@@ -91,21 +92,23 @@ class SameDayIndex:
 
     def day(self, day: dt.date) -> list[Evidence]:
         """The evidence of the live entries whose date starts on ``day``, as the store now holds them."""
-        connection = open_state(self._path, _set_up)
-        try:
-            self._catch_up(connection)
+        with self._caught_up() as connection:
             rows = connection.execute(
                 "SELECT data FROM evidence WHERE day = ? ORDER BY recorded, entry_id", (day.isoformat(),)
             )
             return [_loads(row[0]) for row in rows]
-        finally:
-            connection.close()
 
     def catch_up(self) -> None:
         """Bring the cache up to the store now, as the next add would."""
+        with self._caught_up():
+            pass
+
+    @contextmanager
+    def _caught_up(self) -> Iterator[sqlite3.Connection]:
         connection = open_state(self._path, _set_up)
         try:
             self._catch_up(connection)
+            yield connection
         finally:
             connection.close()
 

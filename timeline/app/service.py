@@ -273,12 +273,11 @@ class ArchiveService:
                 dated=dated,
             )
         report.history = self.history_report
-        if report.history is not None and report.history.replayed:
+        cache = self.app.same_day_cache
+        if cache is not None and report.history is not None and report.history.replayed:
             # A clone's or a pull's changes: the duplicate check's cache catches up with them here,
             # beside the replay, rather than in the next add (at 100,000 entries, 16 s once).
-            catch_up_same_day(
-                self.app.recorder, self.app.mapper, self.app.entry, self.archive.state_dir / SAME_DAY_FILE
-            )
+            catch_up_same_day(self.app.recorder, self.app.mapper, self.app.entry, cache)
         return report
 
     def restore(self, path: Path) -> RestoreReport:
